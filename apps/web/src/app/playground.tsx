@@ -1,0 +1,160 @@
+"use client";
+
+import { type Capture, createShotcacheClient } from "@shotcache/sdk";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+
+const FORMATS = ["png", "jpeg", "webp"] as const;
+
+interface Problem {
+  message: string;
+  fields: Record<string, string>;
+}
+
+/** The server's message and per-field details from a failed call. */
+function problemFrom(error: unknown): Problem {
+  const data = (error as { data?: { fieldErrors?: { field?: string; message: string }[] } }).data;
+  const fields: Record<string, string> = {};
+  for (const entry of data?.fieldErrors ?? []) if (entry.field) fields[entry.field] = entry.message;
+  return { message: error instanceof Error ? error.message : String(error), fields };
+}
+
+export function Playground() {
+  // An empty base URL: the page talks to the server that served it.
+  const client = useMemo(() => createShotcacheClient({ baseUrl: "" }), []);
+  const [url, setUrl] = useState("");
+  const [width, setWidth] = useState("1280");
+  const [height, setHeight] = useState("720");
+  const [format, setFormat] = useState<(typeof FORMATS)[number]>("png");
+  const [busy, setBusy] = useState(false);
+  const [shot, setShot] = useState<{ capture: Capture; src: string }>();
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState("");
+
+  // Release the previous image's object URL when it is replaced.
+  useEffect(() => () => shot && URL.revokeObjectURL(shot.src), [shot]);
+
+  async function capture(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    setNotice("");
+    try {
+      const capture = await client.capture({
+        url,
+        width: Number(width),
+        height: Number(height),
+        format,
+      });
+      const blob = new Blob([capture.bytes as BlobPart], { type: capture.contentType });
+      setShot({ capture, src: URL.createObjectURL(blob) });
+    } catch (error) {
+      setProblem(problemFrom(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function purge() {
+    setProblem(undefined);
+    try {
+      const { purged } = await client.purge({ url });
+      setNotice(`Purged ${purged} cached variant${purged === 1 ? "" : "s"}.`);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  }
+
+  const fieldError = (name: string) =>
+    problem?.fields[name] ? (
+      <span className="field-error" id={`${name}-error`} role="alert">
+        {problem.fields[name]}
+      </span>
+    ) : null;
+
+  return (
+    <section className="playground" aria-label="Playground">
+      <form onSubmit={capture}>
+        <label>
+          URL
+          <input
+            name="url"
+            type="text"
+            inputMode="url"
+            placeholder="https://example.com"
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+            aria-describedby="url-error"
+            required
+          />
+          {fieldError("url")}
+        </label>
+        <div className="row">
+          <label>
+            Width
+            <input
+              name="width"
+              type="number"
+              value={width}
+              onChange={(event) => setWidth(event.target.value)}
+            />
+            {fieldError("width")}
+          </label>
+          <label>
+            Height
+            <input
+              name="height"
+              type="number"
+              value={height}
+              onChange={(event) => setHeight(event.target.value)}
+            />
+            {fieldError("height")}
+          </label>
+          <label>
+            Format
+            <select
+              name="format"
+              value={format}
+              onChange={(event) => setFormat(event.target.value as (typeof FORMATS)[number])}
+            >
+              {FORMATS.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            {busy ? "Capturing…" : "Capture"}
+          </button>
+          <button type="button" onClick={purge} disabled={busy || !url}>
+            Purge
+          </button>
+        </div>
+      </form>
+
+      {problem && (
+        <p className="error" role="alert">
+          {problem.message}
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
+
+      {shot && (
+        <figure>
+          <dl className="facts">
+            <dt>X-Cache</dt>
+            <dd data-testid="x-cache">{shot.capture.cache.status}</dd>
+            <dt>Age</dt>
+            <dd>{shot.capture.cache.ageSeconds} s</dd>
+            <dt>TTL</dt>
+            <dd>{shot.capture.cache.ttlSeconds} s</dd>
+            <dt>Size</dt>
+            <dd>{shot.capture.bytes.byteLength.toLocaleString()} bytes</dd>
+          </dl>
+          {/* biome-ignore lint/performance/noImgElement: a blob: URL of bytes we already hold */}
+          <img src={shot.src} alt={`Screenshot of ${url}`} />
+        </figure>
+      )}
+    </section>
+  );
+}

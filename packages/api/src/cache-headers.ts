@@ -1,0 +1,28 @@
+import type { CaptureResult } from "@shotcache/core";
+
+/**
+ * The cache facts of a capture as HTTP headers, shared by REST and tRPC.
+ *
+ * `max-age` is the entry's whole lifetime and `Age` how much of it has passed, as RFC 9111 §4.2
+ * has a downstream cache compute freshness (lifetime − Age); sending the remaining time as
+ * `max-age` together with `Age` would subtract the age twice. `X-Cache-TTL` states the remaining
+ * seconds plainly.
+ */
+export function cacheHeaders(result: CaptureResult): Record<string, string> {
+  const headers: Record<string, string> = {
+    etag: result.etag,
+    "last-modified": new Date(result.capturedAt).toUTCString(),
+    age: String(result.ageSeconds),
+    "cache-control":
+      result.ttlSeconds > 0
+        ? `private, max-age=${result.ageSeconds + result.ttlSeconds}`
+        : "no-store",
+    "x-cache": result.status,
+    "x-cache-age": String(result.ageSeconds),
+    "x-cache-ttl": String(result.ttlSeconds),
+    "x-cache-key": result.cacheKey,
+  };
+  if (result.status !== "HIT") headers["x-render-time"] = String(result.renderMs);
+  if (result.bypassReason) headers["x-cache-reason"] = result.bypassReason;
+  return headers;
+}

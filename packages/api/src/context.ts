@@ -1,0 +1,10 @@
+import type { CaptureService } from "@shotcache/core";
+
+/** What the host builds once per process and hands to every request. */
+export interface ApiContext {
+  captureService: CaptureService;
+  /** Which cache store is in use, for health output. */
+  storeKind: string;
+  /** Told about failures that become a 500, whose details never reach the caller. */
+  onUnexpectedError?: (error: unknown) => void;
+}

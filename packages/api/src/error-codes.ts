@@ -1,0 +1,46 @@
+import type { CaptureErrorCode } from "@shotcache/core";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+/** Every code a client can receive, over REST (`code` of the problem document) and tRPC. */
+export type ApiErrorCode =
+  | CaptureErrorCode
+  | "INVALID_INPUT"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "INTERNAL";
+
+interface ErrorKind {
+  status: number;
+  trpcCode: TRPC_ERROR_CODE_KEY;
+  title: string;
+}
+
+/** The one table from error code to HTTP status, tRPC code and problem title. */
+export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
+  INVALID_INPUT: { status: 400, trpcCode: "BAD_REQUEST", title: "Invalid input" },
+  TARGET_NOT_ALLOWED: { status: 400, trpcCode: "BAD_REQUEST", title: "Target not allowed" },
+  NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Not found" },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    trpcCode: "METHOD_NOT_SUPPORTED",
+    title: "Method not allowed",
+  },
+  TARGET_UNREACHABLE: {
+    status: 422,
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    title: "Target unreachable",
+  },
+  TARGET_HTTP_ERROR: {
+    status: 422,
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    title: "Target answered with an error",
+  },
+  INTERNAL: { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", title: "Internal error" },
+  RENDER_FAILED: { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", title: "Render failed" },
+  BROWSER_UNAVAILABLE: {
+    status: 503,
+    trpcCode: "SERVICE_UNAVAILABLE",
+    title: "Browser unavailable",
+  },
+  RENDER_TIMEOUT: { status: 504, trpcCode: "GATEWAY_TIMEOUT", title: "Render timed out" },
+};

@@ -1,0 +1,11 @@
+export { cacheHeaders } from "./cache-headers";
+export type { ApiContext } from "./context";
+export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
+export type { FieldError } from "./field-errors";
+export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
+export { handleHealth } from "./rest/health";
+export { problem } from "./rest/problem";
+export { handleScreenshot } from "./rest/screenshot";
+export type { RestHandler, RestRequest, RestResponse } from "./rest/types";
+export { type AppRouter, appRouter } from "./root";
+export { handleTrpcRequest } from "./trpc-handler";

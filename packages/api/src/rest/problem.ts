@@ -1,0 +1,29 @@
+import { type ApiErrorCode, ERROR_KINDS } from "../error-codes";
+import type { FieldError } from "../field-errors";
+import type { RestResponse } from "./types";
+
+/** An RFC 9457 problem document with shotcache's stable `code` and per-field `errors`. */
+export function problem(
+  code: ApiErrorCode,
+  detail: string,
+  options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+): RestResponse {
+  const { status, title } = ERROR_KINDS[code];
+  const document = {
+    type: `urn:shotcache:problem:${code.toLowerCase().replaceAll("_", "-")}`,
+    title,
+    status,
+    code,
+    detail,
+    ...(options.errors?.length ? { errors: options.errors } : {}),
+  };
+  return {
+    status,
+    headers: {
+      "content-type": "application/problem+json",
+      "cache-control": "no-store",
+      ...options.headers,
+    },
+    body: JSON.stringify(document),
+  };
+}

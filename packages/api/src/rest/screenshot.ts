@@ -1,0 +1,58 @@
+import {
+  CaptureError,
+  captureInputFromQuery,
+  captureOptionsSchema,
+  ifNoneMatchMatches,
+} from "@shotcache/core";
+import { cacheHeaders } from "../cache-headers";
+import type { ApiContext } from "../context";
+import { fieldErrorsFrom } from "../field-errors";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+const ALLOWED_METHODS = "GET, HEAD";
+
+/** `GET|HEAD /api/v1/screenshot?url=…&width=…`: the image, with its cache facts as headers. */
+export async function handleScreenshot(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return problem("METHOD_NOT_ALLOWED", `Use ${ALLOWED_METHODS}.`, {
+      headers: { allow: ALLOWED_METHODS },
+    });
+  }
+  const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(request.url.searchParams));
+  if (!parsed.success) {
+    return problem("INVALID_INPUT", "The capture options are invalid.", {
+      errors: fieldErrorsFrom(parsed.error),
+    });
+  }
+
+  let result: Awaited<ReturnType<ApiContext["captureService"]["capture"]>>;
+  try {
+    result = await context.captureService.capture(parsed.data);
+  } catch (error) {
+    if (CaptureError.is(error)) {
+      return problem(error.code, error.message, {
+        errors: error.field ? [{ field: error.field, message: error.message }] : [],
+      });
+    }
+    context.onUnexpectedError?.(error);
+    return problem("INTERNAL", "The capture failed unexpectedly.");
+  }
+
+  const headers = cacheHeaders(result);
+  if (ifNoneMatchMatches(request.header("if-none-match"), result.etag)) {
+    return { status: 304, headers, body: null };
+  }
+  return {
+    status: 200,
+    headers: {
+      ...headers,
+      "content-type": result.contentType,
+      "content-length": String(result.bytes.byteLength),
+    },
+    body: request.method === "HEAD" ? null : result.bytes,
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * What a REST handler needs of a request: enough for a Fetch `Request` or a `node:http` message
+ * turned into one cheaply.
+ */
+export interface RestRequest {
+  method: string;
+  url: URL;
+  header(name: string): string | null;
+}
+
+/**
+ * What a REST handler answers: plain data, so a host can write it to a Fetch `Response` or
+ * straight to a `node:http` response without paying for the other's objects.
+ */
+export interface RestResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string | null;
+}
+
+export type RestHandler<Context> = (
+  request: RestRequest,
+  context: Context,
+) => Promise<RestResponse>;

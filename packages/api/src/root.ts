@@ -1,0 +1,15 @@
+import { healthOf } from "./health";
+import { cacheRouter } from "./routers/cache";
+import { screenshotRouter } from "./routers/screenshot";
+import { statsRouter } from "./routers/stats";
+import { createRouter, publicProcedure } from "./trpc";
+
+export const appRouter = createRouter({
+  screenshot: screenshotRouter,
+  cache: cacheRouter,
+  stats: statsRouter,
+  health: publicProcedure.query(({ ctx }) => healthOf(ctx)),
+});
+
+/** The router's type: all the SDK imports from the server. */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,33 @@
+import { captureOptionsSchema } from "@shotcache/core";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { cacheHeaders } from "../cache-headers";
+import { publicProcedure } from "../trpc";
+
+export const screenshotRouter = {
+  /**
+   * A query, so an unbatched GET can be answered with 304 when the caller's ETag still matches.
+   * The image travels as base64 inside the JSON result.
+   */
+  capture: publicProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
+    const result = await ctx.captureService.capture(input);
+    if (!ctx.isBatchCall) {
+      for (const [name, value] of Object.entries(cacheHeaders(result))) {
+        ctx.resHeaders.set(name, value);
+      }
+    }
+    return {
+      image: Buffer.from(result.bytes).toString("base64"),
+      contentType: result.contentType,
+      etag: result.etag,
+      cache: {
+        status: result.status,
+        key: result.cacheKey,
+        ageSeconds: result.ageSeconds,
+        ttlSeconds: result.ttlSeconds,
+        capturedAt: new Date(result.capturedAt).toISOString(),
+        renderMs: result.renderMs,
+        bypassReason: result.bypassReason ?? null,
+      },
+    };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,64 @@
+import { CaptureError } from "@shotcache/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { ApiContext } from "./context";
+import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
+import { type FieldError, fieldErrorsFrom } from "./field-errors";
+
+/** Per-request context: the host's services plus what the fetch adapter gives us. */
+export interface TrpcContext extends ApiContext {
+  /** Response headers a procedure may set (ETag, Cache-Control, X-Cache…). */
+  resHeaders: Headers;
+  /** Several procedures share one HTTP response: per-call headers would be wrong. */
+  isBatchCall: boolean;
+}
+
+function stableCode(error: TRPCError): ApiErrorCode {
+  if (error.cause instanceof ZodError) return "INVALID_INPUT";
+  if (CaptureError.is(error.cause)) return error.cause.code;
+  if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
+  if (error.code === "NOT_FOUND") return "NOT_FOUND";
+  if (error.code === "METHOD_NOT_SUPPORTED") return "METHOD_NOT_ALLOWED";
+  return "INVALID_INPUT";
+}
+
+function fieldErrorsOf(error: TRPCError): FieldError[] {
+  if (error.cause instanceof ZodError) return fieldErrorsFrom(error.cause);
+  if (CaptureError.is(error.cause) && error.cause.field) {
+    return [{ field: error.cause.field, message: error.cause.message }];
+  }
+  return [];
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const code = stableCode(error);
+    return {
+      ...shape,
+      // Internal failures keep their details on the server.
+      message: code === "INTERNAL" ? ERROR_KINDS.INTERNAL.title : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        /** Stable shotcache error code, the same as REST's problem `code`. */
+        errorCode: code,
+        fieldErrors: fieldErrorsOf(error),
+      },
+    };
+  },
+});
+
+export const createRouter = t.router;
+
+/** Turns a coded capture failure into the matching tRPC error; anything else stays internal. */
+const captureErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && CaptureError.is(result.error.cause)) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: ERROR_KINDS[cause.code].trpcCode, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(captureErrors);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { cacheKeyFor, OUTPUT_OPTIONS, urlKeyFor } from "./cache-key";
+import { canonicalizeUrl } from "./canonical-url";
+import { type CaptureInput, captureOptionsObjectSchema, captureOptionsSchema } from "./options";
+
+const keyOf = (input: CaptureInput) => cacheKeyFor(captureOptionsSchema.parse(input)).key;
+
+describe("canonical URL", () => {
+  it.each([
+    ["HTTPS://Example.COM/Path", "https://example.com/Path"],
+    ["https://example.com:443/", "https://example.com/"],
+    ["http://example.com:80/a", "http://example.com/a"],
+    ["http://example.com:8080/a", "http://example.com:8080/a"],
+    ["https://example.com/a#section", "https://example.com/a"],
+    ["https://example.com/?b=2&a=1", "https://example.com/?a=1&b=2"],
+    ["https://example.com/?utm_source=x&id=7&fbclid=y&gclid=z", "https://example.com/?id=7"],
+    ["https://example.com/?utm_medium=mail", "https://example.com/"],
+    ["https://example.com/?a=2&b=1&a=1", "https://example.com/?a=2&a=1&b=1"],
+  ])("%s → %s", (raw, canonical) => {
+    expect(canonicalizeUrl(raw)).toBe(canonical);
+  });
+});
+
+describe("cache key", () => {
+  const url = "https://example.com/page";
+
+  it("is the same whether defaults are given or left out", () => {
+    expect(keyOf({ url })).toBe(keyOf({ url, width: 1280, height: 720, format: "png" }));
+    expect(keyOf({ url, format: "jpeg" })).toBe(keyOf({ url, format: "jpeg", quality: 80 }));
+  });
+
+  it("ignores query order, fragment and tracking parameters", () => {
+    expect(keyOf({ url: "https://example.com/p?a=1&b=2" })).toBe(
+      keyOf({ url: "https://EXAMPLE.com/p?b=2&utm_source=news&a=1#top" }),
+    );
+  });
+
+  it.each([
+    { width: 800 },
+    { height: 600 },
+    { scale: 2 },
+    { fullPage: true },
+    { format: "webp" as const },
+    { format: "jpeg" as const, quality: 50 },
+    { waitUntil: "networkidle0" as const },
+    { delay: 100 },
+  ])("changes with an output option: %j", (change) => {
+    expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
+  });
+
+  it("covers every option of the schema but the URL", () => {
+    const schemaOptions = Object.keys(captureOptionsObjectSchema.shape).filter((k) => k !== "url");
+    expect([...OUTPUT_OPTIONS].sort()).toEqual(schemaOptions.sort());
+  });
+
+  it("shares the URL part between the variants of one URL", () => {
+    const a = cacheKeyFor(captureOptionsSchema.parse({ url, width: 800 }));
+    const b = cacheKeyFor(captureOptionsSchema.parse({ url: `${url}#x`, format: "webp" }));
+    expect(a.urlKey).toBe(b.urlKey);
+    expect(a.urlKey).toBe(urlKeyFor(url).urlKey);
+    expect(a.key).not.toBe(b.key);
+    expect(a.key.startsWith(`v1:${a.urlKey}:`)).toBe(true);
+  });
+});

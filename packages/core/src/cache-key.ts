@@ -1,0 +1,45 @@
+import { canonicalizeUrl } from "./canonical-url";
+import { shortHash } from "./hash";
+import type { CaptureOptions } from "./options";
+
+/**
+ * Every option that changes the image, in a fixed order. A new option must be added here, or two
+ * different images would share one cache entry (a test checks that the schema and this list agree).
+ */
+export const OUTPUT_OPTIONS = [
+  "width",
+  "height",
+  "scale",
+  "fullPage",
+  "format",
+  "quality",
+  "waitUntil",
+  "delay",
+] as const satisfies readonly (keyof CaptureOptions)[];
+
+/** Bump when the key derivation or the stored image changes, so old entries are never read. */
+const KEY_VERSION = "v1";
+
+export interface CacheKey {
+  /** The URL as keyed: see {@link canonicalizeUrl}. */
+  canonicalUrl: string;
+  /** Identifies the URL; shared by all its variants, used to purge them together. */
+  urlKey: string;
+  /** Identifies one variant: the URL plus every output option. */
+  key: string;
+}
+
+/** The key shared by every variant of `url`. */
+export function urlKeyFor(url: string): Pick<CacheKey, "canonicalUrl" | "urlKey"> {
+  const canonicalUrl = canonicalizeUrl(url);
+  return { canonicalUrl, urlKey: shortHash(canonicalUrl, 16) };
+}
+
+export function cacheKeyFor(options: CaptureOptions): CacheKey {
+  const { canonicalUrl, urlKey } = urlKeyFor(options.url);
+  const variant = shortHash(
+    JSON.stringify(OUTPUT_OPTIONS.map((name) => options[name] ?? null)),
+    16,
+  );
+  return { canonicalUrl, urlKey, key: `${KEY_VERSION}:${urlKey}:${variant}` };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { captureOptionsSchema } from "./options";
+
+const parse = (input: unknown) => captureOptionsSchema.safeParse(input);
+const fieldsOf = (input: unknown) => {
+  const result = parse(input);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path.join("."));
+};
+
+describe("capture options", () => {
+  it("fills every default", () => {
+    expect(captureOptionsSchema.parse({ url: "https://example.com" })).toEqual({
+      url: "https://example.com",
+      width: 1280,
+      height: 720,
+      scale: 1,
+      fullPage: false,
+      format: "png",
+      quality: undefined,
+      waitUntil: "load",
+      delay: 0,
+    });
+  });
+
+  it("gives lossy formats a default quality and keeps a given one", () => {
+    expect(captureOptionsSchema.parse({ url: "https://a.test", format: "jpeg" }).quality).toBe(80);
+    expect(
+      captureOptionsSchema.parse({ url: "https://a.test", format: "webp", quality: 55 }).quality,
+    ).toBe(55);
+  });
+
+  it.each([
+    [{}, "url"],
+    [{ url: "ftp://example.com/file" }, "url"],
+    [{ url: "javascript:alert(1)" }, "url"],
+    [{ url: "not a url" }, "url"],
+    [{ url: `https://a.test/${"x".repeat(2100)}` }, "url"],
+    [{ url: "https://a.test", width: 0 }, "width"],
+    [{ url: "https://a.test", width: 100.5 }, "width"],
+    [{ url: "https://a.test", height: 5000 }, "height"],
+    [{ url: "https://a.test", height: "720" }, "height"],
+    [{ url: "https://a.test", scale: 4 }, "scale"],
+    [{ url: "https://a.test", format: "gif" }, "format"],
+    [{ url: "https://a.test", quality: 50 }, "quality"],
+    [{ url: "https://a.test", format: "jpeg", quality: 0 }, "quality"],
+    [{ url: "https://a.test", waitUntil: "never" }, "waitUntil"],
+    [{ url: "https://a.test", delay: -1 }, "delay"],
+  ])("refuses %j, naming %s", (input, field) => {
+    expect(fieldsOf(input)).toContain(field);
+  });
+
+  it("refuses unknown options instead of ignoring them", () => {
+    const result = parse({ url: "https://a.test", widht: 800 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["widht"] });
+  });
+});

@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
+export const MAX_URL_LENGTH = 2048;
+
+export const IMAGE_FORMATS = ["png", "jpeg", "webp"] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+export const WAIT_UNTIL_EVENTS = [
+  "load",
+  "domcontentloaded",
+  "networkidle0",
+  "networkidle2",
+] as const;
+
+/** Quality used for lossy formats when the caller gives none. */
+export const DEFAULT_LOSSY_QUALITY = 80;
+
+/**
+ * The fields of a capture request, before defaults are resolved.
+ * Strict: an unknown field is an error, so a typo never silently renders the default.
+ */
+export const captureOptionsObjectSchema = z.strictObject({
+  /** Page to capture: an absolute http or https URL. */
+  url: z
+    .url({ protocol: /^https?$/, error: "must be an absolute http or https URL" })
+    .max(MAX_URL_LENGTH),
+  /** Viewport width in CSS pixels. @default 1280 */
+  width: z.int().min(16).max(3840).default(1280),
+  /** Viewport height in CSS pixels. @default 720 */
+  height: z.int().min(16).max(4320).default(720),
+  /** Device scale factor: 2 gives an image twice as wide and tall. @default 1 */
+  scale: z.number().min(0.5).max(3).default(1),
+  /** Capture the whole scrollable page instead of the viewport. @default false */
+  fullPage: z.boolean().default(false),
+  /** Image format. @default "png" */
+  format: z.enum(IMAGE_FORMATS).default("png"),
+  /** Compression quality 1–100, for jpeg and webp only. @default 80 */
+  quality: z.int().min(1).max(100).optional(),
+  /** Navigation event to wait for before the shot. @default "load" */
+  waitUntil: z.enum(WAIT_UNTIL_EVENTS).default("load"),
+  /** Extra wait after navigation, in milliseconds. @default 0 */
+  delay: z.int().min(0).max(10_000).default(0),
+});
+
+/**
+ * Capture options with every default applied, so that two requests meaning the same image
+ * produce the same value (and so the same cache key).
+ */
+export const captureOptionsSchema = captureOptionsObjectSchema
+  .refine((options) => options.quality === undefined || options.format !== "png", {
+    path: ["quality"],
+    error: "applies to jpeg and webp only",
+  })
+  .transform((options) => ({
+    ...options,
+    quality: options.format === "png" ? undefined : (options.quality ?? DEFAULT_LOSSY_QUALITY),
+  }));
+
+/** What a caller sends: every field but `url` may be left out. */
+export type CaptureInput = z.input<typeof captureOptionsSchema>;
+/** Capture options with defaults resolved. */
+export type CaptureOptions = z.output<typeof captureOptionsSchema>;

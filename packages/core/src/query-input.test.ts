@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { captureOptionsSchema } from "./options";
+import { captureInputFromQuery } from "./query-input";
+
+const fromQuery = (query: string) => captureInputFromQuery(new URLSearchParams(query));
+
+describe("capture input from a query string", () => {
+  it("reads numbers and booleans of the fields that take them", () => {
+    expect(fromQuery("url=https://a.test&width=800&scale=1.5&fullPage=true&format=jpeg")).toEqual({
+      url: "https://a.test",
+      width: 800,
+      scale: 1.5,
+      fullPage: true,
+      format: "jpeg",
+    });
+    expect(fromQuery("fullPage=0").fullPage).toBe(false);
+  });
+
+  it("leaves text that is not a number as text, so the schema names the field", () => {
+    const input = fromQuery("url=https://a.test&height=abc");
+    expect(input.height).toBe("abc");
+    const result = captureOptionsSchema.safeParse(input);
+    expect(result.error?.issues.map((issue) => issue.path[0])).toEqual(["height"]);
+  });
+
+  it("keeps numeric-looking text for text fields", () => {
+    expect(fromQuery("format=1").format).toBe("1");
+  });
+
+  it("turns a repeated parameter into an array, which the schema refuses", () => {
+    const input = fromQuery("url=https://a.test&url=https://b.test");
+    expect(input.url).toEqual(["https://a.test", "https://b.test"]);
+    expect(captureOptionsSchema.safeParse(input).success).toBe(false);
+  });
+});

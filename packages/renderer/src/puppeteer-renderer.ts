@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  CaptureError,
+  type CaptureOptions,
+  type RenderedImage,
+  type Renderer,
+} from "@shotcache/core";
+import puppeteer, { type Browser } from "puppeteer";
+import { toCaptureError } from "./browser-errors";
+import { findBrowserExecutable } from "./find-browser";
+import { assertTargetAllowed, type HostResolver, systemResolver } from "./network-guard";
+
+/**
+ * Flags for a headless server browser. The background-networking ones stop Chromium dialling
+ * Google services on its own; `--no-sandbox` is needed when running as root (containers, CI).
+ */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+  "--hide-scrollbars",
+  "--mute-audio",
+];
+
+export interface PuppeteerRendererOptions {
+  /** Browser to launch. @default the result of `findBrowserExecutable()` */
+  executablePath?: string;
+  /** Let captures reach loopback and private addresses (tests, local development). @default false */
+  allowPrivateNetworks?: boolean;
+  /** Longest wait for the page to load, in ms. @default 30000 */
+  navigationTimeoutMs?: number;
+  /** Host name resolution used by the network guard. @default the system resolver */
+  resolveHost?: HostResolver;
+}
+
+export interface PuppeteerRenderer extends Renderer {
+  /** PID of the running browser, if one is running (for tests and health output). */
+  browserPid(): number | undefined;
+}
+
+/**
+ * One browser per process, launched on first use and again after it disconnects; each capture
+ * gets its own browser context, so no cookie or storage crosses between callers.
+ */
+export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}): PuppeteerRenderer {
+  const navigationTimeoutMs = options.navigationTimeoutMs ?? 30_000;
+  const resolveHost = options.resolveHost ?? systemResolver;
+  let browser: Promise<Browser> | undefined;
+  let launchedPid: number | undefined;
+  /** Settles once the last launched browser has exited and its folder is gone. */
+  let cleanedUp: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  /**
+   * Launches Chromium with a folder of its own as both profile and TMPDIR (Chromium leaves
+   * `org.chromium.*` folders in TMPDIR, Puppeteer a profile), removed once the browser is gone,
+   * whether it was closed or crashed: nothing of a browser outlives it.
+   */
+  async function launchInOwnFolder(): Promise<Browser> {
+    const executablePath = options.executablePath ?? (await findBrowserExecutable());
+    const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
+    const removeFolder = () => rm(folder, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      const launched = await puppeteer.launch({
+        executablePath,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        userDataDir: join(folder, "profile"),
+        env: { ...process.env, TMPDIR: folder },
+      });
+      const exited = new Promise((resolve) => launched.process()?.once("exit", resolve));
+      cleanedUp = exited.then(removeFolder);
+      return launched;
+    } catch (error) {
+      await removeFolder();
+      throw error;
+    }
+  }
+
+  function launch(): Promise<Browser> {
+    const launching = launchInOwnFolder()
+      .then((launched) => {
+        launchedPid = launched.process()?.pid;
+        launched.once("disconnected", () => {
+          if (browser === launching) browser = undefined;
+        });
+        return launched;
+      })
+      .catch((cause) => {
+        browser = undefined;
+        throw new CaptureError("BROWSER_UNAVAILABLE", "The browser could not be started.", {
+          cause,
+        });
+      });
+    return launching;
+  }
+
+  function currentBrowser(): Promise<Browser> {
+    if (closed) {
+      return Promise.reject(
+        new CaptureError("BROWSER_UNAVAILABLE", "The renderer is shutting down."),
+      );
+    }
+    browser ??= launch();
+    return browser;
+  }
+
+  async function render(capture: CaptureOptions): Promise<RenderedImage> {
+    if (!options.allowPrivateNetworks) await assertTargetAllowed(capture.url, resolveHost);
+    const context = await (await currentBrowser()).createBrowserContext();
+    try {
+      const page = await context.newPage();
+      await page.setViewport({
+        width: capture.width,
+        height: capture.height,
+        deviceScaleFactor: capture.scale,
+      });
+      const response = await page.goto(capture.url, {
+        waitUntil: capture.waitUntil,
+        timeout: navigationTimeoutMs,
+      });
+      if (response && response.status() >= 400) {
+        throw new CaptureError(
+          "TARGET_HTTP_ERROR",
+          `The page answered with HTTP ${response.status()}.`,
+          { field: "url" },
+        );
+      }
+      if (capture.delay > 0) await sleep(capture.delay);
+      const bytes = await page.screenshot({
+        type: capture.format,
+        quality: capture.quality,
+        fullPage: capture.fullPage,
+      });
+      return { bytes, contentType: `image/${capture.format}` };
+    } catch (error) {
+      throw toCaptureError(error);
+    } finally {
+      // Closing the context closes its pages too; a crashed browser may refuse, which is fine.
+      await context.close().catch(() => {});
+    }
+  }
+
+  return {
+    render,
+    browserPid() {
+      return browser ? launchedPid : undefined;
+    },
+    async close() {
+      closed = true;
+      const running = await browser?.catch(() => undefined);
+      browser = undefined;
+      await running?.close();
+      await cleanedUp;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { AppRouter } from "@shotcache/api";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { bytesFromBase64 } from "./base64";
+import { createMemoryETagCache, type ETagCache } from "./etag-cache";
+import { createETagFetch, FROM_CLIENT_CACHE } from "./etag-fetch";
+
+type Inputs = inferRouterInputs<AppRouter>;
+type Outputs = inferRouterOutputs<AppRouter>;
+
+/** Options of one capture: `url` plus any of width, height, scale, fullPage, format, … */
+export type CaptureInput = Inputs["screenshot"]["capture"];
+/** What the server says about how a capture was answered. */
+export type CacheFacts = Outputs["screenshot"]["capture"]["cache"] & {
+  /** True when the server answered 304 and the bytes came from this client's own cache. */
+  fromClientCache: boolean;
+};
+export type CacheStats = Outputs["stats"]["get"];
+
+export interface Capture {
+  bytes: Uint8Array;
+  contentType: string;
+  etag: string;
+  cache: CacheFacts;
+}
+
+export interface ShotcacheClientOptions {
+  /** Where shotcache runs, e.g. `http://localhost:3000`; `""` in a page served by shotcache itself. */
+  baseUrl: string;
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Where responses are kept for ETag revalidation; `false` turns it off. @default in memory, 64 M chars */
+  cache?: ETagCache | false;
+}
+
+export interface ShotcacheClient {
+  /** Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). */
+  capture(input: CaptureInput): Promise<Capture>;
+  /** Drops every cached variant of `url` on the server. */
+  purge(input: { url: string }): Promise<{ purged: number }>;
+  stats(): Promise<CacheStats>;
+}
+
+export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const cache = options.cache ?? createMemoryETagCache();
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      // Unbatched, so each capture is its own GET that the server can answer with 304.
+      httpLink({
+        url: `${options.baseUrl.replace(/\/$/, "")}/api/trpc`,
+        fetch: cache ? createETagFetch(baseFetch, cache) : baseFetch,
+      }),
+    ],
+  });
+
+  return {
+    async capture(input) {
+      const result = await trpc.screenshot.capture.query(input);
+      return {
+        bytes: bytesFromBase64(result.image),
+        contentType: result.contentType,
+        etag: result.etag,
+        cache: {
+          ...result.cache,
+          fromClientCache: (result.cache as Record<string, unknown>)[FROM_CLIENT_CACHE] === true,
+        },
+      };
+    },
+    purge: (input) => trpc.cache.purge.mutate(input),
+    stats: () => trpc.stats.get.query(),
+  };
+}

@@ -1,0 +1,82 @@
+import {
+  CACHE_COUNTERS,
+  type CacheStore,
+  type CounterValues,
+  type StoredShot,
+} from "@shotcache/core";
+import { LRUCache } from "lru-cache";
+
+/** Bytes charged per entry on top of the image, for its key, metadata and index slot. */
+const ENTRY_OVERHEAD_BYTES = 512;
+
+export interface MemoryStoreOptions {
+  /** Upper bound on the bytes held; least recently used entries are dropped first. @default 256 MiB */
+  maxBytes?: number;
+}
+
+interface MemoryEntry {
+  urlKey: string;
+  shot: StoredShot;
+}
+
+/**
+ * The embedded default: an in-process, byte-bounded LRU with a TTL per entry, and an index from
+ * each URL to its variants so that a purge by URL removes them all.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
+  const variantsByUrl = new Map<string, Set<string>>();
+  const counters: CounterValues = Object.fromEntries(
+    CACHE_COUNTERS.map((name) => [name, 0]),
+  ) as CounterValues;
+
+  const entries = new LRUCache<string, MemoryEntry>({
+    maxSize: options.maxBytes ?? 256 * 1024 * 1024,
+    sizeCalculation: (entry) => entry.shot.bytes.byteLength + ENTRY_OVERHEAD_BYTES,
+    // Called whenever an entry leaves (eviction, expiry, delete, overwrite): keeps the index exact.
+    dispose: (entry, key) => {
+      const variants = variantsByUrl.get(entry.urlKey);
+      variants?.delete(key);
+      if (variants?.size === 0) variantsByUrl.delete(entry.urlKey);
+    },
+  });
+
+  return {
+    kind: "memory",
+
+    async get(key) {
+      return entries.get(key)?.shot;
+    },
+
+    async set(key, urlKey, shot, ttlSeconds) {
+      entries.set(key, { urlKey, shot }, { ttl: ttlSeconds * 1000 });
+      // lru-cache refuses an entry larger than maxSize; index only what it kept.
+      if (!entries.has(key)) return;
+      let variants = variantsByUrl.get(urlKey);
+      if (!variants) {
+        variants = new Set();
+        variantsByUrl.set(urlKey, variants);
+      }
+      variants.add(key);
+    },
+
+    async purgeUrl(urlKey) {
+      const variants = [...(variantsByUrl.get(urlKey) ?? [])];
+      let purged = 0;
+      for (const key of variants) if (entries.delete(key)) purged++;
+      variantsByUrl.delete(urlKey);
+      return purged;
+    },
+
+    async incrementCounters(deltas) {
+      for (const name of CACHE_COUNTERS) counters[name] += deltas[name] ?? 0;
+    },
+
+    async readCounters() {
+      return { ...counters };
+    },
+
+    async close() {
+      entries.clear();
+    },
+  };
+}
