@@ -12,6 +12,8 @@ const ENTRY_OVERHEAD_BYTES = 512;
 export interface MemoryStoreOptions {
   /** Upper bound on the bytes held; least recently used entries are dropped first. @default 256 MiB */
   maxBytes?: number;
+  /** Monotonic clock in ms for entry expiry. @default performance.now */
+  now?: () => number;
 }
 
 interface MemoryEntry {
@@ -32,6 +34,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   const entries = new LRUCache<string, MemoryEntry>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (entry) => entry.shot.bytes.byteLength + ENTRY_OVERHEAD_BYTES,
+    // A given clock is read on every check: lru-cache would otherwise reuse a reading for 1 ms.
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
     // Called whenever an entry leaves (eviction, expiry, delete, overwrite): keeps the index exact.
     dispose: (entry, key) => {
       const variants = variantsByUrl.get(entry.urlKey);

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { createTestContext } from "../test-support";
+import { restRequestFrom } from "./fetch-adapter";
+import { handleScreenshot } from "./screenshot";
+
+const PAGE = "https://a.test/page";
+
+function get(query: string, init: RequestInit = {}) {
+  return restRequestFrom(new Request(`http://shotcache.test/api/v1/screenshot?${query}`, init));
+}
+
+const asJson = (body: unknown) => JSON.parse(String(body));
+
+describe("GET /api/v1/screenshot", () => {
+  it("answers the image with MISS, then HIT with the same bytes and ETag, then 304", async () => {
+    const { context } = createTestContext();
+    const query = `url=${encodeURIComponent(PAGE)}`;
+    const miss = await handleScreenshot(get(query), context);
+    const hit = await handleScreenshot(get(query), context);
+
+    expect(miss.status).toBe(200);
+    expect(miss.headers).toMatchObject({ "content-type": "image/png", "x-cache": "MISS" });
+    expect(miss.headers["x-render-time"]).toMatch(/^\d+$/);
+    expect(hit.headers["x-cache"]).toBe("HIT");
+    expect(hit.body).toEqual(miss.body);
+    expect(hit.headers.etag).toBe(miss.headers.etag);
+    expect(hit.headers["content-length"]).toBe(String((hit.body as Uint8Array).byteLength));
+
+    const notModified = await handleScreenshot(
+      get(query, { headers: { "if-none-match": String(hit.headers.etag) } }),
+      context,
+    );
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBeNull();
+    expect(notModified.headers.etag).toBe(hit.headers.etag);
+  });
+
+  it("shares one entry between a request with defaults spelled out and one without", async () => {
+    const { context, renderer } = createTestContext();
+    await handleScreenshot(get(`url=${PAGE}`), context);
+    const explicit = await handleScreenshot(get(`width=1280&url=${PAGE}&format=png`), context);
+    expect(explicit.headers["x-cache"]).toBe("HIT");
+    expect(renderer.renders).toBe(1);
+  });
+
+  it("answers HEAD with the headers and no body", async () => {
+    const { context } = createTestContext();
+    const head = await handleScreenshot(get(`url=${PAGE}`, { method: "HEAD" }), context);
+    expect(head.status).toBe(200);
+    expect(head.body).toBeNull();
+    expect(head.headers["content-type"]).toBe("image/png");
+  });
+
+  it.each([
+    ["", "url"],
+    ["url=ftp://a.test/file", "url"],
+    [`url=${PAGE}&width=0`, "width"],
+    [`url=${PAGE}&format=gif`, "format"],
+    [`url=${PAGE}&height=abc`, "height"],
+    [`url=${PAGE}&colour=red`, "colour"],
+  ])("refuses ?%s with a 400 problem naming %s", async (query, field) => {
+    const { context, renderer } = createTestContext();
+    const response = await handleScreenshot(get(query), context);
+    expect(response.status).toBe(400);
+    expect(response.headers["content-type"]).toBe("application/problem+json");
+    const problem = asJson(response.body);
+    expect(problem).toMatchObject({ status: 400, code: "INVALID_INPUT", title: "Invalid input" });
+    expect(problem.errors.map((error: { field: string }) => error.field)).toContain(field);
+    expect(renderer.renders).toBe(0);
+  });
+
+  it("refuses other methods with 405 and Allow", async () => {
+    const { context } = createTestContext();
+    const response = await handleScreenshot(get(`url=${PAGE}`, { method: "POST" }), context);
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe("GET, HEAD");
+    expect(asJson(response.body).code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("does not cache a failed render", async () => {
+    const { context, renderer } = createTestContext();
+    renderer.failWith = new Error("boom");
+    expect((await handleScreenshot(get(`url=${PAGE}`), context)).status).toBe(500);
+    renderer.failWith = undefined;
+    const retry = await handleScreenshot(get(`url=${PAGE}`), context);
+    expect(retry.headers["x-cache"]).toBe("MISS");
+    expect(renderer.renders).toBe(2);
+  });
+});

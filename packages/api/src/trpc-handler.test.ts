@@ -1,0 +1,183 @@
+import { CaptureError, type CaptureInput } from "@shotcache/core";
+import { createMemoryStore } from "@shotcache/store";
+import { describe, expect, it } from "vitest";
+import { createTestContext } from "./test-support";
+import { handleTrpcRequest } from "./trpc-handler";
+
+const URL_A = "https://a.test/page";
+
+function query(path: string, input?: unknown, headers: Record<string, string> = {}) {
+  const search = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  return new Request(`http://shotcache.test/api/trpc/${path}${search}`, { headers });
+}
+
+function mutation(path: string, input: unknown) {
+  return new Request(`http://shotcache.test/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+}
+
+async function call(setup: ReturnType<typeof createTestContext>, request: Request) {
+  const response = await handleTrpcRequest(request, setup.context);
+  const text = await response.text();
+  return { response, body: text ? JSON.parse(text) : undefined };
+}
+
+const capture = (setup: ReturnType<typeof createTestContext>, input: CaptureInput) =>
+  call(setup, query("screenshot.capture", input));
+
+describe("tRPC over Fetch", () => {
+  it("answers a miss, then a hit with the same image, ETag and cache headers", async () => {
+    const setup = createTestContext();
+    const first = await capture(setup, { url: URL_A });
+    const second = await capture(setup, { url: URL_A });
+
+    expect(first.body.result.data.cache.status).toBe("MISS");
+    expect(second.body.result.data.cache.status).toBe("HIT");
+    expect(second.body.result.data.image).toBe(first.body.result.data.image);
+    expect(second.response.headers.get("etag")).toBe(first.body.result.data.etag);
+    expect(second.response.headers.get("x-cache")).toBe("HIT");
+    expect(second.response.headers.get("cache-control")).toMatch(/^private, max-age=\d+$/);
+    expect(setup.renderer.renders).toBe(1);
+  });
+
+  it("answers 304 with no body when the caller holds the current ETag", async () => {
+    const setup = createTestContext();
+    const { body } = await capture(setup, { url: URL_A });
+    const response = await handleTrpcRequest(
+      query("screenshot.capture", { url: URL_A }, { "if-none-match": body.result.data.etag }),
+      setup.context,
+    );
+    expect(response.status).toBe(304);
+    expect(await response.text()).toBe("");
+    expect(response.headers.get("etag")).toBe(body.result.data.etag);
+    expect(response.headers.get("x-cache")).toBe("HIT");
+  });
+
+  it("sets no per-capture headers on a batch, where they would describe only one call", async () => {
+    const setup = createTestContext();
+    const input = encodeURIComponent(JSON.stringify({ 0: { url: URL_A }, 1: { url: URL_A } }));
+    const response = await handleTrpcRequest(
+      new Request(
+        `http://shotcache.test/api/trpc/screenshot.capture,screenshot.capture?batch=1&input=${input}`,
+      ),
+      setup.context,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("etag")).toBeNull();
+  });
+
+  it("renders once for concurrent captures of one key", async () => {
+    const setup = createTestContext();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => capture(setup, { url: URL_A })),
+    );
+    expect(setup.renderer.renders).toBe(1);
+    expect(new Set(results.map((r) => r.body.result.data.etag)).size).toBe(1);
+  });
+
+  it("purges every variant of a URL, and only that URL", async () => {
+    const setup = createTestContext();
+    const variants: CaptureInput[] = [
+      { url: URL_A },
+      { url: URL_A, width: 800 },
+      { url: URL_A, format: "jpeg", quality: 60 },
+      { url: `${URL_A}#fragment`, fullPage: true },
+    ];
+    for (const variant of variants) await capture(setup, variant);
+    await capture(setup, { url: "https://b.test/" });
+
+    const purge = await call(setup, mutation("cache.purge", { url: URL_A }));
+    expect(purge.body.result.data).toEqual({ purged: 4 });
+
+    for (const variant of variants) {
+      expect((await capture(setup, variant)).body.result.data.cache.status).toBe("MISS");
+    }
+    expect((await capture(setup, { url: "https://b.test/" })).body.result.data.cache.status).toBe(
+      "HIT",
+    );
+  });
+
+  it("counts hits and misses in stats", async () => {
+    const setup = createTestContext();
+    await capture(setup, { url: URL_A });
+    await capture(setup, { url: URL_A });
+    await capture(setup, { url: URL_A });
+    await capture(setup, { url: URL_A, width: 640 });
+    const { body } = await call(setup, query("stats.get"));
+    expect(body.result.data).toMatchObject({ hits: 2, misses: 2, requests: 4, hitRate: 0.5 });
+  });
+
+  it.each([
+    [{}, "url"],
+    [{ url: "ftp://a.test/" }, "url"],
+    [{ url: URL_A, width: 0 }, "width"],
+    [{ url: URL_A, format: "gif" }, "format"],
+    [{ url: URL_A, height: "tall" }, "height"],
+  ])("refuses %j with BAD_REQUEST naming %s", async (input, field) => {
+    const setup = createTestContext();
+    const { response, body } = await capture(setup, input as CaptureInput);
+    expect(response.status).toBe(400);
+    expect(body.error.data).toMatchObject({ code: "BAD_REQUEST", errorCode: "INVALID_INPUT" });
+    expect(body.error.data.fieldErrors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(setup.renderer.renders).toBe(0);
+  });
+
+  it("maps a capture failure to its code and status", async () => {
+    const setup = createTestContext();
+    setup.renderer.failWith = new CaptureError("TARGET_HTTP_ERROR", "The page answered 404.", {
+      field: "url",
+    });
+    const { response, body } = await capture(setup, { url: URL_A });
+    expect(response.status).toBe(422);
+    expect(body.error.message).toBe("The page answered 404.");
+    expect(body.error.data).toMatchObject({
+      code: "UNPROCESSABLE_CONTENT",
+      errorCode: "TARGET_HTTP_ERROR",
+      fieldErrors: [{ field: "url" }],
+    });
+  });
+
+  it("keeps the details of an unexpected failure on the server", async () => {
+    const setup = createTestContext();
+    setup.renderer.failWith = new Error("secret internals at /srv/app.js:12");
+    const { response, body } = await capture(setup, { url: URL_A });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(body)).not.toContain("secret");
+    expect(body.error.data.errorCode).toBe("INTERNAL");
+    expect(setup.unexpected).toHaveLength(1);
+  });
+
+  it("re-renders an entry whose TTL has passed", async () => {
+    let now = 1_000_000;
+    const setup = createTestContext({ now: () => now });
+    await capture(setup, { url: URL_A });
+    now += 14 * 60 * 1000;
+    const fresh = await capture(setup, { url: URL_A });
+    expect(fresh.body.result.data.cache).toMatchObject({
+      status: "HIT",
+      ageSeconds: 840,
+      ttlSeconds: 60,
+    });
+    now += 61 * 1000;
+    expect((await capture(setup, { url: URL_A })).body.result.data.cache.status).toBe("MISS");
+    expect(setup.renderer.renders).toBe(2);
+  });
+
+  it("serves the render with BYPASS when the store fails", async () => {
+    const broken = createMemoryStore();
+    broken.get = () => Promise.reject(new Error("store down"));
+    broken.set = () => Promise.reject(new Error("store down"));
+    const setup = createTestContext({ store: broken });
+    const { response, body } = await capture(setup, { url: URL_A });
+    expect(response.status).toBe(200);
+    expect(body.result.data.cache).toMatchObject({
+      status: "BYPASS",
+      bypassReason: "store-unavailable",
+      ttlSeconds: 0,
+    });
+    expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+});

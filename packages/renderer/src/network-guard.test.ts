@@ -1,0 +1,92 @@
+import { CaptureError } from "@shotcache/core";
+import { describe, expect, it } from "vitest";
+import { assertTargetAllowed, type HostResolver, isPublicAddress } from "./network-guard";
+
+// Decisions only: the resolver is stubbed and nothing is ever dialled.
+const resolvesTo =
+  (...addresses: string[]): HostResolver =>
+  async () =>
+    addresses;
+
+async function verdict(url: string, resolve: HostResolver = resolvesTo("93.184.215.14")) {
+  try {
+    await assertTargetAllowed(url, resolve);
+    return "allowed";
+  } catch (error) {
+    if (!CaptureError.is(error)) throw error;
+    return error.code;
+  }
+}
+
+describe("isPublicAddress", () => {
+  it.each([
+    "127.0.0.1",
+    "127.1.2.3",
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd00:ec2::254",
+    "ff02::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "not-an-address",
+  ])("refuses %s", (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+
+  it.each(["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:93.184.215.14"])(
+    "allows %s",
+    (address) => {
+      expect(isPublicAddress(address)).toBe(true);
+    },
+  );
+});
+
+describe("assertTargetAllowed", () => {
+  it("allows a host that resolves only to public addresses", async () => {
+    expect(await verdict("https://example.com/")).toBe("allowed");
+  });
+
+  it.each([
+    "http://127.0.0.1/",
+    "http://localhost.test/",
+    "http://[::1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://2130706433/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.1.2.3:8080/",
+  ])("refuses %s", async (url) => {
+    const loopbackResolver = resolvesTo("127.0.0.1");
+    expect(await verdict(url, loopbackResolver)).toBe("TARGET_NOT_ALLOWED");
+  });
+
+  it("refuses a host when any of its addresses is private", async () => {
+    expect(await verdict("https://mixed.test/", resolvesTo("93.184.215.14", "10.0.0.7"))).toBe(
+      "TARGET_NOT_ALLOWED",
+    );
+  });
+
+  it("refuses schemes other than http and https", async () => {
+    for (const url of ["file:///etc/passwd", "ftp://example.com/", "chrome://version"]) {
+      expect(await verdict(url)).toBe("TARGET_NOT_ALLOWED");
+    }
+  });
+
+  it("reports a host that does not resolve as unreachable", async () => {
+    const failing: HostResolver = async () => {
+      throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+    };
+    expect(await verdict("https://nowhere.test/", failing)).toBe("TARGET_UNREACHABLE");
+  });
+});

@@ -1,0 +1,89 @@
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { CaptureError, type CaptureInput, captureOptionsSchema } from "@shotcache/core";
+import { availableOrSkip, type FixtureSite, isAlive, startFixtureSite } from "@shotcache/testkit";
+import { imageSize } from "image-size";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findBrowserExecutable } from "./find-browser";
+import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
+
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+
+const MAGIC: Record<string, (bytes: Uint8Array) => boolean> = {
+  png: (b) => Buffer.from(b.subarray(0, 8)).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
+  jpeg: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  webp: (b) =>
+    Buffer.from(b.subarray(0, 4)).toString() === "RIFF" &&
+    Buffer.from(b.subarray(8, 12)).toString() === "WEBP",
+};
+
+const shotcacheFolders = () =>
+  readdirSync(tmpdir()).filter((name) => name.startsWith("shotcache-chromium-"));
+
+describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
+  let site: FixtureSite;
+  let renderer: PuppeteerRenderer;
+  const render = (input: Omit<CaptureInput, "url"> & { path: string }) => {
+    const { path, ...options } = input;
+    return renderer.render(captureOptionsSchema.parse({ url: site.url(path), ...options }));
+  };
+
+  beforeAll(async () => {
+    site = await startFixtureSite();
+    renderer = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
+  });
+  afterAll(async () => {
+    await renderer?.close();
+    await site?.close();
+  });
+
+  it.each([
+    ["png", 1280, 720, 1],
+    ["jpeg", 800, 600, 1],
+    ["webp", 400, 300, 2],
+  ] as const)("renders %s at %i×%i, scale %i", async (format, width, height, scale) => {
+    const image = await render({ path: "/stable", format, width, height, scale });
+    expect(image.contentType).toBe(`image/${format}`);
+    expect(MAGIC[format]?.(image.bytes)).toBe(true);
+    expect(imageSize(image.bytes)).toMatchObject({ width: width * scale, height: height * scale });
+  });
+
+  it("gives identical bytes for an unchanged page and different bytes for a changed one", async () => {
+    const first = await render({ path: "/stable" });
+    const second = await render({ path: "/stable" });
+    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+    const changing = [await render({ path: "/changing" }), await render({ path: "/changing" })];
+    expect(Buffer.from(changing[0]!.bytes).equals(Buffer.from(changing[1]!.bytes))).toBe(false);
+  });
+
+  it("fails with TARGET_HTTP_ERROR when the page answers 404", async () => {
+    const error = await render({ path: "/status/404" }).catch((e) => e);
+    expect(CaptureError.is(error) && error.code).toBe("TARGET_HTTP_ERROR");
+  });
+
+  it("refuses a loopback target when private networks are not allowed, without dialling it", async () => {
+    const guarded = createPuppeteerRenderer({ executablePath });
+    try {
+      const url = site.url("/guarded");
+      const error = await guarded.render(captureOptionsSchema.parse({ url })).catch((e) => e);
+      expect(CaptureError.is(error) && error.code).toBe("TARGET_NOT_ALLOWED");
+      expect(site.requestCount("/guarded")).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("leaves no browser process and no folder behind when closed", async () => {
+    const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
+    const before = new Set(shotcacheFolders());
+    await own.render(captureOptionsSchema.parse({ url: site.url("/stable") }));
+    const pid = own.browserPid();
+    expect(pid).toBeGreaterThan(0);
+    const created = shotcacheFolders().filter((name) => !before.has(name));
+    expect(created).toHaveLength(1);
+
+    await own.close();
+    expect(isAlive(pid!)).toBe(false);
+    expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
+  });
+});
