@@ -1,7 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { CaptureError, type CaptureInput, captureOptionsSchema } from "@shotcache/core";
-import { availableOrSkip, type FixtureSite, isAlive, startFixtureSite } from "@shotcache/testkit";
+import {
+  availableOrSkip,
+  type FixtureSite,
+  startFixtureSite,
+  survivorsAfter,
+} from "@shotcache/testkit";
 import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrowserExecutable } from "./find-browser";
@@ -52,8 +57,11 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     const first = await render({ path: "/stable" });
     const second = await render({ path: "/stable" });
     expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
-    const changing = [await render({ path: "/changing" }), await render({ path: "/changing" })];
-    expect(Buffer.from(changing[0]!.bytes).equals(Buffer.from(changing[1]!.bytes))).toBe(false);
+    const [before, after] = [
+      await render({ path: "/changing" }),
+      await render({ path: "/changing" }),
+    ];
+    expect(Buffer.from(before.bytes).equals(Buffer.from(after.bytes))).toBe(false);
   });
 
   it("fails with TARGET_HTTP_ERROR when the page answers 404", async () => {
@@ -77,13 +85,13 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
     const before = new Set(shotcacheFolders());
     await own.render(captureOptionsSchema.parse({ url: site.url("/stable") }));
-    const pid = own.browserPid();
+    const pid = own.browserPid() ?? 0;
     expect(pid).toBeGreaterThan(0);
     const created = shotcacheFolders().filter((name) => !before.has(name));
     expect(created).toHaveLength(1);
 
     await own.close();
-    expect(isAlive(pid!)).toBe(false);
+    expect(await survivorsAfter([pid])).toEqual([]);
     expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
   });
 });

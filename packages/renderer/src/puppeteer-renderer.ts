@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +30,18 @@ const CHROMIUM_ARGS = [
   "--hide-scrollbars",
   "--mute-audio",
 ];
+
+/** Puppeteer starts Chromium as a process group leader: killing the group takes its helpers too. */
+function killProcessGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, "SIGKILL");
+      return;
+    } catch {
+      // Already gone, or not a group leader: try the process alone.
+    }
+  }
+}
 
 export interface PuppeteerRendererOptions {
   /** Browser to launch. @default the result of `findBrowserExecutable()` */
@@ -76,8 +89,19 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         userDataDir: join(folder, "profile"),
         env: { ...process.env, TMPDIR: folder },
       });
-      const exited = new Promise((resolve) => launched.process()?.once("exit", resolve));
-      cleanedUp = exited.then(removeFolder);
+      const child = launched.process();
+      // Last resort when the process exits without closing us (a host's own signal handler may
+      // call process.exit while our close is still running): only synchronous work runs here.
+      const killOnExit = () => {
+        if (child?.pid) killProcessGroup(child.pid);
+        rmSync(folder, { recursive: true, force: true });
+      };
+      process.once("exit", killOnExit);
+      const exited = new Promise((resolve) => child?.once("exit", resolve));
+      cleanedUp = exited.then(() => {
+        process.off("exit", killOnExit);
+        return removeFolder();
+      });
       return launched;
     } catch (error) {
       await removeFolder();

@@ -51,3 +51,17 @@ export function isAlive(pid: number): boolean {
   const info = readProcess(pid);
   return info !== undefined && !info.zombie;
 }
+
+/**
+ * The processes of `pids` still alive after up to `timeoutMs`: a killed process takes a moment to
+ * die (every thread must stop), so a check right after its parent exits would race it.
+ */
+export async function survivorsAfter(pids: number[], timeoutMs = 5_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let alive = pids.filter(isAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    alive = alive.filter(isAlive);
+  }
+  return alive;
+}

@@ -2,8 +2,9 @@ import { services } from "./services";
 
 /**
  * Builds the services at start-up, so a bad configuration or a missing browser stops the server
- * with a message instead of failing the first request, and closes the browser on SIGTERM/SIGINT so
- * no Chromium process or profile folder outlives the server.
+ * with a message instead of failing the first request, and closes the browser gracefully on
+ * SIGTERM/SIGINT. Next.js's own handler ends the process once its HTTP server has closed; if that
+ * comes first, the renderer's exit hook still kills the browser and removes its folder.
  */
 export async function startLifecycle(): Promise<void> {
   try {
@@ -14,9 +15,7 @@ export async function startLifecycle(): Promise<void> {
   }
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      void services()
-        .then((running) => running.shutdown())
-        .finally(() => process.exit(0));
+      void services().then((running) => running.shutdown());
     });
   }
 }

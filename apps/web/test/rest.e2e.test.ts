@@ -1,0 +1,63 @@
+import { imageSize } from "image-size";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
+
+describe.skipIf(!browserAvailable)("REST through next start", () => {
+  let env: AppUnderTest;
+  const screenshot = (query: string, init?: RequestInit) =>
+    fetch(`${env.app.origin}/api/v1/screenshot?${query}`, init);
+
+  beforeAll(async () => {
+    env = await startAppUnderTest();
+  });
+  afterAll(() => env?.close());
+
+  it("serves MISS, then HIT with identical bytes and ETag, then 304 with no body", async () => {
+    const query = `url=${encodeURIComponent(env.site.url("/stable"))}&width=1024&height=600`;
+    const miss = await screenshot(query);
+    const missBytes = new Uint8Array(await miss.arrayBuffer());
+    expect(miss.status).toBe(200);
+    expect(miss.headers.get("content-type")).toBe("image/png");
+    expect(miss.headers.get("x-cache")).toBe("MISS");
+    expect(imageSize(missBytes)).toMatchObject({ type: "png", width: 1024, height: 600 });
+
+    const hit = await screenshot(query);
+    const hitBytes = new Uint8Array(await hit.arrayBuffer());
+    expect(hit.headers.get("x-cache")).toBe("HIT");
+    expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
+    expect(Buffer.from(hitBytes).equals(Buffer.from(missBytes))).toBe(true);
+    for (const header of ["age", "x-cache-age", "x-cache-ttl", "cache-control", "last-modified"]) {
+      expect(hit.headers.get(header), header).not.toBeNull();
+    }
+
+    const etag = hit.headers.get("etag") ?? "";
+    const notModified = await screenshot(query, { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+    expect((await notModified.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it.each([
+    ["", "url"],
+    ["url=ftp://127.0.0.1/file", "url"],
+    ["url=http://127.0.0.1/&width=0", "width"],
+    ["url=http://127.0.0.1/&format=gif", "format"],
+    ["url=http://127.0.0.1/&height=tall", "height"],
+  ])("answers ?%s with a 400 problem document naming %s", async (query, field) => {
+    const response = await screenshot(query);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await response.json();
+    expect(problem.code).toBe("INVALID_INPUT");
+    expect(problem.errors.map((error: { field: string }) => error.field)).toContain(field);
+    expect(JSON.stringify(problem)).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it("answers a target's 404 with a 422 problem, and does not cache it", async () => {
+    const query = `url=${encodeURIComponent(env.site.url("/status/404"))}`;
+    const first = await screenshot(query);
+    expect(first.status).toBe(422);
+    expect((await first.json()).code).toBe("TARGET_HTTP_ERROR");
+    await screenshot(query);
+    expect(env.site.requestCount("/status/404")).toBe(2);
+  });
+});

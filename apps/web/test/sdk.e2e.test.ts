@@ -1,0 +1,89 @@
+import { createShotcacheClient, type ShotcacheClient } from "@shotcache/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
+
+interface Exchange {
+  status: number;
+  bodyBytes: number;
+}
+
+describe.skipIf(!browserAvailable)("SDK against next start", () => {
+  let env: AppUnderTest;
+  let client: ShotcacheClient;
+  const exchanges: Exchange[] = [];
+
+  beforeAll(async () => {
+    env = await startAppUnderTest();
+    // Records what really crossed the wire, before the SDK's ETag cache sees it.
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const bodyBytes = (await response.clone().arrayBuffer()).byteLength;
+      exchanges.push({ status: response.status, bodyBytes });
+      return response;
+    };
+    client = createShotcacheClient({ baseUrl: env.app.origin, fetch: recordingFetch });
+  });
+  afterAll(() => env?.close());
+
+  it("returns bytes and cache facts, then revalidates with no image bytes on the wire", async () => {
+    const url = env.site.url("/stable?sdk=1");
+    const first = await client.capture({ url, width: 640, height: 480 });
+    expect(first.contentType).toBe("image/png");
+    expect(first.bytes.byteLength).toBeGreaterThan(1000);
+    expect(first.cache).toMatchObject({ status: "MISS", fromClientCache: false });
+    expect(first.cache.ttlSeconds).toBeGreaterThan(0);
+
+    const second = await client.capture({ url, width: 640, height: 480 });
+    const wire = exchanges.at(-1);
+    expect(wire).toEqual({ status: 304, bodyBytes: 0 });
+    expect(second.cache).toMatchObject({ status: "HIT", fromClientCache: true });
+    expect(second.etag).toBe(first.etag);
+    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+  });
+
+  it("purges every variant of a URL: the next capture of each is a MISS", async () => {
+    const url = env.site.url("/stable?purge=1");
+    const variants = [
+      { url },
+      { url, width: 800, height: 600 },
+      { url, format: "jpeg" as const, quality: 70 },
+      { url, format: "webp" as const, scale: 2, width: 320, height: 240 },
+    ];
+    for (const variant of variants) await client.capture(variant);
+    for (const variant of variants)
+      expect((await client.capture(variant)).cache.status).toBe("HIT");
+
+    expect(await client.purge({ url })).toEqual({ purged: variants.length });
+    for (const variant of variants)
+      expect((await client.capture(variant)).cache.status).toBe("MISS");
+  });
+
+  it("counts hits and misses in stats", async () => {
+    const before = await client.stats();
+    const url = env.site.url("/stable?stats=1");
+    await client.capture({ url }); // miss
+    await client.capture({ url }); // hit (answered 304 to this client)
+    await client.capture({ url, width: 500 }); // miss
+    await client.capture({ url, width: 500 }); // hit
+    await client.capture({ url, width: 500 }); // hit
+    const after = await client.stats();
+    expect(after.hits - before.hits).toBe(3);
+    expect(after.misses - before.misses).toBe(2);
+    expect(after.hitRate).toBeCloseTo(after.hits / (after.hits + after.misses));
+  });
+
+  it("rejects bad input with BAD_REQUEST naming the field", async () => {
+    for (const [input, field] of [
+      [{}, "url"],
+      [{ url: "ftp://127.0.0.1/" }, "url"],
+      [{ url: env.site.url("/stable"), width: 0 }, "width"],
+      [{ url: env.site.url("/stable"), format: "gif" }, "format"],
+      [{ url: env.site.url("/stable"), height: "tall" }, "height"],
+    ] as const) {
+      const error = await client.capture(input as never).catch((e) => e);
+      expect(error.data?.code, JSON.stringify(input)).toBe("BAD_REQUEST");
+      expect(error.data.errorCode).toBe("INVALID_INPUT");
+      expect(error.data.fieldErrors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+});
