@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBrowserExecutable } from "@shotcache/renderer";
@@ -43,6 +43,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
     async close() {
       await app.stop();
       await site.close();
+      rmSync(tempDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CaptureError, type CaptureInput, captureOptionsSchema } from "@shotcache/core";
 import {
   availableOrSkip,
@@ -8,7 +9,7 @@ import {
   survivorsAfter,
 } from "@shotcache/testkit";
 import { imageSize } from "image-size";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findBrowserExecutable } from "./find-browser";
 import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
 
@@ -22,8 +23,9 @@ const MAGIC: Record<string, (bytes: Uint8Array) => boolean> = {
     Buffer.from(b.subarray(8, 12)).toString() === "WEBP",
 };
 
-const shotcacheFolders = () =>
-  readdirSync(tmpdir()).filter((name) => name.startsWith("shotcache-chromium-"));
+/** Folders a browser of ours makes in TMPDIR: our profile folder and Chromium's socket folder. */
+const browserFolders = () =>
+  readdirSync(tmpdir()).filter((name) => /^(shotcache-chromium-|org\.chromium\.)/.test(name));
 
 describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
   let site: FixtureSite;
@@ -83,15 +85,36 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
 
   it("leaves no browser process and no folder behind when closed", async () => {
     const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
-    const before = new Set(shotcacheFolders());
+    const before = new Set(browserFolders());
     await own.render(captureOptionsSchema.parse({ url: site.url("/stable") }));
     const pid = own.browserPid() ?? 0;
     expect(pid).toBeGreaterThan(0);
-    const created = shotcacheFolders().filter((name) => !before.has(name));
-    expect(created).toHaveLength(1);
+    const created = browserFolders().filter((name) => !before.has(name));
+    expect(created).toHaveLength(2);
 
     await own.close();
     expect(await survivorsAfter([pid])).toEqual([]);
-    expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
+    expect(created.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
+  });
+
+  it("relaunches after the browser is killed, and removes the dead browser's folders", async () => {
+    const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
+    try {
+      const options = captureOptionsSchema.parse({ url: site.url("/stable") });
+      const before = new Set(browserFolders());
+      await own.render(options);
+      const created = browserFolders().filter((name) => !before.has(name));
+      const firstPid = own.browserPid() ?? 0;
+      process.kill(firstPid, "SIGKILL");
+      expect(await survivorsAfter([firstPid])).toEqual([]);
+      await vi.waitUntil(() => own.browserPid() === undefined); // the renderer saw it die
+
+      const image = await own.render(options);
+      expect(image.bytes.byteLength).toBeGreaterThan(0);
+      expect(own.browserPid()).not.toBe(firstPid);
+      expect(created.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { rmSync } from "node:fs";
+import { readlinkSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   CaptureError,
@@ -9,7 +9,7 @@ import {
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
-import puppeteer, { type Browser } from "puppeteer";
+import puppeteer, { type Browser, type BrowserContext } from "puppeteer";
 import { toCaptureError } from "./browser-errors";
 import { findBrowserExecutable } from "./find-browser";
 import { assertTargetAllowed, type HostResolver, systemResolver } from "./network-guard";
@@ -43,6 +43,21 @@ function killProcessGroup(pid: number): void {
   }
 }
 
+/**
+ * The folder in TMPDIR holding the browser's singleton socket, found through the profile's
+ * `SingletonSocket` link; only a folder named as Chromium names them is ever returned.
+ */
+function singletonSocketFolder(profile: string): string[] {
+  try {
+    const folder = dirname(readlinkSync(join(profile, "SingletonSocket")));
+    return /^(org\.chromium\.Chromium|com\.google\.Chrome)\./.test(basename(folder))
+      ? [folder]
+      : [];
+  } catch {
+    return []; // no link: nothing of ours outside the profile
+  }
+}
+
 export interface PuppeteerRendererOptions {
   /** Browser to launch. @default the result of `findBrowserExecutable()` */
   executablePath?: string;
@@ -73,38 +88,41 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   let closed = false;
 
   /**
-   * Launches Chromium with a folder of its own as both profile and TMPDIR (Chromium leaves
-   * `org.chromium.*` folders in TMPDIR, Puppeteer a profile), removed once the browser is gone,
-   * whether it was closed or crashed: nothing of a browser outlives it.
+   * Launches Chromium with a profile folder of our own, removed once the browser is gone, whether
+   * it was closed or crashed, together with the socket folder Chromium makes in TMPDIR (which it
+   * leaves behind when killed): nothing of a browser outlives it.
    */
   async function launchInOwnFolder(): Promise<Browser> {
     const executablePath = options.executablePath ?? (await findBrowserExecutable());
     const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
-    const removeFolder = () => rm(folder, { recursive: true, force: true, maxRetries: 3 });
+    const profile = join(folder, "profile");
+    let folders = [folder];
+    const removeFolders = () =>
+      Promise.all(folders.map((path) => rm(path, { recursive: true, force: true, maxRetries: 3 })));
     try {
       const launched = await puppeteer.launch({
         executablePath,
         headless: true,
         args: CHROMIUM_ARGS,
-        userDataDir: join(folder, "profile"),
-        env: { ...process.env, TMPDIR: folder },
+        userDataDir: profile,
       });
+      folders = [folder, ...singletonSocketFolder(profile)];
       const child = launched.process();
       // Last resort when the process exits without closing us (a host's own signal handler may
       // call process.exit while our close is still running): only synchronous work runs here.
       const killOnExit = () => {
         if (child?.pid) killProcessGroup(child.pid);
-        rmSync(folder, { recursive: true, force: true });
+        for (const path of folders) rmSync(path, { recursive: true, force: true });
       };
       process.once("exit", killOnExit);
       const exited = new Promise((resolve) => child?.once("exit", resolve));
-      cleanedUp = exited.then(() => {
+      cleanedUp = exited.then(async () => {
         process.off("exit", killOnExit);
-        return removeFolder();
+        await removeFolders();
       });
       return launched;
     } catch (error) {
-      await removeFolder();
+      await removeFolders();
       throw error;
     }
   }
@@ -113,9 +131,12 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     const launching = launchInOwnFolder()
       .then((launched) => {
         launchedPid = launched.process()?.pid;
-        launched.once("disconnected", () => {
+        // Whichever comes first after a crash: the next render then launches a new browser.
+        const forget = () => {
           if (browser === launching) browser = undefined;
-        });
+        };
+        launched.once("disconnected", forget);
+        launched.process()?.once("exit", forget);
         return launched;
       })
       .catch((cause) => {
@@ -139,8 +160,9 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
 
   async function render(capture: CaptureOptions): Promise<RenderedImage> {
     if (!options.allowPrivateNetworks) await assertTargetAllowed(capture.url, resolveHost);
-    const context = await (await currentBrowser()).createBrowserContext();
+    let context: BrowserContext | undefined;
     try {
+      context = await (await currentBrowser()).createBrowserContext();
       const page = await context.newPage();
       await page.setViewport({
         width: capture.width,
@@ -169,7 +191,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       throw toCaptureError(error);
     } finally {
       // Closing the context closes its pages too; a crashed browser may refuse, which is fine.
-      await context.close().catch(() => {});
+      await context?.close().catch(() => {});
     }
   }
 

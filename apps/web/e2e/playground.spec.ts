@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+
+const appOrigin = () => process.env.SHOTCACHE_E2E_ORIGIN ?? "";
+const fixtureUrl = (path: string) => `${process.env.SHOTCACHE_E2E_FIXTURE_ORIGIN}${path}`;
+
+test("captures a page: MISS, then HIT, then MISS again after a purge", async ({ page }) => {
+  await page.goto(appOrigin());
+  await page.getByLabel("URL").fill(fixtureUrl("/stable?playground=1"));
+  await page.getByLabel("Width").fill("800");
+  await page.getByLabel("Height").fill("500");
+
+  const capture = page.getByRole("button", { name: "Capture" });
+  const status = page.getByTestId("x-cache");
+  const image = page.getByRole("img", { name: /^Screenshot of/ });
+
+  await capture.click();
+  await expect(status).toHaveText("MISS");
+  await expect(image).toBeVisible();
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
+
+  await capture.click();
+  await expect(status).toHaveText("HIT");
+
+  await page.getByRole("button", { name: "Purge" }).click();
+  await expect(page.getByRole("status")).toHaveText("Purged 1 cached variant.");
+
+  await capture.click();
+  await expect(status).toHaveText("MISS");
+});
+
+test("shows an invalid URL as an error on the URL field", async ({ page }) => {
+  await page.goto(appOrigin());
+  await page.getByLabel("URL").fill("ftp://example.invalid/file");
+  await page.getByRole("button", { name: "Capture" }).click();
+  await expect(page.locator("#url-error")).toHaveText("must be an absolute http or https URL");
+});
