@@ -12,8 +12,10 @@ trap 'rm -rf "$run_tmp"' EXIT
 pnpm lint
 pnpm typecheck
 pnpm build
-TMPDIR="$run_tmp" pnpm exec vitest run
-TMPDIR="$run_tmp" pnpm test:e2e
+TMPDIR="$run_tmp" pnpm exec vitest run \
+  --reporter=default --reporter=json --outputFile.json="$run_tmp/vitest.json"
+TMPDIR="$run_tmp" PLAYWRIGHT_JSON_OUTPUT_NAME="$run_tmp/playwright.json" \
+  pnpm test:e2e --reporter=list,json
 
 # A browser closes asynchronously after its owner: give stragglers a moment before judging.
 for _ in $(seq 1 50); do
@@ -29,3 +31,12 @@ if [[ -n "$processes" || -n "$folders" ]]; then
   exit 1
 fi
 echo "No browser process or folder left behind."
+
+# One closing line for both runners, in the plain "N passed, N failed, N skipped" form.
+node -e '
+  const [vitest, playwright] = process.argv.slice(1).map((file) => require(file));
+  const passed = vitest.numPassedTests + playwright.stats.expected + playwright.stats.flaky;
+  const failed = vitest.numFailedTests + playwright.stats.unexpected;
+  const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.stats.skipped;
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$run_tmp/vitest.json" "$run_tmp/playwright.json"
