@@ -92,7 +92,8 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     canonicalUrl: string,
   ): Promise<CaptureResult> {
     const started = now();
-    const image = await renderer.render(captureOptions);
+    // The page rendered is the one keyed: every caller sharing this entry asked for this URL.
+    const image = await renderer.render({ ...captureOptions, url: canonicalUrl });
     const capturedAt = now();
     const ttlSeconds = ttlFor(canonicalUrl, ttlPolicy);
     const shot: StoredShot = {

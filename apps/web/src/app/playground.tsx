@@ -71,6 +71,25 @@ export function Playground() {
       </span>
     ) : null;
 
+  const numberField = (
+    label: string,
+    name: string,
+    value: string,
+    onChange: (value: string) => void,
+  ) => (
+    <label>
+      {label}
+      <input
+        name={name}
+        type="number"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={`${name}-error`}
+      />
+      {fieldError(name)}
+    </label>
+  );
+
   return (
     <section className="playground" aria-label="Playground">
       <form onSubmit={capture}>
@@ -89,26 +108,8 @@ export function Playground() {
           {fieldError("url")}
         </label>
         <div className="row">
-          <label>
-            Width
-            <input
-              name="width"
-              type="number"
-              value={width}
-              onChange={(event) => setWidth(event.target.value)}
-            />
-            {fieldError("width")}
-          </label>
-          <label>
-            Height
-            <input
-              name="height"
-              type="number"
-              value={height}
-              onChange={(event) => setHeight(event.target.value)}
-            />
-            {fieldError("height")}
-          </label>
+          {numberField("Width", "width", width, setWidth)}
+          {numberField("Height", "height", height, setHeight)}
           <label>
             Format
             <select

@@ -43,6 +43,16 @@ describe("GET /api/v1/screenshot", () => {
     expect(renderer.renders).toBe(1);
   });
 
+  it("renders the canonical URL, which every request sharing the entry asked for", async () => {
+    const { context } = createTestContext();
+    const url = encodeURIComponent("https://A.test/page?b=2&utm_source=mail&a=1#top");
+    const response = await handleScreenshot(get(`url=${url}`), context);
+    // The text renderer's "image" is the options it was given.
+    expect(JSON.parse(new TextDecoder().decode(response.body as Uint8Array)).url).toBe(
+      "https://a.test/page?a=1&b=2",
+    );
+  });
+
   it("answers HEAD with the headers and no body", async () => {
     const { context } = createTestContext();
     const head = await handleScreenshot(get(`url=${PAGE}`, { method: "HEAD" }), context);

@@ -1,5 +1,6 @@
 import {
   CaptureError,
+  type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
   ifNoneMatchMatches,
@@ -29,7 +30,7 @@ export async function handleScreenshot(
     });
   }
 
-  let result: Awaited<ReturnType<ApiContext["captureService"]["capture"]>>;
+  let result: CaptureResult;
   try {
     result = await context.captureService.capture(parsed.data);
   } catch (error) {
