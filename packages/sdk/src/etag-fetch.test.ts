@@ -44,7 +44,7 @@ describe("ETag fetch", () => {
     const second = await etagFetch(`${origin}/capture?input=1`);
     expect(seen.at(-1)?.ifNoneMatch).toBe(ETAG);
     expect(second.status).toBe(200);
-    expect((await second.json()).result.data).toEqual({
+    expect(JSON.parse(await second.text()).result.data).toEqual({
       image: "AAEC",
       cache: { status: "HIT", ageSeconds: 7, ttlSeconds: 53, fromClientCache: true },
     });
