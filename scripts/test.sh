@@ -23,7 +23,9 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 processes="$(pgrep -af -- "$run_tmp" || true)"
-folders="$(find "$run_tmp" -name 'shotcache-chromium-*' -o -name 'puppeteer_dev_chrome_profile-*' -o -name 'org.chromium.*')"
+folders="$(find "$run_tmp" -name 'shotcache-chromium-*' -o -name 'org.chromium.Chromium.*' \
+  -o -name 'com.google.Chrome.*' -o -name 'puppeteer_dev_chrome_profile-*' \
+  -o -name 'playwright_chromiumdev_profile-*')"
 if [[ -n "$processes" || -n "$folders" ]]; then
   echo "Browser leftovers after the tests:" >&2
   [[ -n "$processes" ]] && echo "processes:"$'\n'"$processes" >&2

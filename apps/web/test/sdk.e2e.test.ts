@@ -69,7 +69,6 @@ describe.skipIf(!browserAvailable)("SDK against next start", () => {
     const after = await client.stats();
     expect(after.hits - before.hits).toBe(3);
     expect(after.misses - before.misses).toBe(2);
-    expect(after.hitRate).toBeCloseTo(after.hits / (after.hits + after.misses));
   });
 
   it("rejects bad input with BAD_REQUEST naming the field", async () => {

@@ -1,3 +1,4 @@
+import type { CaptureError } from "@shotcache/core";
 import type { z } from "zod";
 
 export interface FieldError {
@@ -15,4 +16,9 @@ export function fieldErrorsFrom(error: z.ZodError): FieldError[] {
     const field = issue.path.join(".");
     return [field ? { field, message: issue.message } : { message: issue.message }];
   });
+}
+
+/** The field a capture failure concerns (for example `url`), as a field error. */
+export function fieldErrorsOfCapture(error: CaptureError): FieldError[] {
+  return error.field ? [{ field: error.field, message: error.message }] : [];
 }

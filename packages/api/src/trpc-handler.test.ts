@@ -37,7 +37,7 @@ describe("tRPC over Fetch", () => {
     expect(first.body.result.data.cache.status).toBe("MISS");
     expect(second.body.result.data.cache.status).toBe("HIT");
     expect(second.body.result.data.image).toBe(first.body.result.data.image);
-    expect(second.response.headers.get("etag")).toBe(first.body.result.data.etag);
+    expect(second.response.headers.get("etag")).toBe(`W/${first.body.result.data.etag}`);
     expect(second.response.headers.get("x-cache")).toBe("HIT");
     expect(second.response.headers.get("cache-control")).toMatch(/^private, max-age=\d+$/);
     expect(setup.renderer.renders).toBe(1);
@@ -52,8 +52,9 @@ describe("tRPC over Fetch", () => {
     );
     expect(response.status).toBe(304);
     expect(await response.text()).toBe("");
-    expect(response.headers.get("etag")).toBe(body.result.data.etag);
+    expect(response.headers.get("etag")).toBe(`W/${body.result.data.etag}`);
     expect(response.headers.get("x-cache")).toBe("HIT");
+    expect(response.headers.get("content-type")).toBeNull();
   });
 
   it("sets no per-capture headers on a batch, where they would describe only one call", async () => {
@@ -76,6 +77,8 @@ describe("tRPC over Fetch", () => {
     );
     expect(setup.renderer.renders).toBe(1);
     expect(new Set(results.map((r) => r.body.result.data.etag)).size).toBe(1);
+    const { body } = await call(setup, query("stats.get"));
+    expect(body.result.data).toMatchObject({ misses: 1, coalesced: 9, requests: 10, hitRate: 0 });
   });
 
   it("purges every variant of a URL, and only that URL", async () => {

@@ -1,19 +1,11 @@
 import { ifNoneMatchMatches } from "@shotcache/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiContext } from "./context";
 import { appRouter } from "./root";
 
-/** Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5). */
-const NOT_MODIFIED_HEADERS = [
-  "etag",
-  "cache-control",
-  "last-modified",
-  "age",
-  "x-cache",
-  "x-cache-age",
-  "x-cache-ttl",
-  "x-cache-key",
-];
+/** Headers that describe a body, which a 304 has none of (RFC 9110 §15.4.5). */
+const BODY_HEADERS = new Set(["content-type", "content-length", "content-encoding"]);
 
 /**
  * Serves tRPC over Fetch. A GET whose procedure set an ETag that the caller already holds gets a
@@ -34,8 +26,10 @@ export async function handleTrpcRequest(
       resHeaders,
       isBatchCall: info.isBatchCall,
     }),
+    // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") context.onUnexpectedError?.(error.cause ?? error);
+      if (getHTTPStatusCodeFromError(error) >= 500)
+        context.onUnexpectedError?.(error.cause ?? error);
     },
   });
   const etag = response.headers.get("etag");
@@ -46,11 +40,8 @@ export async function handleTrpcRequest(
     ifNoneMatchMatches(request.headers.get("if-none-match"), etag)
   ) {
     await response.body?.cancel();
-    const headers = new Headers();
-    for (const name of NOT_MODIFIED_HEADERS) {
-      const value = response.headers.get(name);
-      if (value !== null) headers.set(name, value);
-    }
+    const headers = new Headers(response.headers);
+    for (const name of BODY_HEADERS) headers.delete(name);
     return new Response(null, { status: 304, headers });
   }
   return response;

@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { ApiContext } from "./context";
 import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
-import { type FieldError, fieldErrorsFrom } from "./field-errors";
+import { type FieldError, fieldErrorsFrom, fieldErrorsOfCapture } from "./field-errors";
 
 /** Per-request context: the host's services plus what the fetch adapter gives us. */
 export interface TrpcContext extends ApiContext {
@@ -24,10 +24,7 @@ function stableCode(error: TRPCError): ApiErrorCode {
 
 function fieldErrorsOf(error: TRPCError): FieldError[] {
   if (error.cause instanceof ZodError) return fieldErrorsFrom(error.cause);
-  if (CaptureError.is(error.cause) && error.cause.field) {
-    return [{ field: error.cause.field, message: error.cause.message }];
-  }
-  return [];
+  return CaptureError.is(error.cause) ? fieldErrorsOfCapture(error.cause) : [];
 }
 
 const t = initTRPC.context<TrpcContext>().create({

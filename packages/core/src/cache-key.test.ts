@@ -16,6 +16,10 @@ describe("canonical URL", () => {
     ["https://example.com/?utm_source=x&id=7&fbclid=y&gclid=z", "https://example.com/?id=7"],
     ["https://example.com/?utm_medium=mail", "https://example.com/"],
     ["https://example.com/?a=2&b=1&a=1", "https://example.com/?a=2&a=1&b=1"],
+    ["https://example.com/?q=a%20b&flag&p=/x:y", "https://example.com/?flag&p=/x:y&q=a%20b"],
+    ["https://example.com/?&&b=1&", "https://example.com/?b=1"],
+    ["https://example.com/app#/settings", "https://example.com/app#/settings"],
+    ["https://example.com/app#!/inbox", "https://example.com/app#!/inbox"],
   ])("%s → %s", (raw, canonical) => {
     expect(canonicalizeUrl(raw)).toBe(canonical);
   });

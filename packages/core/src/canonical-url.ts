@@ -14,20 +14,38 @@ function isTrackingParam(name: string): boolean {
   return lower.startsWith("utm_") || TRACKING_PARAMS.has(lower);
 }
 
+function parameterName(pair: string): string {
+  const raw = pair.split("=", 1)[0] ?? "";
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return raw; // malformed escape: compare it as written
+  }
+}
+
+/** A fragment that is a client-side route (`#/path`, `#!/path`) selects a different page. */
+const ROUTE_FRAGMENT = /^#!?\//;
+
 /**
- * The form of a URL used for cache keys: scheme and host lower-cased and the default port dropped
- * (WHATWG URL parsing does both), fragment removed, tracking parameters removed, query sorted.
+ * The form of a URL used for cache keys, and the URL rendered: scheme and host lower-cased and
+ * the default port dropped (WHATWG URL parsing does both), tracking parameters removed, the other
+ * parameters sorted by name, and the fragment dropped unless it is a client-side route.
+ *
+ * Each parameter keeps its own text (`a%20b` stays, a bare `flag` stays bare): re-encoding the query
+ * would change the request some servers receive.
  */
 export function canonicalizeUrl(raw: string): string {
   const url = new URL(raw);
-  url.hash = "";
+  if (!ROUTE_FRAGMENT.test(url.hash)) url.hash = "";
   if (url.search) {
-    for (const name of new Set(url.searchParams.keys())) {
-      if (isTrackingParam(name)) url.searchParams.delete(name);
-    }
+    const pairs = url.search
+      .slice(1)
+      .split("&")
+      .filter((pair) => pair !== "" && !isTrackingParam(parameterName(pair)))
+      .map((pair) => ({ pair, name: parameterName(pair) }));
     // Stable sort: repeated parameters keep their relative order, which may matter to the page.
-    url.searchParams.sort();
-    if (url.searchParams.size === 0) url.search = "";
+    pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    url.search = pairs.map(({ pair }) => pair).join("&");
   }
   return url.href;
 }

@@ -28,7 +28,7 @@ export interface CaptureResult {
 export interface CacheStats extends CounterValues {
   /** Captures answered, whatever their status. */
   requests: number;
-  /** hits / (hits + misses), 0 before the first capture. */
+  /** Share of cacheable captures answered from the cache: hits / (hits + misses + coalesced). */
   hitRate: number;
 }
 
@@ -116,6 +116,12 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
     const { key, urlKey, canonicalUrl } = cacheKeyFor(captureOptions);
+    // Checked before the store: a lookup racing the end of a render must not start another.
+    const pending = inFlight.get(key);
+    if (pending) {
+      count("coalesced");
+      return pending;
+    }
     let cached: StoredShot | undefined;
     try {
       cached = await store.get(key);
@@ -127,8 +133,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       return fromShot(cached, key, "HIT");
     }
 
-    const pending = inFlight.get(key);
-    if (pending) return pending;
+    const joined = inFlight.get(key);
+    if (joined) {
+      count("coalesced");
+      return joined;
+    }
     const render = renderAndStore(captureOptions, key, urlKey, canonicalUrl).finally(() =>
       inFlight.delete(key),
     );
@@ -144,11 +153,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function stats(): Promise<CacheStats> {
     const counters = await store.readCounters();
-    const decided = counters.hits + counters.misses;
+    const cacheable = counters.hits + counters.misses + counters.coalesced;
     return {
       ...counters,
-      requests: decided + counters.bypasses,
-      hitRate: decided === 0 ? 0 : counters.hits / decided,
+      requests: cacheable + counters.bypasses,
+      hitRate: cacheable === 0 ? 0 : counters.hits / cacheable,
     };
   }
 

@@ -3,7 +3,7 @@
  * - `TARGET_NOT_ALLOWED`: the URL's scheme or address is refused by the network guard.
  * - `TARGET_UNREACHABLE`: DNS failure, connection refused or reset, TLS error.
  * - `TARGET_HTTP_ERROR`: the page answered with a status of 400 or more.
- * - `RENDER_TIMEOUT`: the page did not load, or the shot did not finish, in time.
+ * - `RENDER_TIMEOUT`: the page did not load in time.
  * - `BROWSER_UNAVAILABLE`: no browser could be started.
  * - `RENDER_FAILED`: anything else that went wrong inside the browser.
  */

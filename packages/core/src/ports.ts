@@ -13,8 +13,11 @@ export interface StoredShot {
   renderMs: number;
 }
 
-/** Counters every instance shares through the store. */
-export const CACHE_COUNTERS = ["hits", "misses", "bypasses", "purges"] as const;
+/**
+ * Counters every instance shares through the store. `coalesced` counts captures that waited for a
+ * render another request had started, instead of rendering themselves.
+ */
+export const CACHE_COUNTERS = ["hits", "misses", "coalesced", "bypasses", "purges"] as const;
 export type CacheCounter = (typeof CACHE_COUNTERS)[number];
 export type CounterValues = Record<CacheCounter, number>;
 

@@ -22,7 +22,7 @@ const BOOLEAN_TEXT: Record<string, boolean> = { true: true, "1": true, false: fa
 
 function fromText(kind: FieldKind, text: string): unknown {
   if (kind === "number" && NUMBER_TEXT.test(text)) return Number(text);
-  if (kind === "boolean" && text in BOOLEAN_TEXT) return BOOLEAN_TEXT[text];
+  if (kind === "boolean" && Object.hasOwn(BOOLEAN_TEXT, text)) return BOOLEAN_TEXT[text];
   // Anything else is passed on as text, so the schema reports it against its field.
   return text;
 }

@@ -27,8 +27,8 @@ describe("default TTL policy", () => {
   it("uses the first matching rule of a custom policy, else its default", () => {
     const policy = {
       rules: [
-        { name: "images", pathPattern: /^\/img\//, ttlSeconds: 5 },
-        { name: "all-images", pathPattern: /img/, ttlSeconds: 9 },
+        { pathPattern: /^\/img\//, ttlSeconds: 5 },
+        { pathPattern: /img/, ttlSeconds: 9 },
       ],
       defaultTtlSeconds: 30,
     };

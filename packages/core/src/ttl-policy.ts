@@ -1,6 +1,4 @@
 export interface TtlRule {
-  /** Short name shown when explaining a TTL. */
-  name: string;
   /** Tested against the URL's path. */
   pathPattern: RegExp;
   ttlSeconds: number;
@@ -12,12 +10,11 @@ const HOUR = 60 * MINUTE;
 /** Built-in rules, first match wins: live content changes fast, reference pages rarely. */
 export const DEFAULT_TTL_RULES: readonly TtlRule[] = [
   {
-    name: "live",
     pathPattern: /(^|\/)(dashboards?|admin|realtime|feeds?|live|streams?)(\/|$)/i,
     ttlSeconds: MINUTE,
   },
-  { name: "reference", pathPattern: /^\/(docs|blog|about|pricing)(\/|$)/i, ttlSeconds: 24 * HOUR },
-  { name: "page", pathPattern: /(\/|\.html)$/i, ttlSeconds: HOUR },
+  { pathPattern: /^\/(docs|blog|about|pricing)(\/|$)/i, ttlSeconds: 24 * HOUR },
+  { pathPattern: /(\/|\.html)$/i, ttlSeconds: HOUR },
 ];
 
 export const DEFAULT_TTL_SECONDS = 15 * MINUTE;

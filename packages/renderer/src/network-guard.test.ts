@@ -38,6 +38,11 @@ describe("isPublicAddress", () => {
     "ff02::1",
     "::ffff:127.0.0.1",
     "::ffff:10.0.0.1",
+    "::127.0.0.1",
+    "::a9fe:a9fe",
+    "::2",
+    "4000::1",
+    "2001:db8::1",
     "not-an-address",
   ])("refuses %s", (address) => {
     expect(isPublicAddress(address)).toBe(false);
@@ -56,19 +61,27 @@ describe("assertTargetAllowed", () => {
     expect(await verdict("https://example.com/")).toBe("allowed");
   });
 
+  it("refuses a host name that resolves to loopback", async () => {
+    expect(await verdict("http://localhost.test/", resolvesTo("127.0.0.1"))).toBe(
+      "TARGET_NOT_ALLOWED",
+    );
+  });
+
+  // IP literals are judged as written: a resolver that would vouch for any name must not be asked.
+  const publicResolver = resolvesTo("93.184.215.14");
   it.each([
     "http://127.0.0.1/",
-    "http://localhost.test/",
     "http://[::1]/",
     "http://[::ffff:7f00:1]/",
+    "http://[::127.0.0.1]/",
     "http://2130706433/",
     "http://0x7f.0.0.1/",
     "http://0177.0.0.1/",
     "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00:ec2::254]/",
     "http://10.1.2.3:8080/",
-  ])("refuses %s", async (url) => {
-    const loopbackResolver = resolvesTo("127.0.0.1");
-    expect(await verdict(url, loopbackResolver)).toBe("TARGET_NOT_ALLOWED");
+  ])("refuses the literal %s", async (url) => {
+    expect(await verdict(url, publicResolver)).toBe("TARGET_NOT_ALLOWED");
   });
 
   it("refuses a host when any of its addresses is private", async () => {

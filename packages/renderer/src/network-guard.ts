@@ -8,13 +8,20 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const systemResolver: HostResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
+/** The only IPv6 block assigned for global unicast; ipaddr.js calls much else "unicast" too. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+
 /**
  * Whether an address may be dialled: only public unicast. `ipaddr.process` first turns an
- * IPv4-mapped IPv6 address back into IPv4, so `::ffff:127.0.0.1` is judged as 127.0.0.1.
+ * IPv4-mapped IPv6 address back into IPv4, so `::ffff:127.0.0.1` is judged as 127.0.0.1; any other
+ * IPv6 address must lie in 2000::/3, which rules out the IPv4-compatible `::a.b.c.d` forms and
+ * unassigned space.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === "unicast";
+  const parsed = ipaddr.process(address);
+  if (parsed.range() !== "unicast") return false;
+  return parsed.kind() === "ipv4" || parsed.match(GLOBAL_UNICAST_V6);
 }
 
 /** The URL's host without the brackets WHATWG URL keeps around IPv6 literals. */

@@ -25,7 +25,9 @@ const MAGIC: Record<string, (bytes: Uint8Array) => boolean> = {
 
 /** Folders a browser of ours makes in TMPDIR: our profile folder and Chromium's socket folder. */
 const browserFolders = () =>
-  readdirSync(tmpdir()).filter((name) => /^(shotcache-chromium-|org\.chromium\.)/.test(name));
+  readdirSync(tmpdir()).filter((name) =>
+    /^(shotcache-chromium-|org\.chromium\.Chromium\.|com\.google\.Chrome\.)/.test(name),
+  );
 
 describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
   let site: FixtureSite;

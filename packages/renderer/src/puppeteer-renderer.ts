@@ -1,7 +1,3 @@
-import { readlinkSync, rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   CaptureError,
@@ -9,54 +5,11 @@ import {
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
-import puppeteer, { type Browser, type BrowserContext } from "puppeteer";
+import type { BrowserContext } from "puppeteer";
 import { toCaptureError } from "./browser-errors";
+import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
 import { assertTargetAllowed, type HostResolver, systemResolver } from "./network-guard";
-
-/**
- * Flags for a headless server browser. The background-networking ones stop Chromium dialling
- * Google services on its own; `--no-sandbox` is needed when running as root (containers, CI).
- */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-  "--hide-scrollbars",
-  "--mute-audio",
-];
-
-/** Puppeteer starts Chromium as a process group leader: killing the group takes its helpers too. */
-function killProcessGroup(pid: number): void {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, "SIGKILL");
-      return;
-    } catch {
-      // Already gone, or not a group leader: try the process alone.
-    }
-  }
-}
-
-/**
- * The folder in TMPDIR holding the browser's singleton socket, found through the profile's
- * `SingletonSocket` link; only a folder named as Chromium names them is ever returned.
- */
-function singletonSocketFolder(profile: string): string[] {
-  try {
-    const folder = dirname(readlinkSync(join(profile, "SingletonSocket")));
-    return /^(org\.chromium\.Chromium|com\.google\.Chrome)\./.test(basename(folder))
-      ? [folder]
-      : [];
-  } catch {
-    return []; // no link: nothing of ours outside the profile
-  }
-}
 
 export interface PuppeteerRendererOptions {
   /** Browser to launch. @default the result of `findBrowserExecutable()` */
@@ -81,63 +34,34 @@ export interface PuppeteerRenderer extends Renderer {
 export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}): PuppeteerRenderer {
   const navigationTimeoutMs = options.navigationTimeoutMs ?? 30_000;
   const resolveHost = options.resolveHost ?? systemResolver;
-  let browser: Promise<Browser> | undefined;
-  let launchedPid: number | undefined;
-  /** Settles once the last launched browser has exited and its folder is gone. */
-  let cleanedUp: Promise<void> = Promise.resolve();
+  let browser: Promise<OwnedBrowser> | undefined;
+  /** The launched browser, while it is the one renders use. */
+  let current: OwnedBrowser | undefined;
+  /** Browsers launched and not yet gone (exited, folders removed). */
+  const leaving = new Set<Promise<void>>();
   let closed = false;
 
-  /**
-   * Launches Chromium with a profile folder of our own, removed once the browser is gone, whether
-   * it was closed or crashed, together with the socket folder Chromium makes in TMPDIR (which it
-   * leaves behind when killed): nothing of a browser outlives it.
-   */
-  async function launchInOwnFolder(): Promise<Browser> {
-    const executablePath = options.executablePath ?? (await findBrowserExecutable());
-    const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
-    const profile = join(folder, "profile");
-    let folders = [folder];
-    const removeFolders = () =>
-      Promise.all(folders.map((path) => rm(path, { recursive: true, force: true, maxRetries: 3 })));
-    try {
-      const launched = await puppeteer.launch({
-        executablePath,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        userDataDir: profile,
-      });
-      folders = [folder, ...singletonSocketFolder(profile)];
-      const child = launched.process();
-      // Last resort when the process exits without closing us (a host's own signal handler may
-      // call process.exit while our close is still running): only synchronous work runs here.
-      const killOnExit = () => {
-        if (child?.pid) killProcessGroup(child.pid);
-        for (const path of folders) rmSync(path, { recursive: true, force: true });
-      };
-      process.once("exit", killOnExit);
-      const exited = new Promise((resolve) => child?.once("exit", resolve));
-      cleanedUp = exited.then(async () => {
-        process.off("exit", killOnExit);
-        await removeFolders();
-      });
-      return launched;
-    } catch (error) {
-      await removeFolders();
-      throw error;
-    }
-  }
-
-  function launch(): Promise<Browser> {
-    const launching = launchInOwnFolder()
-      .then((launched) => {
-        launchedPid = launched.process()?.pid;
-        // Whichever comes first after a crash: the next render then launches a new browser.
+  function launch(): Promise<OwnedBrowser> {
+    const launching: Promise<OwnedBrowser> = Promise.resolve(
+      options.executablePath ?? findBrowserExecutable(),
+    )
+      .then(launchOwnedBrowser)
+      .then((owned) => {
+        current = owned;
+        leaving.add(owned.gone);
+        // After a crash or a lost connection the next render launches a new browser; one that
+        // lost its connection but still runs is killed rather than leaked.
         const forget = () => {
           if (browser === launching) browser = undefined;
+          if (current === owned) current = undefined;
+          if (!closed) owned.kill();
         };
-        launched.once("disconnected", forget);
-        launched.process()?.once("exit", forget);
-        return launched;
+        owned.browser.once("disconnected", forget);
+        void owned.gone.then(() => {
+          leaving.delete(owned.gone);
+          forget();
+        });
+        return owned;
       })
       .catch((cause) => {
         browser = undefined;
@@ -148,7 +72,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     return launching;
   }
 
-  function currentBrowser(): Promise<Browser> {
+  function currentBrowser(): Promise<OwnedBrowser> {
     if (closed) {
       return Promise.reject(
         new CaptureError("BROWSER_UNAVAILABLE", "The renderer is shutting down."),
@@ -162,7 +86,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     if (!options.allowPrivateNetworks) await assertTargetAllowed(capture.url, resolveHost);
     let context: BrowserContext | undefined;
     try {
-      context = await (await currentBrowser()).createBrowserContext();
+      context = await (await currentBrowser()).browser.createBrowserContext();
       const page = await context.newPage();
       await page.setViewport({
         width: capture.width,
@@ -198,14 +122,17 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   return {
     render,
     browserPid() {
-      return browser ? launchedPid : undefined;
+      return current?.pid;
     },
     async close() {
       closed = true;
       const running = await browser?.catch(() => undefined);
       browser = undefined;
-      await running?.close();
-      await cleanedUp;
+      try {
+        await running?.browser.close();
+      } finally {
+        await Promise.all(leaving);
+      }
     },
   };
 }

@@ -6,7 +6,18 @@ import { createETagFetch } from "./etag-fetch";
 
 const ETAG = '"v1"';
 const BODY = JSON.stringify({
-  result: { data: { image: "AAEC", cache: { status: "MISS", ageSeconds: 0, ttlSeconds: 60 } } },
+  result: {
+    data: {
+      image: "AAEC",
+      cache: {
+        status: "MISS",
+        ageSeconds: 0,
+        ttlSeconds: 60,
+        capturedAt: "2026-11-26T09:59:00.250Z",
+        renderMs: 200,
+      },
+    },
+  },
 });
 
 describe("ETag fetch", () => {
@@ -22,6 +33,8 @@ describe("ETag fetch", () => {
       if (request.method === "GET" && ifNoneMatch === ETAG) {
         response.writeHead(304, {
           etag: ETAG,
+          "last-modified": "Thu, 26 Nov 2026 10:00:00 GMT",
+          "x-render-time": "321",
           "x-cache": "HIT",
           "x-cache-age": "7",
           "x-cache-ttl": "53",
@@ -46,7 +59,14 @@ describe("ETag fetch", () => {
     expect(second.status).toBe(200);
     expect(JSON.parse(await second.text()).result.data).toEqual({
       image: "AAEC",
-      cache: { status: "HIT", ageSeconds: 7, ttlSeconds: 53, fromClientCache: true },
+      cache: {
+        status: "HIT",
+        ageSeconds: 7,
+        ttlSeconds: 53,
+        capturedAt: "2026-11-26T10:00:00.000Z",
+        renderMs: 321,
+        fromClientCache: true,
+      },
     });
   });
 

@@ -42,8 +42,15 @@ function replay(body: string, headers: Headers): string {
     facts.status = headers.get("x-cache") ?? facts.status;
     const age = headers.get("x-cache-age");
     const ttl = headers.get("x-cache-ttl");
+    const renderMs = headers.get("x-render-time");
+    const lastModified = Date.parse(headers.get("last-modified") ?? "");
     if (age !== null) facts.ageSeconds = Number(age);
     if (ttl !== null) facts.ttlSeconds = Number(ttl);
+    if (renderMs !== null) facts.renderMs = Number(renderMs);
+    // The same bytes may have been rendered again since: Last-Modified has whole seconds only.
+    if (lastModified && lastModified !== Math.floor(Date.parse(facts.capturedAt) / 1000) * 1000) {
+      facts.capturedAt = new Date(lastModified).toISOString();
+    }
   }
   return JSON.stringify(envelope);
 }

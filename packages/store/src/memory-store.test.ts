@@ -72,10 +72,23 @@ describe("memory store", () => {
     expect(await store.purgeUrl("u1")).toBe(1);
   });
 
+  it("keeps nothing with a TTL of 0", async () => {
+    const store = createMemoryStore();
+    await store.set("u1:a", "u1", shotOf(10), 0);
+    expect(await store.get("u1:a")).toBeUndefined();
+    expect(await store.purgeUrl("u1")).toBe(0);
+  });
+
   it("adds up counters", async () => {
     const store = createMemoryStore();
     await store.incrementCounters({ hits: 2, misses: 1 });
     await store.incrementCounters({ hits: 1, purges: 1 });
-    expect(await store.readCounters()).toEqual({ hits: 3, misses: 1, bypasses: 0, purges: 1 });
+    expect(await store.readCounters()).toEqual({
+      hits: 3,
+      misses: 1,
+      coalesced: 0,
+      bypasses: 0,
+      purges: 1,
+    });
   });
 });

@@ -52,6 +52,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     },
 
     async set(key, urlKey, shot, ttlSeconds) {
+      // lru-cache reads a TTL of 0 as "never expires"; an entry that is never fresh is not kept.
+      if (ttlSeconds <= 0) return;
       entries.set(key, { urlKey, shot }, { ttl: ttlSeconds * 1000 });
       // lru-cache refuses an entry larger than maxSize; index only what it kept.
       if (!entries.has(key)) return;

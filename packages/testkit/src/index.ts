@@ -1,5 +1,5 @@
 export { availableOrSkip } from "./available-or-skip";
 export { type FixtureSite, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
-export { descendantsOf, isAlive, listProcesses, survivorsAfter } from "./processes";
+export { descendantsOf, isAlive, survivorsAfter } from "./processes";
 export { type StartWebAppOptions, startWebApp, type WebApp } from "./web-app";

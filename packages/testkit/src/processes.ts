@@ -20,7 +20,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
 }
 
 /** Live (non-zombie) processes, read from /proc (Linux only). */
-export function listProcesses(): ProcessInfo[] {
+function listProcesses(): ProcessInfo[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .map((name) => readProcess(Number(name)))

@@ -1,3 +1,4 @@
+import { CaptureError } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../test-support";
 import { restRequestFrom } from "./fetch-adapter";
@@ -85,6 +86,18 @@ describe("GET /api/v1/screenshot", () => {
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe("GET, HEAD");
     expect(asJson(response.body).code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("answers a browser failure with its status and logs it on the server", async () => {
+    const { context, renderer, unexpected } = createTestContext();
+    renderer.failWith = new CaptureError(
+      "BROWSER_UNAVAILABLE",
+      "The browser could not be started.",
+    );
+    const response = await handleScreenshot(get(`url=${PAGE}`), context);
+    expect(response.status).toBe(503);
+    expect(asJson(response.body).code).toBe("BROWSER_UNAVAILABLE");
+    expect(unexpected).toEqual([renderer.failWith]);
   });
 
   it("does not cache a failed render", async () => {

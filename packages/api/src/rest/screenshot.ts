@@ -7,7 +7,8 @@ import {
 } from "@shotcache/core";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
-import { fieldErrorsFrom } from "../field-errors";
+import { ERROR_KINDS } from "../error-codes";
+import { fieldErrorsFrom, fieldErrorsOfCapture } from "../field-errors";
 import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
@@ -34,13 +35,12 @@ export async function handleScreenshot(
   try {
     result = await context.captureService.capture(parsed.data);
   } catch (error) {
-    if (CaptureError.is(error)) {
-      return problem(error.code, error.message, {
-        errors: error.field ? [{ field: error.field, message: error.message }] : [],
-      });
+    // A failure on our side (5xx) is logged; its cause never reaches the caller.
+    if (!CaptureError.is(error) || ERROR_KINDS[error.code].status >= 500) {
+      context.onUnexpectedError?.(error);
     }
-    context.onUnexpectedError?.(error);
-    return problem("INTERNAL", "The capture failed unexpectedly.");
+    if (!CaptureError.is(error)) return problem("INTERNAL", "The capture failed unexpectedly.");
+    return problem(error.code, error.message, { errors: fieldErrorsOfCapture(error) });
   }
 
   const headers = cacheHeaders(result);

@@ -14,6 +14,9 @@ export const screenshotRouter = {
       for (const [name, value] of Object.entries(cacheHeaders(result))) {
         ctx.resHeaders.set(name, value);
       }
+      // The JSON around the image also carries its age, so it is only weakly the same response;
+      // the strong ETag of the image itself is in the body.
+      ctx.resHeaders.set("etag", `W/${result.etag}`);
     }
     return {
       image: Buffer.from(result.bytes).toString("base64"),

@@ -1,0 +1,114 @@
+import { readlinkSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import puppeteer, { type Browser } from "puppeteer";
+
+/**
+ * Flags for a headless server browser. The background-networking ones stop Chromium dialling
+ * Google services on its own.
+ */
+const CHROMIUM_ARGS = [
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+  "--hide-scrollbars",
+  "--mute-audio",
+];
+
+/** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
+function chromiumArgs(): string[] {
+  return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
+}
+
+/** Puppeteer starts Chromium as a process group leader: killing the group takes its helpers too. */
+function killProcessGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, "SIGKILL");
+      return;
+    } catch {
+      // Already gone, or not a group leader: try the process alone.
+    }
+  }
+}
+
+/**
+ * The folder in TMPDIR holding the browser's singleton socket, found through the profile's
+ * `SingletonSocket` link; only a folder named as Chromium names them is ever returned.
+ */
+function singletonSocketFolder(profile: string): string[] {
+  try {
+    const folder = dirname(readlinkSync(join(profile, "SingletonSocket")));
+    return /^(org\.chromium\.Chromium|com\.google\.Chrome)\./.test(basename(folder))
+      ? [folder]
+      : [];
+  } catch {
+    return []; // no link: nothing of ours outside the profile
+  }
+}
+
+export interface OwnedBrowser {
+  browser: Browser;
+  pid: number | undefined;
+  /** Settles once the browser process has exited and its folders are removed. */
+  gone: Promise<void>;
+  /** Ends the browser and its helper processes at once. */
+  kill(): void;
+}
+
+/**
+ * Launches Chromium with a profile folder of our own. Once the browser is gone, closed or crashed,
+ * the folder is removed together with the socket folder Chromium makes in TMPDIR (which it leaves
+ * behind when killed); if our process exits first, the browser is killed and both removed then.
+ */
+export async function launchOwnedBrowser(executablePath: string): Promise<OwnedBrowser> {
+  const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
+  const profile = join(folder, "profile");
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: chromiumArgs(),
+      userDataDir: profile,
+    });
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+
+  const folders = [folder, ...singletonSocketFolder(profile)];
+  const child = browser.process();
+  const pid = child?.pid;
+  let running = child !== null && child.exitCode === null && child.signalCode === null;
+  const exited = running
+    ? new Promise((resolve) => child?.once("exit", resolve)).then(() => {
+        running = false;
+      })
+    : Promise.resolve();
+  // Never signal a PID after its process has exited: the number may belong to another by then.
+  const kill = () => {
+    if (pid && running) killProcessGroup(pid);
+  };
+  // Only synchronous work runs in an exit handler: a host's own signal handler may call
+  // process.exit while a graceful close is still under way.
+  const onProcessExit = () => {
+    kill();
+    for (const path of folders) rmSync(path, { recursive: true, force: true });
+  };
+  process.once("exit", onProcessExit);
+
+  const gone = exited
+    .then(async () => {
+      process.off("exit", onProcessExit);
+      await Promise.all(folders.map((path) => rm(path, { recursive: true, force: true })));
+    })
+    // A folder that cannot be removed is left behind; it must never take the process down.
+    .catch(() => {});
+  return { browser, pid, gone, kill };
+}
