@@ -2,4 +2,11 @@ export { availableOrSkip } from "./available-or-skip";
 export { type FixtureSite, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
+export { findRedisServer, type RedisServer, startRedisServer } from "./redis-server";
+export { RespConnection, type RespReply } from "./resp-connection";
+export {
+  startUpstashBridge,
+  type UpstashBridge,
+  type UpstashBridgeOptions,
+} from "./upstash-bridge";
 export { type StartWebAppOptions, startWebApp, type WebApp } from "./web-app";

@@ -1,0 +1,74 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { freePort } from "./free-port";
+
+export interface RedisServer {
+  port: number;
+  /** `redis://127.0.0.1:PORT` */
+  url: string;
+  process: ChildProcess;
+  /** Stops the server (by PID) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty (nothing is persisted). */
+  restart(): Promise<void>;
+}
+
+/** Throws, saying how to install it, when there is no redis-server on PATH. */
+export function findRedisServer(): string {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return "redis-server";
+  } catch {
+    throw new Error("redis-server not found on PATH (Debian/Ubuntu: apt-get install redis-server)");
+  }
+}
+
+function launch(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("Ready to accept connections")) {
+        child.stdout?.off("data", onData);
+        child.stdout?.resume(); // keep draining so the server never blocks on a full pipe
+        resolve(child);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.resume();
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * A private redis-server for tests: 127.0.0.1, a free port, no persistence. Tests never touch a
+ * Redis the machine may already run.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  let child = await launch(port);
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    process: child,
+    stop: () => stopProcess(child),
+    async restart() {
+      await stopProcess(child);
+      child = await launch(port);
+      server.process = child;
+    },
+  };
+  return server;
+}
