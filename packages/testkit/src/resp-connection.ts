@@ -1,3 +1,4 @@
+/// <reference path="./redis-parser.d.ts" />
 import { connect, type Socket } from "node:net";
 import Parser from "redis-parser";
 
