@@ -22,7 +22,9 @@ export function cacheHeaders(result: CaptureResult): Record<string, string> {
     "x-cache-ttl": String(result.ttlSeconds),
     "x-cache-key": result.cacheKey,
   };
-  if (result.status !== "HIT") headers["x-render-time"] = String(result.renderMs);
-  if (result.bypassReason) headers["x-cache-reason"] = result.bypassReason;
+  if (result.status !== "HIT" && result.status !== "STALE") {
+    headers["x-render-time"] = String(result.renderMs);
+  }
+  if (result.reason) headers["x-cache-reason"] = result.reason;
   return headers;
 }

@@ -42,5 +42,10 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     trpcCode: "SERVICE_UNAVAILABLE",
     title: "Browser unavailable",
   },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    trpcCode: "SERVICE_UNAVAILABLE",
+    title: "Cache store unavailable",
+  },
   RENDER_TIMEOUT: { status: 504, trpcCode: "GATEWAY_TIMEOUT", title: "Render timed out" },
 };

@@ -178,7 +178,7 @@ describe("tRPC over Fetch", () => {
     expect(response.status).toBe(200);
     expect(body.result.data.cache).toMatchObject({
       status: "BYPASS",
-      bypassReason: "store-unavailable",
+      reason: "store-unavailable",
       ttlSeconds: 0,
     });
     expect(response.headers.get("cache-control")).toBe("no-store");

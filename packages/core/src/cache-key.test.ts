@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheKeyFor, OUTPUT_OPTIONS, urlKeyFor } from "./cache-key";
+import { CACHE_CONTROL_OPTIONS, cacheKeyFor, OUTPUT_OPTIONS, urlKeyFor } from "./cache-key";
 import { canonicalizeUrl } from "./canonical-url";
 import { type CaptureInput, captureOptionsObjectSchema, captureOptionsSchema } from "./options";
 
@@ -48,13 +48,20 @@ describe("cache key", () => {
     { format: "jpeg" as const, quality: 50 },
     { waitUntil: "networkidle0" as const },
     { delay: 100 },
+    { cacheKey: "tenant-a" },
   ])("changes with an output option: %j", (change) => {
     expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
   });
 
-  it("covers every option of the schema but the URL", () => {
+  it("covers every option of the schema but the URL, in the key or as a cache control", () => {
     const schemaOptions = Object.keys(captureOptionsObjectSchema.shape).filter((k) => k !== "url");
-    expect([...OUTPUT_OPTIONS].sort()).toEqual(schemaOptions.sort());
+    expect([...OUTPUT_OPTIONS, ...CACHE_CONTROL_OPTIONS].sort()).toEqual(schemaOptions.sort());
+  });
+
+  it("ignores cache controls", () => {
+    expect(keyOf({ url, ttl: 5, noCache: true, refresh: true, staleIfError: 9 })).toBe(
+      keyOf({ url }),
+    );
   });
 
   it("shares the URL part between the variants of one URL", () => {

@@ -3,8 +3,9 @@ import { shortHash } from "./hash";
 import type { CaptureOptions } from "./options";
 
 /**
- * Every option that changes the image, in a fixed order. A new option must be added here, or two
- * different images would share one cache entry (a test checks that the schema and this list agree).
+ * Every option that changes the image, in a fixed order, and the caller's own variant name. A new
+ * option must be added here, or to CACHE_CONTROL_OPTIONS if it does not change the image (a test
+ * checks that the schema and the two lists agree).
  */
 export const OUTPUT_OPTIONS = [
   "width",
@@ -15,6 +16,16 @@ export const OUTPUT_OPTIONS = [
   "quality",
   "waitUntil",
   "delay",
+  "cacheKey",
+] as const satisfies readonly (keyof CaptureOptions)[];
+
+/** Options that decide how the cache is used for one request, and so are not part of the key. */
+export const CACHE_CONTROL_OPTIONS = [
+  "ttl",
+  "noCache",
+  "refresh",
+  "staleWhileRevalidate",
+  "staleIfError",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 
 /** Bump when the key derivation or the stored image changes, so old entries are never read. */

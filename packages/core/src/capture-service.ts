@@ -1,11 +1,31 @@
-import { cacheKeyFor, urlKeyFor } from "./cache-key";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type CacheKey, cacheKeyFor, urlKeyFor } from "./cache-key";
+import {
+  type BypassReason,
+  type CachePolicy,
+  type CachingDecision,
+  DEFAULT_CACHE_POLICY,
+  decideCaching,
+} from "./cache-policy";
+import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
+import { guardStore, type StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import type { CacheCounter, CacheStore, CounterValues, Renderer, StoredShot } from "./ports";
-import { DEFAULT_TTL_POLICY, type TtlPolicy, ttlFor } from "./ttl-policy";
+import {
+  type CacheCounter,
+  type CacheStore,
+  type CounterValues,
+  OUTCOME_COUNTERS,
+  type Renderer,
+  type StoredShot,
+} from "./ports";
+import { shouldRefreshEarly } from "./xfetch";
 
-/** How a capture was answered: from the cache, by a render that was stored, or by one that wasn't. */
-export type CacheStatus = "HIT" | "MISS" | "BYPASS";
+/** How a capture was answered. */
+export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS" | "REFRESH";
+
+/** Why a capture was answered as it was, when the status alone does not say. */
+export type CacheReason = BypassReason | "stale-while-revalidate" | "stale-if-error";
 
 export interface CaptureResult {
   bytes: Uint8Array;
@@ -13,13 +33,12 @@ export interface CaptureResult {
   etag: string;
   cacheKey: string;
   status: CacheStatus;
-  /** Why the cache was bypassed, when `status` is `BYPASS`. */
-  bypassReason: string | undefined;
+  reason: CacheReason | undefined;
   /** When the image was rendered (epoch ms). */
   capturedAt: number;
   /** Whole seconds since the render. */
   ageSeconds: number;
-  /** Whole seconds the image stays fresh; 0 when it was not stored. */
+  /** Whole seconds the image stays fresh; 0 when it was not stored, or is stale. */
   ttlSeconds: number;
   /** How long the render took, in ms. */
   renderMs: number;
@@ -28,138 +47,328 @@ export interface CaptureResult {
 export interface CacheStats extends CounterValues {
   /** Captures answered, whatever their status. */
   requests: number;
-  /** Share of cacheable captures answered from the cache: hits / (hits + misses + coalesced). */
+  /** Share of cache-using captures answered from the cache: (hits + stale) / all but bypasses. */
   hitRate: number;
 }
 
 export interface CaptureServiceOptions {
   store: CacheStore;
   renderer: Renderer;
-  ttlPolicy?: TtlPolicy;
-  /** Clock in epoch ms; tests pass their own. */
+  policy?: CachePolicy;
+  /** Clock in epoch ms. */
   now?: () => number;
+  /** Uniform random numbers in [0, 1) for XFetch; tests pass a seeded one. */
+  random?: () => number;
+  /** XFetch β: above 1 refreshes earlier, below 1 later. @default 1 */
+  xfetchBeta?: number;
+  /** How long a render lock is held at most: longer than the longest render. @default 60000 */
+  lockTtlMs?: number;
+  /** How often a request waiting for another instance's render looks for its result. @default 100 */
+  lockPollMs?: number;
+  /** Deadlines and circuit breaking for store calls. */
+  storeGuard?: StoreGuardOptions;
   /** Told about store failures, which never fail a capture. */
   onStoreError?: (error: unknown, operation: string) => void;
+  /** Told about failed background renders; the entry they would have replaced stays. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+export interface PurgeRequest {
+  url: string;
+  /** Purge only the variant these options select; without them, every variant of the URL. */
+  options?: CaptureOptions;
 }
 
 export interface CaptureService {
   capture(options: CaptureOptions): Promise<CaptureResult>;
-  /** Drops every cached variant of `url`; resolves to how many entries were removed. */
-  purge(url: string): Promise<{ purged: number }>;
+  /** Drops cached entries; resolves to how many were removed. */
+  purge(request: PurgeRequest): Promise<{ purged: number }>;
   stats(): Promise<CacheStats>;
+  /** Settles once the background renders under way have finished. */
+  idle(): Promise<void>;
 }
 
+/** One capture as the service works on it. */
+interface Job {
+  id: CacheKey;
+  /** The options with the URL as keyed: what is rendered. */
+  target: CaptureOptions;
+  caching: Extract<CachingDecision, { cacheable: true }>;
+  /** A render by another instance answers this job if it was captured after this time. */
+  newerThan: number;
+}
+
+type LockAttempt = { token: string } | { held: true } | { unavailable: true };
+
 const secondsBetween = (from: number, to: number) => Math.max(0, Math.floor((to - from) / 1000));
+const renderLock = (key: string) => `render:${key}`;
 
 export function createCaptureService(options: CaptureServiceOptions): CaptureService {
-  const { store, renderer } = options;
-  const ttlPolicy = options.ttlPolicy ?? DEFAULT_TTL_POLICY;
+  const { renderer } = options;
+  const policy = options.policy ?? DEFAULT_CACHE_POLICY;
   const now = options.now ?? Date.now;
-  const onStoreError = options.onStoreError ?? (() => {});
-  /** Renders under way, by cache key: concurrent misses of one key share one render. */
+  const random = options.random ?? Math.random;
+  const beta = options.xfetchBeta ?? 1;
+  const lockTtlMs = options.lockTtlMs ?? 60_000;
+  const lockPollMs = options.lockPollMs ?? 100;
+  const onBackgroundError = options.onBackgroundError ?? (() => {});
+  const store = guardStore(options.store, { now, ...options.storeGuard });
+  /** Foreground renders under way in this process, by cache key. */
   const inFlight = new Map<string, Promise<CaptureResult>>();
+  /** Background renders under way in this process, by cache key. */
+  const background = new Map<string, Promise<void>>();
+
+  function storeError(error: unknown, operation: string): void {
+    options.onStoreError?.(error, operation);
+    count("storeErrors");
+  }
 
   function count(counter: CacheCounter): void {
     // Statistics must never slow down or fail a capture.
-    store.incrementCounters({ [counter]: 1 }).catch((error) => onStoreError(error, "count"));
+    store
+      .incrementCounters({ [counter]: 1 })
+      .catch((error) => options.onStoreError?.(error, "count"));
   }
 
-  function fromShot(
+  function answer(
     shot: StoredShot,
-    cacheKey: string,
+    key: string,
     status: CacheStatus,
-    bypassReason?: string,
+    reason?: CacheReason,
   ): CaptureResult {
     const at = now();
+    const stored = status !== "BYPASS" && status !== "STALE";
     return {
       bytes: shot.bytes,
       contentType: shot.contentType,
       etag: shot.etag,
-      cacheKey,
+      cacheKey: key,
       status,
-      bypassReason,
+      reason,
       capturedAt: shot.capturedAt,
       ageSeconds: secondsBetween(shot.capturedAt, at),
-      ttlSeconds: status === "BYPASS" ? 0 : Math.max(0, Math.ceil((shot.expiresAt - at) / 1000)),
+      ttlSeconds: stored ? Math.max(0, Math.ceil((shot.expiresAt - at) / 1000)) : 0,
       renderMs: shot.renderMs,
     };
   }
 
-  async function renderAndStore(
-    captureOptions: CaptureOptions,
-    key: string,
-    urlKey: string,
-    canonicalUrl: string,
-  ): Promise<CaptureResult> {
+  async function render(target: CaptureOptions, ttlSeconds: number) {
     const started = now();
-    // The page rendered is the one keyed: every caller sharing this entry asked for this URL.
-    const image = await renderer.render({ ...captureOptions, url: canonicalUrl });
+    let image: Awaited<ReturnType<Renderer["render"]>>;
+    try {
+      image = await renderer.render(target);
+    } catch (error) {
+      count("renderErrors");
+      throw error;
+    }
     const capturedAt = now();
-    const ttlSeconds = ttlFor(canonicalUrl, ttlPolicy);
     const shot: StoredShot = {
-      ...image,
+      bytes: image.bytes,
+      contentType: image.contentType,
       etag: etagFor(image.bytes),
       capturedAt,
       expiresAt: capturedAt + ttlSeconds * 1000,
       renderMs: capturedAt - started,
     };
-    try {
-      await store.set(key, urlKey, shot, ttlSeconds);
-    } catch (error) {
-      onStoreError(error, "set");
-      count("bypasses");
-      return fromShot(shot, key, "BYPASS", "store-unavailable");
-    }
-    count("misses");
-    return fromShot(shot, key, "MISS");
+    return { shot, blank: image.blank === true };
   }
 
-  async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
-    const { key, urlKey, canonicalUrl } = cacheKeyFor(captureOptions);
-    // Checked before the store: a lookup racing the end of a render must not start another.
-    const pending = inFlight.get(key);
-    if (pending) {
-      count("coalesced");
-      return pending;
-    }
-    let cached: StoredShot | undefined;
+  /** Renders and stores; the entry is kept past its freshness for the stale windows. */
+  async function renderAndStore(job: Job, status: "MISS" | "REFRESH"): Promise<CaptureResult> {
+    const { key, urlKey } = job.id;
+    const { shot, blank } = await render(job.target, job.caching.ttlSeconds);
+    if (blank) return answer(shot, key, "BYPASS", "blank-render");
+    let stored: boolean;
     try {
-      cached = await store.get(key);
+      const keepSeconds = job.caching.ttlSeconds + job.caching.staleSeconds;
+      stored = await store.set(key, urlKey, shot, keepSeconds);
     } catch (error) {
-      onStoreError(error, "get");
+      storeError(error, "set");
+      return answer(shot, key, "BYPASS", "store-unavailable");
     }
-    if (cached && cached.expiresAt > now()) {
-      count("hits");
-      return fromShot(cached, key, "HIT");
-    }
+    return stored ? answer(shot, key, status) : answer(shot, key, "BYPASS", "too-large");
+  }
 
-    const joined = inFlight.get(key);
+  async function tryLock(key: string): Promise<LockAttempt> {
+    try {
+      const token = await store.acquireLock(renderLock(key), lockTtlMs);
+      return token ? { token } : { held: true };
+    } catch (error) {
+      storeError(error, "lock");
+      return { unavailable: true };
+    }
+  }
+
+  function release(key: string, token: string): void {
+    store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock"));
+  }
+
+  /**
+   * Another instance holds the render lock: wait for the entry it will store, newer than the one
+   * we had. If its lock goes away with no entry (it failed or died), take the lock ourselves.
+   */
+  async function awaitOtherRender(
+    job: Job,
+  ): Promise<{ shot: StoredShot } | { token: string | undefined }> {
+    const deadline = now() + lockTtlMs;
+    while (now() < deadline) {
+      await sleep(lockPollMs);
+      let entry: StoredShot | undefined;
+      try {
+        entry = await store.get(job.id.key, job.id.urlKey);
+      } catch (error) {
+        storeError(error, "get");
+        return { token: undefined };
+      }
+      if (entry && entry.capturedAt > job.newerThan && entry.expiresAt > now()) {
+        return { shot: entry };
+      }
+      const lock = await tryLock(job.id.key);
+      if ("token" in lock) return lock;
+      if ("unavailable" in lock) return { token: undefined };
+    }
+    return { token: undefined };
+  }
+
+  /** A foreground render shared by every request for the key, here and in other instances. */
+  function renderShared(job: Job, status: "MISS" | "REFRESH"): Promise<CaptureResult> {
+    const joined = inFlight.get(job.id.key);
     if (joined) {
       count("coalesced");
       return joined;
     }
-    const render = renderAndStore(captureOptions, key, urlKey, canonicalUrl).finally(() =>
-      inFlight.delete(key),
-    );
-    inFlight.set(key, render);
-    return render;
+    const work = (async () => {
+      // A store that cannot lock cannot share results either: then render here.
+      const lock = await tryLock(job.id.key);
+      let token = "token" in lock ? lock.token : undefined;
+      if ("held" in lock) {
+        const outcome = await awaitOtherRender(job);
+        if ("shot" in outcome) {
+          count("coalesced");
+          return answer(outcome.shot, job.id.key, "MISS");
+        }
+        token = outcome.token;
+      }
+      try {
+        const result = await renderAndStore(job, status);
+        if (result.status === "BYPASS") count("bypasses");
+        else count(status === "MISS" ? "misses" : "refreshes");
+        return result;
+      } finally {
+        if (token) release(job.id.key, token);
+      }
+    })().finally(() => inFlight.delete(job.id.key));
+    inFlight.set(job.id.key, work);
+    return work;
   }
 
-  async function purge(url: string): Promise<{ purged: number }> {
-    const purged = await store.purgeUrl(urlKeyFor(url).urlKey);
+  /** Replaces the entry without anyone waiting; at most one such render per key in all instances. */
+  function refreshInBackground(job: Job): void {
+    const { key } = job.id;
+    if (inFlight.has(key) || background.has(key)) return;
+    const work = (async () => {
+      const lock = await tryLock(key);
+      if (!("token" in lock)) return; // another instance is rendering it, or the store is down
+      try {
+        count("backgroundRenders");
+        await renderAndStore(job, "REFRESH");
+      } finally {
+        release(key, lock.token);
+      }
+    })()
+      .catch(onBackgroundError)
+      .finally(() => background.delete(key));
+    background.set(key, work);
+  }
+
+  async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
+    const id = cacheKeyFor(captureOptions);
+    const target = { ...captureOptions, url: id.canonicalUrl };
+    const caching = decideCaching(captureOptions, id.canonicalUrl, policy);
+    if (!caching.cacheable) {
+      const { shot } = await render(target, 0);
+      count("bypasses");
+      return answer(shot, id.key, "BYPASS", caching.reason);
+    }
+    if (captureOptions.refresh) {
+      // Only a render that finishes after this request arrived answers it.
+      return renderShared({ id, target, caching, newerThan: now() }, "REFRESH");
+    }
+
+    // Checked before the store: a lookup racing the end of a render must not start another.
+    const joined = inFlight.get(id.key);
+    if (joined) {
+      count("coalesced");
+      return joined;
+    }
+    let cached: StoredShot | undefined;
+    try {
+      cached = await store.get(id.key, id.urlKey);
+    } catch (error) {
+      storeError(error, "get");
+    }
+    const job: Job = { id, target, caching, newerThan: cached?.capturedAt ?? -Infinity };
+    const at = now();
+    if (cached && at < cached.expiresAt) {
+      const early = shouldRefreshEarly({
+        now: at,
+        expiresAt: cached.expiresAt,
+        delta: cached.renderMs,
+        beta,
+        random,
+      });
+      if (early) refreshInBackground(job);
+      count("hits");
+      return answer(cached, id.key, "HIT");
+    }
+    if (cached && at < cached.expiresAt + captureOptions.staleWhileRevalidate * 1000) {
+      refreshInBackground(job);
+      count("stale");
+      return answer(cached, id.key, "STALE", "stale-while-revalidate");
+    }
+    try {
+      return await renderShared(job, "MISS");
+    } catch (error) {
+      if (cached && now() < cached.expiresAt + captureOptions.staleIfError * 1000) {
+        count("stale");
+        return answer(cached, id.key, "STALE", "stale-if-error");
+      }
+      throw error;
+    }
+  }
+
+  async function purge(request: PurgeRequest): Promise<{ purged: number }> {
+    let purged: number;
+    try {
+      if (request.options) {
+        const { key, urlKey } = cacheKeyFor(request.options);
+        purged = (await store.delete(key, urlKey)) ? 1 : 0;
+      } else {
+        purged = await store.purgeUrl(urlKeyFor(request.url).urlKey);
+      }
+    } catch (cause) {
+      throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
+    }
     count("purges");
     return { purged };
   }
 
   async function stats(): Promise<CacheStats> {
-    const counters = await store.readCounters();
-    const cacheable = counters.hits + counters.misses + counters.coalesced;
-    return {
-      ...counters,
-      requests: cacheable + counters.bypasses,
-      hitRate: cacheable === 0 ? 0 : counters.hits / cacheable,
-    };
+    let counters: CounterValues;
+    try {
+      counters = await store.readCounters();
+    } catch (cause) {
+      throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
+    }
+    const requests = OUTCOME_COUNTERS.reduce((sum, name) => sum + counters[name], 0);
+    const fromCache = counters.hits + counters.stale;
+    const usingCache = requests - counters.bypasses;
+    return { ...counters, requests, hitRate: usingCache === 0 ? 0 : fromCache / usingCache };
   }
 
-  return { capture, purge, stats };
+  async function idle(): Promise<void> {
+    while (background.size > 0) await Promise.allSettled([...background.values()]);
+  }
+
+  return { capture, purge, stats, idle };
 }

@@ -6,6 +6,7 @@
  * - `RENDER_TIMEOUT`: the page did not load in time.
  * - `BROWSER_UNAVAILABLE`: no browser could be started.
  * - `RENDER_FAILED`: anything else that went wrong inside the browser.
+ * - `STORE_UNAVAILABLE`: an operation that needs the cache store (purge, stats) could not reach it.
  */
 export const CAPTURE_ERROR_CODES = [
   "TARGET_NOT_ALLOWED",
@@ -14,6 +15,7 @@ export const CAPTURE_ERROR_CODES = [
   "RENDER_TIMEOUT",
   "BROWSER_UNAVAILABLE",
   "RENDER_FAILED",
+  "STORE_UNAVAILABLE",
 ] as const;
 
 export type CaptureErrorCode = (typeof CAPTURE_ERROR_CODES)[number];

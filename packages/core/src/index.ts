@@ -1,15 +1,32 @@
-export { type CacheKey, cacheKeyFor, OUTPUT_OPTIONS, urlKeyFor } from "./cache-key";
+export {
+  CACHE_CONTROL_OPTIONS,
+  type CacheKey,
+  cacheKeyFor,
+  OUTPUT_OPTIONS,
+  urlKeyFor,
+} from "./cache-key";
+export {
+  type BypassReason,
+  CACHE_BUSTING_PARAMS,
+  type CachePolicy,
+  type CachingDecision,
+  DEFAULT_CACHE_POLICY,
+  decideCaching,
+} from "./cache-policy";
 export { canonicalizeUrl } from "./canonical-url";
 export {
+  type CacheReason,
   type CacheStats,
   type CacheStatus,
   type CaptureResult,
   type CaptureService,
   type CaptureServiceOptions,
   createCaptureService,
+  type PurgeRequest,
 } from "./capture-service";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches } from "./etag";
+export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
 export {
   type CaptureInput,
   type CaptureOptions,
@@ -18,7 +35,9 @@ export {
   DEFAULT_LOSSY_QUALITY,
   IMAGE_FORMATS,
   type ImageFormat,
+  MAX_TTL_SECONDS,
   MAX_URL_LENGTH,
+  purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";
 export {
@@ -26,6 +45,7 @@ export {
   type CacheCounter,
   type CacheStore,
   type CounterValues,
+  OUTCOME_COUNTERS,
   type RenderedImage,
   type Renderer,
   type StoredShot,
@@ -39,3 +59,4 @@ export {
   type TtlRule,
   ttlFor,
 } from "./ttl-policy";
+export { shouldRefreshEarly } from "./xfetch";

@@ -19,6 +19,10 @@ describe("capture options", () => {
       quality: undefined,
       waitUntil: "load",
       delay: 0,
+      noCache: false,
+      refresh: false,
+      staleWhileRevalidate: 0,
+      staleIfError: 0,
     });
   });
 
@@ -45,6 +49,11 @@ describe("capture options", () => {
     [{ url: "https://a.test", format: "jpeg", quality: 0 }, "quality"],
     [{ url: "https://a.test", waitUntil: "never" }, "waitUntil"],
     [{ url: "https://a.test", delay: -1 }, "delay"],
+    [{ url: "https://a.test", ttl: -5 }, "ttl"],
+    [{ url: "https://a.test", noCache: "yes" }, "noCache"],
+    [{ url: "https://a.test", staleWhileRevalidate: 1.5 }, "staleWhileRevalidate"],
+    [{ url: "https://a.test", cacheKey: "has space" }, "cacheKey"],
+    [{ url: "https://a.test", cacheKey: "x".repeat(65) }, "cacheKey"],
   ])("refuses %j, naming %s", (input, field) => {
     expect(fieldsOf(input)).toContain(field);
   });

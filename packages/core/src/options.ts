@@ -13,6 +13,9 @@ export const WAIT_UNTIL_EVENTS = [
   "networkidle2",
 ] as const;
 
+/** Longest TTL or stale window a caller may ask for: 30 days. */
+export const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
+
 /** Quality used for lossy formats when the caller gives none. */
 export const DEFAULT_LOSSY_QUALITY = 80;
 
@@ -41,6 +44,23 @@ export const captureOptionsObjectSchema = z.strictObject({
   waitUntil: z.enum(WAIT_UNTIL_EVENTS).default("load"),
   /** Extra wait after navigation, in milliseconds. @default 0 */
   delay: z.int().min(0).max(10_000).default(0),
+
+  // Cache controls: they decide how the cache is used, not what the image looks like.
+  /** Seconds the image stays fresh; 0 = do not store. Clamped to the server's maximum. @default by URL */
+  ttl: z.int().min(0).max(MAX_TTL_SECONDS).optional(),
+  /** Neither read nor write the cache. @default false */
+  noCache: z.boolean().default(false),
+  /** Render now and replace the cached entry. @default false */
+  refresh: z.boolean().default(false),
+  /** Seconds after expiry during which the old image is served while one render replaces it. @default 0 */
+  staleWhileRevalidate: z.int().min(0).max(MAX_TTL_SECONDS).default(0),
+  /** Seconds after expiry during which the old image is served if a new render fails. @default 0 */
+  staleIfError: z.int().min(0).max(MAX_TTL_SECONDS).default(0),
+  /** The caller's own variant name: captures with different names are cached apart. */
+  cacheKey: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, "1 to 64 letters, digits, or . _ : -")
+    .optional(),
 });
 
 /**
@@ -61,3 +81,22 @@ export const captureOptionsSchema = captureOptionsObjectSchema
 export type CaptureInput = z.input<typeof captureOptionsSchema>;
 /** Capture options with defaults resolved. */
 export type CaptureOptions = z.output<typeof captureOptionsSchema>;
+
+/**
+ * A purge: every variant of `url`, or with `options` only the variant they select (defaults
+ * applied, as for a capture).
+ */
+export const purgeRequestSchema = z
+  .strictObject({
+    url: captureOptionsObjectSchema.shape.url,
+    options: captureOptionsObjectSchema.omit({ url: true }).partial().optional(),
+  })
+  .transform((input, context) => {
+    if (!input.options) return { url: input.url };
+    const parsed = captureOptionsSchema.safeParse({ ...input.options, url: input.url });
+    if (parsed.success) return { url: input.url, options: parsed.data };
+    for (const issue of parsed.error.issues) {
+      context.addIssue({ ...issue, path: ["options", ...issue.path] } as z.core.$ZodRawIssue);
+    }
+    return z.NEVER;
+  });

@@ -13,23 +13,58 @@ export interface StoredShot {
   renderMs: number;
 }
 
-/**
- * Counters every instance shares through the store. `coalesced` counts captures that waited for a
- * render another request had started, instead of rendering themselves.
- */
-export const CACHE_COUNTERS = ["hits", "misses", "coalesced", "bypasses", "purges"] as const;
+/** How each capture was answered; their sum is the number of captures. */
+export const OUTCOME_COUNTERS = [
+  /** Fresh entry served. */
+  "hits",
+  /** Rendered and stored. */
+  "misses",
+  /** Expired entry served inside a stale window. */
+  "stale",
+  /** Waited for a render another request (in any instance) had started. */
+  "coalesced",
+  /** Rendered on the caller's `refresh` request, replacing the entry. */
+  "refreshes",
+  /** Rendered without using the cache (see the bypass reasons). */
+  "bypasses",
+] as const;
+
+/** Counters every instance shares through the store. */
+export const CACHE_COUNTERS = [
+  ...OUTCOME_COUNTERS,
+  /** Renders started in the background: early (XFetch) or to revalidate a stale entry. */
+  "backgroundRenders",
+  /** Renders that failed. */
+  "renderErrors",
+  /** Store calls that failed or timed out. */
+  "storeErrors",
+  "purges",
+] as const;
 export type CacheCounter = (typeof CACHE_COUNTERS)[number];
 export type CounterValues = Record<CacheCounter, number>;
 
-/** Where screenshots are cached. Implemented by `@shotcache/store`. */
+/**
+ * Where screenshots are cached. Implemented by `@shotcache/store`; every implementation passes
+ * the same conformance suite. `key` is a variant's cache key, `urlKey` the key of its URL.
+ */
 export interface CacheStore {
   /** Short name for logs and health output, e.g. `memory`. */
   readonly kind: string;
-  get(key: string): Promise<StoredShot | undefined>;
-  /** Stores `shot` under `key` for `ttlSeconds`, and records `key` as a variant of `urlKey`. */
-  set(key: string, urlKey: string, shot: StoredShot, ttlSeconds: number): Promise<void>;
+  /** The entry, or undefined when absent, expired or unreadable (a corrupt entry is never served). */
+  get(key: string, urlKey: string): Promise<StoredShot | undefined>;
+  /**
+   * Stores `shot` under `key` for `ttlSeconds` and records `key` as a variant of `urlKey`.
+   * Resolves to false, storing nothing, when the entry is larger than the store accepts.
+   */
+  set(key: string, urlKey: string, shot: StoredShot, ttlSeconds: number): Promise<boolean>;
+  /** Removes one variant; resolves to whether it existed. */
+  delete(key: string, urlKey: string): Promise<boolean>;
   /** Removes every variant recorded for `urlKey`; resolves to how many entries were removed. */
   purgeUrl(urlKey: string): Promise<number>;
+  /** Takes the named lock for `ttlMs` unless it is held; resolves to a release token, or undefined. */
+  acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
+  /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */
+  releaseLock(name: string, token: string): Promise<void>;
   incrementCounters(deltas: Partial<CounterValues>): Promise<void>;
   readCounters(): Promise<CounterValues>;
   close(): Promise<void>;
@@ -38,6 +73,8 @@ export interface CacheStore {
 export interface RenderedImage {
   bytes: Uint8Array;
   contentType: string;
+  /** The image is a single colour: most likely a page that had not drawn yet. Never cached. */
+  blank?: boolean;
 }
 
 /** Turns capture options into an image. Implemented by `@shotcache/renderer`. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   CACHE_COUNTERS,
   type CacheStore,
@@ -5,6 +6,7 @@ import {
   type StoredShot,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
+import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
 
 /** Bytes charged per entry on top of the image, for its key, metadata and index slot. */
 const ENTRY_OVERHEAD_BYTES = 512;
@@ -12,7 +14,9 @@ const ENTRY_OVERHEAD_BYTES = 512;
 export interface MemoryStoreOptions {
   /** Upper bound on the bytes held; least recently used entries are dropped first. @default 256 MiB */
   maxBytes?: number;
-  /** Monotonic clock in ms for entry expiry. @default performance.now */
+  /** Largest image stored; larger ones are refused. @default 8 MiB */
+  maxEntryBytes?: number;
+  /** Monotonic clock in ms for expiry of entries and locks. @default performance.now */
   now?: () => number;
 }
 
@@ -21,21 +25,26 @@ interface MemoryEntry {
   shot: StoredShot;
 }
 
+export const zeroCounters = (): CounterValues =>
+  Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
+
 /**
  * The embedded default: an in-process, byte-bounded LRU with a TTL per entry, and an index from
- * each URL to its variants so that a purge by URL removes them all.
+ * each URL to its variants so that a purge by URL removes them all. Its locks and counters are
+ * this process's own.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
+  const now = options.now ?? (() => performance.now());
+  const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const variantsByUrl = new Map<string, Set<string>>();
-  const counters: CounterValues = Object.fromEntries(
-    CACHE_COUNTERS.map((name) => [name, 0]),
-  ) as CounterValues;
+  const locks = new Map<string, { token: string; expiresAt: number }>();
+  const counters = zeroCounters();
 
   const entries = new LRUCache<string, MemoryEntry>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (entry) => entry.shot.bytes.byteLength + ENTRY_OVERHEAD_BYTES,
     // A given clock is read on every check: lru-cache would otherwise reuse a reading for 1 ms.
-    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+    ...(options.now ? { perf: { now }, ttlResolution: 0 } : {}),
     // Called whenever an entry leaves (eviction, expiry, delete, overwrite): keeps the index exact.
     dispose: (entry, key) => {
       const variants = variantsByUrl.get(entry.urlKey);
@@ -52,17 +61,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     },
 
     async set(key, urlKey, shot, ttlSeconds) {
+      if (shot.bytes.byteLength > maxEntryBytes) return false;
       // lru-cache reads a TTL of 0 as "never expires"; an entry that is never fresh is not kept.
-      if (ttlSeconds <= 0) return;
+      if (ttlSeconds <= 0) return true;
       entries.set(key, { urlKey, shot }, { ttl: ttlSeconds * 1000 });
-      // lru-cache refuses an entry larger than maxSize; index only what it kept.
-      if (!entries.has(key)) return;
+      // lru-cache refuses an entry larger than its whole cap; index only what it kept.
+      if (!entries.has(key)) return false;
       let variants = variantsByUrl.get(urlKey);
       if (!variants) {
         variants = new Set();
         variantsByUrl.set(urlKey, variants);
       }
       variants.add(key);
+      return true;
+    },
+
+    async delete(key) {
+      return entries.delete(key);
     },
 
     async purgeUrl(urlKey) {
@@ -71,6 +86,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       for (const key of variants) if (entries.delete(key)) purged++;
       variantsByUrl.delete(urlKey);
       return purged;
+    },
+
+    async acquireLock(name, ttlMs) {
+      const held = locks.get(name);
+      if (held && held.expiresAt > now()) return undefined;
+      const token = randomUUID();
+      locks.set(name, { token, expiresAt: now() + ttlMs });
+      return token;
+    },
+
+    async releaseLock(name, token) {
+      if (locks.get(name)?.token === token) locks.delete(name);
     },
 
     async incrementCounters(deltas) {
@@ -83,6 +110,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
     async close() {
       entries.clear();
+      locks.clear();
     },
   };
 }

@@ -1,11 +1,13 @@
-import { captureOptionsObjectSchema } from "@shotcache/core";
+import { purgeRequestSchema } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { z } from "zod";
 import { publicProcedure } from "../trpc";
 
 export const cacheRouter = {
-  /** Drops every cached variant (all widths, formats, …) of a URL. */
+  /**
+   * Drops every cached variant (all widths, formats, …) of `url`; with `options`, only the one
+   * variant they select.
+   */
   purge: publicProcedure
-    .input(z.strictObject({ url: captureOptionsObjectSchema.shape.url }))
-    .mutation(({ ctx, input }) => ctx.captureService.purge(input.url)),
+    .input(purgeRequestSchema)
+    .mutation(({ ctx, input }) => ctx.captureService.purge(input)),
 } satisfies TRPCRouterRecord;

@@ -29,7 +29,7 @@ export const screenshotRouter = {
         ttlSeconds: result.ttlSeconds,
         capturedAt: new Date(result.capturedAt).toISOString(),
         renderMs: result.renderMs,
-        bypassReason: result.bypassReason ?? null,
+        reason: result.reason ?? null,
       },
     };
   }),

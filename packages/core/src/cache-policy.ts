@@ -1,0 +1,61 @@
+import type { CaptureOptions } from "./options";
+import { DEFAULT_TTL_POLICY, type TtlPolicy, ttlFor } from "./ttl-policy";
+
+/**
+ * Query parameters whose only purpose is to defeat caches: a URL carrying one asks for a fresh
+ * page every time, so storing it would only fill the cache with entries no one reads again.
+ */
+export const CACHE_BUSTING_PARAMS = ["ts", "timestamp", "t", "v", "ver", "bust", "nocache", "_"];
+
+/** Why a capture was neither read from nor written to the cache. */
+export type BypassReason =
+  | "no-cache"
+  | "ttl-zero"
+  | "cache-busting-param"
+  | "blank-render"
+  | "too-large"
+  | "store-unavailable";
+
+export type CachingDecision =
+  | {
+      cacheable: true;
+      /** Seconds the image stays fresh. */
+      ttlSeconds: number;
+      /** Seconds past freshness the entry is kept, for stale serving. */
+      staleSeconds: number;
+    }
+  | { cacheable: false; reason: BypassReason };
+
+export interface CachePolicy {
+  ttlPolicy: TtlPolicy;
+  /** Upper bound on any TTL, the caller's included. */
+  maxTtlSeconds: number;
+}
+
+export const DEFAULT_CACHE_POLICY: CachePolicy = {
+  ttlPolicy: DEFAULT_TTL_POLICY,
+  maxTtlSeconds: 7 * 24 * 60 * 60,
+};
+
+/** Whether the cache may be used for these options, and for how long — decided before rendering. */
+export function decideCaching(
+  options: CaptureOptions,
+  canonicalUrl: string,
+  policy: CachePolicy = DEFAULT_CACHE_POLICY,
+): CachingDecision {
+  if (options.noCache) return { cacheable: false, reason: "no-cache" };
+  const params = new URL(canonicalUrl).searchParams;
+  if (CACHE_BUSTING_PARAMS.some((name) => params.has(name))) {
+    return { cacheable: false, reason: "cache-busting-param" };
+  }
+  const ttlSeconds = Math.min(
+    options.ttl ?? ttlFor(canonicalUrl, policy.ttlPolicy),
+    policy.maxTtlSeconds,
+  );
+  if (ttlSeconds <= 0) return { cacheable: false, reason: "ttl-zero" };
+  return {
+    cacheable: true,
+    ttlSeconds,
+    staleSeconds: Math.max(options.staleWhileRevalidate, options.staleIfError),
+  };
+}

@@ -1,0 +1,87 @@
+import type { CacheStore } from "./ports";
+
+export interface StoreGuardOptions {
+  /** A call that takes longer counts as failed. @default 1000 */
+  timeoutMs?: number;
+  /** Consecutive failures that open the circuit. @default 5 */
+  failureThreshold?: number;
+  /** How long an open circuit refuses calls before one probe is let through. @default 10000 */
+  openMs?: number;
+  now?: () => number;
+}
+
+export class StoreUnavailableError extends Error {
+  override readonly name = "StoreUnavailableError";
+}
+
+type Circuit = "closed" | "open" | "probing";
+
+/**
+ * Wraps a store so that a failing or slow one costs little: every call has a deadline, and after
+ * `failureThreshold` failures in a row the circuit opens and calls fail at once for `openMs`,
+ * then a single probe decides whether to close it again. The caller turns failures into BYPASS.
+ */
+export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const failureThreshold = options.failureThreshold ?? 5;
+  const openMs = options.openMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  let circuit: Circuit = "closed";
+  let failures = 0;
+  let openedAt = 0;
+
+  function admit(): void {
+    if (circuit === "closed") return;
+    if (circuit === "open" && now() - openedAt >= openMs) {
+      circuit = "probing";
+      return;
+    }
+    throw new StoreUnavailableError(`the ${store.kind} store is unavailable (circuit open)`);
+  }
+
+  function settle(ok: boolean): void {
+    if (ok) {
+      circuit = "closed";
+      failures = 0;
+    } else if (circuit === "probing" || ++failures >= failureThreshold) {
+      circuit = "open";
+      openedAt = now();
+    }
+  }
+
+  async function call<T>(operation: () => Promise<T>): Promise<T> {
+    admit();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`the ${store.kind} store did not answer in time`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const result = await Promise.race([operation(), deadline]);
+      settle(true);
+      return result;
+    } catch (error) {
+      settle(false);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const guarded: CacheStore & { circuit(): Circuit } = {
+    kind: store.kind,
+    get: (key, urlKey) => call(() => store.get(key, urlKey)),
+    set: (key, urlKey, shot, ttl) => call(() => store.set(key, urlKey, shot, ttl)),
+    delete: (key, urlKey) => call(() => store.delete(key, urlKey)),
+    purgeUrl: (urlKey) => call(() => store.purgeUrl(urlKey)),
+    acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
+    releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
+    incrementCounters: (deltas) => call(() => store.incrementCounters(deltas)),
+    readCounters: () => call(() => store.readCounters()),
+    close: () => store.close(),
+    circuit: () => circuit,
+  };
+  return guarded;
+}

@@ -1,0 +1,55 @@
+import type { StoredShot } from "@shotcache/core";
+
+/** The metadata stored in front of the image bytes. */
+interface EntryHeader {
+  contentType: string;
+  etag: string;
+  capturedAt: number;
+  expiresAt: number;
+  renderMs: number;
+}
+
+const isHeader = (value: unknown): value is EntryHeader => {
+  const header = value as EntryHeader;
+  return (
+    typeof header === "object" &&
+    header !== null &&
+    typeof header.contentType === "string" &&
+    typeof header.etag === "string" &&
+    [header.capturedAt, header.expiresAt, header.renderMs].every(Number.isFinite)
+  );
+};
+
+/**
+ * One value per entry, so a hit is one round trip: a 4-byte big-endian header length, the header
+ * as JSON, then the image bytes untouched.
+ */
+export function encodeEntry(shot: StoredShot): Buffer {
+  const header: EntryHeader = {
+    contentType: shot.contentType,
+    etag: shot.etag,
+    capturedAt: shot.capturedAt,
+    expiresAt: shot.expiresAt,
+    renderMs: shot.renderMs,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(headerBytes.length);
+  return Buffer.concat([length, headerBytes, shot.bytes]);
+}
+
+/** The entry, or undefined when the value is not one we wrote (never serve a corrupt image). */
+export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
+  const buffer = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (buffer.length < 4) return undefined;
+  const headerEnd = 4 + buffer.readUInt32BE(0);
+  if (headerEnd > buffer.length) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(buffer.subarray(4, headerEnd).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!isHeader(header)) return undefined;
+  return { ...header, bytes: new Uint8Array(buffer.subarray(headerEnd)) };
+}

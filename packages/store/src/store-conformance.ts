@@ -1,0 +1,141 @@
+import type { CacheStore, StoredShot } from "@shotcache/core";
+import { expect, it } from "vitest";
+
+export interface StoreUnderTest {
+  store: CacheStore;
+  /** The backend's keys for this store, where the backend can list them (Redis). */
+  keys?: () => Promise<string[]>;
+  /** Overwrites an entry's stored value with bytes that are not an entry. */
+  corrupt?: (key: string, urlKey: string) => Promise<void>;
+}
+
+export type OpenStore = (options: { maxEntryBytes?: number }) => Promise<StoreUnderTest>;
+
+export function shotOf(bytes: Uint8Array, capturedAt = Date.now()): StoredShot {
+  return {
+    bytes,
+    contentType: "image/png",
+    etag: `"etag-${bytes.length}"`,
+    capturedAt,
+    expiresAt: capturedAt + 60_000,
+    renderMs: 123,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let sequence = 0;
+/** Keys unique to one test, in the shape the capture service makes them. */
+function ids(variants: number) {
+  const urlKey = `url${++sequence}x${Date.now().toString(36)}`;
+  return {
+    urlKey,
+    keys: Array.from({ length: variants }, (_, index) => `v1:${urlKey}:variant${index}`),
+  };
+}
+
+/** The behaviour every CacheStore must have; run once per implementation. */
+export function itBehavesAsACacheStore(open: OpenStore): void {
+  it("returns exactly the bytes and facts it was given", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(2);
+    const everyByte = Uint8Array.from({ length: 256 }, (_, index) => index);
+    const large = Uint8Array.from({ length: 1024 * 1024 }, (_, index) => (index * 7919) % 256);
+    for (const [index, bytes] of [everyByte, large].entries()) {
+      const shot = shotOf(bytes);
+      expect(await store.set(keys[index] ?? "", urlKey, shot, 60)).toBe(true);
+      expect(await store.get(keys[index] ?? "", urlKey)).toEqual(shot);
+    }
+    expect(await store.get(`${keys[0]}-missing`, urlKey)).toBeUndefined();
+  });
+
+  it("drops an entry once its TTL has passed, and stores nothing for a TTL of 0", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(2);
+    const [short = "", zero = ""] = keys;
+    await store.set(short, urlKey, shotOf(new Uint8Array([1])), 1);
+    await store.set(zero, urlKey, shotOf(new Uint8Array([2])), 0);
+    expect(await store.get(short, urlKey)).toBeDefined();
+    expect(await store.get(zero, urlKey)).toBeUndefined();
+    await sleep(1_100);
+    expect(await store.get(short, urlKey)).toBeUndefined();
+  });
+
+  it("purges every variant of a URL, leaving other URLs and no key behind", async () => {
+    const { store, keys: backendKeys } = await open({});
+    const a = ids(5);
+    const b = ids(1);
+    for (const key of a.keys) await store.set(key, a.urlKey, shotOf(new Uint8Array([3])), 60);
+    await store.set(b.keys[0] ?? "", b.urlKey, shotOf(new Uint8Array([4])), 60);
+
+    expect(await store.purgeUrl(a.urlKey)).toBe(5);
+    for (const key of a.keys) expect(await store.get(key, a.urlKey)).toBeUndefined();
+    expect(await store.get(b.keys[0] ?? "", b.urlKey)).toBeDefined();
+    expect(await store.purgeUrl(a.urlKey)).toBe(0);
+    if (backendKeys) {
+      const left = await backendKeys();
+      expect(left.filter((key) => key.includes(a.urlKey))).toEqual([]);
+      expect(left.some((key) => key.includes(b.urlKey))).toBe(true);
+    }
+  });
+
+  it("deletes one variant and keeps the others purgeable", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(3);
+    for (const key of keys) await store.set(key, urlKey, shotOf(new Uint8Array([5])), 60);
+    const [first = "", second = ""] = keys;
+    expect(await store.delete(first, urlKey)).toBe(true);
+    expect(await store.delete(first, urlKey)).toBe(false);
+    expect(await store.get(first, urlKey)).toBeUndefined();
+    expect(await store.get(second, urlKey)).toBeDefined();
+    expect(await store.purgeUrl(urlKey)).toBe(2);
+  });
+
+  it("refuses an entry over its size cap, storing nothing", async () => {
+    const { store } = await open({ maxEntryBytes: 1_000 });
+    const { urlKey, keys } = ids(2);
+    const [fits = "", over = ""] = keys;
+    expect(await store.set(fits, urlKey, shotOf(new Uint8Array(1_000)), 60)).toBe(true);
+    expect(await store.set(over, urlKey, shotOf(new Uint8Array(1_001)), 60)).toBe(false);
+    expect(await store.get(over, urlKey)).toBeUndefined();
+    expect(await store.purgeUrl(urlKey)).toBe(1);
+  });
+
+  it("gives a lock to one holder at a time, until it is released or expires", async () => {
+    const { store } = await open({});
+    const name = `lock-${ids(0).urlKey}`;
+    const token = await store.acquireLock(name, 10_000);
+    expect(token).toEqual(expect.any(String));
+    expect(await store.acquireLock(name, 10_000)).toBeUndefined();
+    await store.releaseLock(name, "not-the-token");
+    expect(await store.acquireLock(name, 10_000)).toBeUndefined();
+    await store.releaseLock(name, token ?? "");
+    const short = await store.acquireLock(name, 200);
+    expect(short).toEqual(expect.any(String));
+    await sleep(300);
+    expect(await store.acquireLock(name, 10_000)).toEqual(expect.any(String));
+  });
+
+  it("adds up counters", async () => {
+    const { store } = await open({});
+    const before = await store.readCounters();
+    await Promise.all([
+      store.incrementCounters({ hits: 2, misses: 1 }),
+      store.incrementCounters({ hits: 1, purges: 1 }),
+    ]);
+    const after = await store.readCounters();
+    expect(after.hits - before.hits).toBe(3);
+    expect(after.misses - before.misses).toBe(1);
+    expect(after.purges - before.purges).toBe(1);
+    expect(after.stale - before.stale).toBe(0);
+  });
+
+  it("never serves an entry it cannot read", async () => {
+    const { store, corrupt } = await open({});
+    if (!corrupt) return; // the memory store holds objects, not encoded values
+    const { urlKey, keys } = ids(1);
+    const key = keys[0] ?? "";
+    await store.set(key, urlKey, shotOf(new Uint8Array([6])), 60);
+    await corrupt(key, urlKey);
+    expect(await store.get(key, urlKey)).toBeUndefined();
+  });
+}

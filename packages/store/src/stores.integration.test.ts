@@ -1,0 +1,72 @@
+import {
+  availableOrSkip,
+  findRedisServer,
+  type RedisServer,
+  RespConnection,
+  startRedisServer,
+  startUpstashBridge,
+  type UpstashBridge,
+} from "@shotcache/testkit";
+import { afterAll, beforeAll, describe } from "vitest";
+import { createMemoryStore } from "./memory-store";
+import { redisKeys } from "./redis-layout";
+import { createRedisStore } from "./redis-store";
+import { itBehavesAsACacheStore, type StoreUnderTest } from "./store-conformance";
+import { createUpstashStore } from "./upstash-store";
+
+const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));
+
+describe("memory store", () => {
+  itBehavesAsACacheStore(async (options) => ({ store: createMemoryStore(options) }));
+});
+
+/** Runs the suite against a store kind backed by a private redis-server. */
+function describeRedisBacked(
+  name: string,
+  create: (
+    server: RedisServer,
+    bridge: UpstashBridge,
+    prefix: string,
+    maxEntryBytes?: number,
+  ) => StoreUnderTest["store"],
+) {
+  describe.skipIf(!redisAvailable)(name, () => {
+    let server: RedisServer;
+    let bridge: UpstashBridge;
+    let raw: RespConnection;
+    let stores = 0;
+    beforeAll(async () => {
+      server = await startRedisServer();
+      bridge = await startUpstashBridge({ redisPort: server.port });
+      raw = new RespConnection(server.port);
+    });
+    afterAll(async () => {
+      raw?.close();
+      await bridge?.close();
+      await server?.stop();
+    });
+
+    itBehavesAsACacheStore(async ({ maxEntryBytes }) => {
+      const prefix = `test${++stores}:`;
+      const keys = redisKeys(prefix);
+      return {
+        store: create(server, bridge, prefix, maxEntryBytes),
+        keys: async () => {
+          const [found] = await raw.send([["keys", `${prefix}*`]]);
+          return (found as Buffer[]).map(String);
+        },
+        corrupt: async (key, urlKey) => {
+          await raw.send([["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])]]);
+        },
+      };
+    });
+  });
+}
+
+describeRedisBacked("redis store", (server, _bridge, prefix, maxEntryBytes) =>
+  createRedisStore({ url: server.url, prefix, maxEntryBytes }),
+);
+
+describeRedisBacked("upstash store", (_server, bridge, prefix, maxEntryBytes) =>
+  createUpstashStore({ url: bridge.url, token: bridge.token, prefix, maxEntryBytes }),
+);
