@@ -50,6 +50,12 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
   }) as Redis & ScriptCommands;
   // Failures reach callers through their commands; without a listener ioredis logs each one.
   redis.on("error", () => {});
+  // Commands wait for the first connection, but once connected, a command issued while the
+  // connection is down fails at once: queued, it would run after the caller gave up (a lock
+  // taken then would be held by no one until it expires).
+  redis.once("ready", () => {
+    redis.options.enableOfflineQueue = false;
+  });
 
   return {
     kind: "redis",

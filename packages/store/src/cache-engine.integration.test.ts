@@ -1,0 +1,379 @@
+import {
+  type CacheStore,
+  CaptureError,
+  type CaptureInput,
+  type CaptureService,
+  type CaptureServiceOptions,
+  cacheKeyFor,
+  captureOptionsSchema,
+  createCaptureService,
+  type RenderedImage,
+  type Renderer,
+} from "@shotcache/core";
+import {
+  availableOrSkip,
+  findRedisServer,
+  type RedisServer,
+  startRedisServer,
+  startUpstashBridge,
+  type UpstashBridge,
+} from "@shotcache/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMemoryStore } from "./memory-store";
+import { createRedisStore } from "./redis-store";
+import { createUpstashStore } from "./upstash-store";
+
+// The capture service (core) over real stores, with a scripted renderer in place of Chromium:
+// what is under test is the cache engine, and a scripted renderer makes renders countable.
+
+const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));
+
+interface ScriptedRenderer extends Renderer {
+  renders: number;
+  /** How the next renders behave. */
+  script: { durationMs: number; fail?: Error; blank?: boolean; bytes?: number };
+}
+
+function scriptedRenderer(onRender: (ms: number) => Promise<void>): ScriptedRenderer {
+  const renderer: ScriptedRenderer = {
+    renders: 0,
+    script: { durationMs: 20 },
+    async render(options): Promise<RenderedImage> {
+      renderer.renders++;
+      await onRender(renderer.script.durationMs);
+      if (renderer.script.fail) throw renderer.script.fail;
+      const bytes = renderer.script.bytes
+        ? new Uint8Array(renderer.script.bytes)
+        : new TextEncoder().encode(`${options.url} ${options.width} render ${renderer.renders}`);
+      return { bytes, contentType: "image/png", blank: renderer.script.blank };
+    },
+    async close() {},
+  };
+  return renderer;
+}
+
+const realRenderer = () =>
+  scriptedRenderer((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+
+const options = (input: CaptureInput) => captureOptionsSchema.parse(input);
+let pages = 0;
+const newPage = () => `https://site.test/page-${++pages}-${Date.now().toString(36)}`;
+
+function service(
+  store: CacheStore,
+  renderer: Renderer,
+  extra: Partial<CaptureServiceOptions> = {},
+) {
+  return createCaptureService({ store, renderer, lockPollMs: 20, ...extra });
+}
+
+/** The suite every store kind runs; `open` gives a fresh client of one shared backend. */
+function itRunsTheCacheEngine(open: () => CacheStore, shared: boolean) {
+  it("renders once for 50 concurrent identical cold captures", async () => {
+    const renderer = realRenderer();
+    const engine = service(open(), renderer);
+    const url = newPage();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => engine.capture(options({ url }))),
+    );
+    expect(renderer.renders).toBe(1);
+    expect(new Set(results.map((result) => result.etag)).size).toBe(1);
+    const stats = await engine.stats();
+    expect(stats.misses + stats.coalesced).toBeGreaterThanOrEqual(50);
+  });
+
+  if (!shared) return;
+
+  it("renders once for 50 concurrent captures split across two instances", async () => {
+    const [rendererA, rendererB] = [realRenderer(), realRenderer()];
+    rendererA.script.durationMs = rendererB.script.durationMs = 300;
+    const [a, b] = [service(open(), rendererA), service(open(), rendererB)];
+    const url = newPage();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).capture(options({ url }))),
+    );
+    expect(rendererA.renders + rendererB.renders).toBe(1);
+    expect(new Set(results.map((result) => result.etag)).size).toBe(1);
+    expect(results.every((result) => result.status === "MISS")).toBe(true);
+  });
+
+  it("lets a waiter render when the lock holder dies", async () => {
+    const store = open();
+    const url = newPage();
+    const capture = options({ url });
+    const engine = service(store, realRenderer(), { lockTtlMs: 300 });
+    // A holder that took the lock and died: nobody releases it, it only expires.
+    await store.acquireLock(`render:${cacheKeyFor(capture).key}`, 300);
+    const started = Date.now();
+    const result = await engine.capture(capture);
+    expect(result.status).toBe("MISS");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it("purges every variant of a URL, and one variant alone", async () => {
+    const renderer = realRenderer();
+    const engine = service(open(), renderer);
+    const url = newPage();
+    const variants: CaptureInput[] = [
+      { url },
+      { url, width: 800 },
+      { url, format: "jpeg" },
+      { url, format: "webp", quality: 50 },
+      { url, fullPage: true, cacheKey: "tenant-a" },
+    ];
+    for (const variant of variants) await engine.capture(options(variant));
+
+    const [first, ...others] = variants;
+    expect(await engine.purge({ url, options: options(first ?? { url }) })).toEqual({ purged: 1 });
+    expect((await engine.capture(options(first ?? { url }))).status).toBe("MISS");
+    for (const variant of others)
+      expect((await engine.capture(options(variant))).status).toBe("HIT");
+
+    expect(await engine.purge({ url })).toEqual({ purged: variants.length });
+    for (const variant of variants) {
+      expect((await engine.capture(options(variant))).status).toBe("MISS");
+    }
+  });
+
+  it("keeps requests off the render path under steady traffic (XFetch, seeded)", async () => {
+    let clock = 1_000_000;
+    const renderer = scriptedRenderer(async (ms) => {
+      clock += ms; // the render takes δ of the test's time
+    });
+    renderer.script.durationMs = 3_000;
+    const engine = service(open(), renderer, {
+      now: () => clock,
+      random: seededRandom(42),
+    });
+    const capture = options({ url: newPage(), ttl: 30 });
+    expect((await engine.capture(capture)).status).toBe("MISS");
+
+    const statuses = new Set<string>();
+    for (let second = 1; second <= 600; second++) {
+      clock = Math.max(clock, 1_003_000 + second * 1_000);
+      statuses.add((await engine.capture(capture)).status);
+      await engine.idle();
+    }
+    expect([...statuses]).toEqual(["HIT"]);
+    // 600 s of a 30 s TTL: about 20 refreshes, all in the background.
+    expect(renderer.renders).toBeGreaterThanOrEqual(20);
+    expect(renderer.renders).toBeLessThan(40);
+  });
+
+  it("serves STALE inside the stale window with one background render; a failed one keeps the old image", async () => {
+    let clock = 2_000_000;
+    const renderer = scriptedRenderer(async () => {});
+    const engine = service(open(), renderer, { now: () => clock });
+    const capture = options({ url: newPage(), ttl: 10, staleWhileRevalidate: 60 });
+    const first = await engine.capture(capture);
+
+    clock += 11_000;
+    renderer.script.fail = new CaptureError("RENDER_FAILED", "the page crashed");
+    const stale = await Promise.all([engine.capture(capture), engine.capture(capture)]);
+    await engine.idle();
+    expect(stale.map((result) => [result.status, result.reason])).toEqual([
+      ["STALE", "stale-while-revalidate"],
+      ["STALE", "stale-while-revalidate"],
+    ]);
+    expect(renderer.renders).toBe(2); // the first render, then one background attempt
+
+    clock += 5_000;
+    const still = await engine.capture(capture);
+    await engine.idle();
+    expect(still.status).toBe("STALE");
+    expect(still.etag).toBe(first.etag);
+
+    renderer.script.fail = undefined;
+    await engine.capture(capture);
+    await engine.idle();
+    const fresh = await engine.capture(capture);
+    expect(fresh.status).toBe("HIT");
+    expect(fresh.etag).not.toBe(first.etag);
+  });
+
+  it("serves the old image when a render fails inside the stale-if-error window", async () => {
+    let clock = 3_000_000;
+    const renderer = scriptedRenderer(async () => {});
+    const engine = service(open(), renderer, { now: () => clock });
+    const capture = options({ url: newPage(), ttl: 10, staleIfError: 60 });
+    const first = await engine.capture(capture);
+    clock += 30_000;
+    renderer.script.fail = new CaptureError("TARGET_UNREACHABLE", "down");
+    const result = await engine.capture(capture);
+    expect([result.status, result.reason, result.etag]).toEqual([
+      "STALE",
+      "stale-if-error",
+      first.etag,
+    ]);
+    clock += 60_000;
+    await expect(engine.capture(capture)).rejects.toMatchObject({ code: "TARGET_UNREACHABLE" });
+  });
+
+  it("renders again on refresh, replacing the entry", async () => {
+    const renderer = realRenderer();
+    const engine = service(open(), renderer);
+    const url = newPage();
+    const first = await engine.capture(options({ url }));
+    const refreshed = await engine.capture(options({ url, refresh: true }));
+    expect(refreshed.status).toBe("REFRESH");
+    expect(refreshed.etag).not.toBe(first.etag);
+    const next = await engine.capture(options({ url }));
+    expect([next.status, next.etag]).toEqual(["HIT", refreshed.etag]);
+  });
+
+  describe("never caches, and says why", () => {
+    const expectBypass = async (
+      engine: CaptureService,
+      input: CaptureInput,
+      reason: string,
+      renderer: ScriptedRenderer,
+    ) => {
+      const first = await engine.capture(options(input));
+      const second = await engine.capture(options(input));
+      expect([first.status, first.reason]).toEqual(["BYPASS", reason]);
+      expect([second.status, second.reason]).toEqual(["BYPASS", reason]);
+      expect(first.ttlSeconds).toBe(0);
+      expect(renderer.renders).toBe(2);
+    };
+
+    it("noCache", async () => {
+      const renderer = realRenderer();
+      await expectBypass(
+        service(open(), renderer),
+        { url: newPage(), noCache: true },
+        "no-cache",
+        renderer,
+      );
+    });
+
+    it("a TTL of 0", async () => {
+      const renderer = realRenderer();
+      await expectBypass(
+        service(open(), renderer),
+        { url: newPage(), ttl: 0 },
+        "ttl-zero",
+        renderer,
+      );
+    });
+
+    it.each(["ts", "timestamp", "t", "v", "ver", "bust", "nocache", "_"])(
+      "a cache-busting parameter: %s",
+      async (param) => {
+        const renderer = realRenderer();
+        const url = `${newPage()}?${param}=123`;
+        await expectBypass(service(open(), renderer), { url }, "cache-busting-param", renderer);
+      },
+    );
+
+    it("a blank render", async () => {
+      const renderer = realRenderer();
+      renderer.script.blank = true;
+      await expectBypass(service(open(), renderer), { url: newPage() }, "blank-render", renderer);
+    });
+
+    it("an image over the store's size cap", async () => {
+      const renderer = realRenderer();
+      renderer.script.bytes = 9 * 1024 * 1024;
+      await expectBypass(service(open(), renderer), { url: newPage() }, "too-large", renderer);
+    });
+
+    it("a failed render, or a target that answered with an error", async () => {
+      const renderer = realRenderer();
+      const engine = service(open(), renderer);
+      const url = newPage();
+      renderer.script.fail = new CaptureError(
+        "TARGET_HTTP_ERROR",
+        "The page answered with HTTP 404.",
+      );
+      await expect(engine.capture(options({ url }))).rejects.toMatchObject({
+        code: "TARGET_HTTP_ERROR",
+      });
+      renderer.script.fail = undefined;
+      expect((await engine.capture(options({ url }))).status).toBe("MISS");
+    });
+  });
+}
+
+/** mulberry32: a tiny seeded PRNG, so XFetch's coin flips repeat from run to run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe("cache engine on the memory store", () => {
+  itRunsTheCacheEngine(() => createMemoryStore(), false);
+});
+
+describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
+  let server: RedisServer;
+  let bridge: UpstashBridge;
+  let instances = 0;
+  const prefix = `engine${process.pid}:`;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    bridge = await startUpstashBridge({ redisPort: server.port });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await server?.stop();
+  });
+
+  describe("redis", () => {
+    itRunsTheCacheEngine(() => {
+      instances++;
+      return createRedisStore({ url: server.url, prefix });
+    }, true);
+  });
+
+  describe("upstash", () => {
+    itRunsTheCacheEngine(() => {
+      instances++;
+      return createUpstashStore({ url: bridge.url, token: bridge.token, prefix });
+    }, true);
+  });
+
+  it("shares statistics between instances, matching the requests made", async () => {
+    const store = () => createRedisStore({ url: server.url, prefix: `stats${instances}:` });
+    const [a, b] = [service(store(), realRenderer()), service(store(), realRenderer())];
+    const url = newPage();
+    await a.capture(options({ url })); // miss
+    await b.capture(options({ url })); // hit
+    await a.capture(options({ url, width: 700 })); // miss
+    await b.capture(options({ url, width: 700 })); // hit
+    await b.capture(options({ url, noCache: true })); // bypass
+    const [statsA, statsB] = [await a.stats(), await b.stats()];
+    expect(statsA).toEqual(statsB);
+    expect(statsA).toMatchObject({ hits: 2, misses: 2, bypasses: 1, requests: 5, hitRate: 0.5 });
+  });
+
+  it("keeps capturing with BYPASS while Redis is down, and hits again once it is back", async () => {
+    const renderer = realRenderer();
+    const engine = service(createRedisStore({ url: server.url, prefix: "outage:" }), renderer, {
+      storeGuard: { timeoutMs: 300, failureThreshold: 2, openMs: 200 },
+    });
+    const url = newPage();
+    expect((await engine.capture(options({ url }))).status).toBe("MISS");
+
+    await server.stop();
+    for (let i = 0; i < 4; i++) {
+      const result = await engine.capture(options({ url }));
+      expect([result.status, result.reason]).toEqual(["BYPASS", "store-unavailable"]);
+    }
+
+    await server.restart();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the breaker's open time
+    const statuses: string[] = [];
+    const started = Date.now();
+    while (statuses.at(-1) !== "HIT" && Date.now() - started < 15_000) {
+      statuses.push((await engine.capture(options({ url }))).status);
+      if (statuses.at(-1) !== "HIT") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(statuses.at(-1)).toBe("HIT");
+  }, 30_000);
+});
