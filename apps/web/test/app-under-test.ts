@@ -17,33 +17,49 @@ export const browserAvailable = Boolean(
   await availableOrSkip("Chromium", () => findBrowserExecutable()),
 );
 
-export interface AppUnderTest {
+export interface RunningApp {
   app: WebApp;
-  site: FixtureSite;
   /** The server's own TMPDIR, where its browser keeps its folders. */
   tempDir: string;
-  close(): Promise<void>;
+  /** Stops the server and removes its TMPDIR. */
+  stop(): Promise<void>;
 }
 
 /**
- * The built web app under `next start`, with the default embedded configuration (memory store,
- * local Chromium), allowed to capture the local fixture site.
+ * The built web app under `next start`, allowed to capture the local fixture site, with the
+ * embedded defaults (memory store, local Chromium) unless `env` says otherwise.
  */
-export async function startAppUnderTest(): Promise<AppUnderTest> {
-  const site = await startFixtureSite();
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const tempDir = mkdtempSync(join(tmpdir(), "shotcache-e2e-"));
   const app = await startWebApp({
     appDir: APP_DIR,
-    env: { SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true", TMPDIR: tempDir },
+    env: { SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true", TMPDIR: tempDir, ...env },
   });
   return {
     app,
-    site,
     tempDir,
-    async close() {
+    async stop() {
       await app.stop();
-      await site.close();
       rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppUnderTest extends RunningApp {
+  site: FixtureSite;
+  close(): Promise<void>;
+}
+
+/** One app and its own fixture site. */
+export async function startAppUnderTest(): Promise<AppUnderTest> {
+  const site = await startFixtureSite();
+  const running = await startApp();
+  return {
+    ...running,
+    site,
+    async close() {
+      await running.stop();
+      await site.close();
     },
   };
 }

@@ -1,23 +1,101 @@
+import {
+  DEFAULT_TTL_RULES,
+  DEFAULT_TTL_SECONDS,
+  MAX_TTL_SECONDS,
+  type TtlRule,
+} from "@shotcache/core";
 import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
+const positiveInt = z.coerce.number().int().positive();
+
+/** `SHOTCACHE_TTL_RULES`: a JSON list of `{ "pattern": "<regex on the path>", "ttl": seconds }`. */
+const ttlRulesText = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: "custom", message: "is not valid JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z.strictObject({
+        pattern: z.string().refine((source) => {
+          try {
+            new RegExp(source);
+            return true;
+          } catch {
+            return false;
+          }
+        }, "is not a valid regular expression"),
+        ttl: z.int().min(0).max(MAX_TTL_SECONDS),
+      }),
+    ),
+  )
+  .transform((rules): TtlRule[] =>
+    rules.map((rule) => ({ pathPattern: new RegExp(rule.pattern), ttlSeconds: rule.ttl })),
+  );
 
 /** Every variable the server reads, validated once; a bad value stops start-up, naming it. */
-const envSchema = z.object({
-  /** Let captures reach loopback and private networks (tests, local development). */
-  SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
-  /** Byte cap of the in-memory cache. */
-  SHOTCACHE_MEMORY_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(256 * 1024 * 1024),
-  /** Longest wait for a page to load, in ms. */
-  SHOTCACHE_NAVIGATION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-  /** Browser executable; found automatically when unset. */
-  CHROME_PATH: z.string().min(1).optional(),
-  PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
-});
+const envSchema = z
+  .object({
+    /** Let captures reach loopback and private networks (tests, local development). */
+    SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
+    /** Longest wait for a page to load, in ms. */
+    SHOTCACHE_NAVIGATION_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Browser executable; found automatically when unset. */
+    CHROME_PATH: z.string().min(1).optional(),
+    PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
+
+    /** Which store: chosen from the other variables when unset. */
+    SHOTCACHE_STORE: z.enum(["memory", "redis", "upstash"]).optional(),
+    /** Byte cap of the in-memory cache. */
+    SHOTCACHE_MEMORY_MAX_BYTES: positiveInt.default(256 * 1024 * 1024),
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+      .optional(),
+    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    /** Prefix of every Redis/Upstash key. */
+    SHOTCACHE_KEY_PREFIX: z.string().min(1).max(64).default("shotcache:"),
+    /** Largest image stored; larger ones are served but not cached. Store default when unset. */
+    SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional(),
+
+    /** Custom TTL rules, tried before the built-in ones. */
+    SHOTCACHE_TTL_RULES: ttlRulesText.default([]),
+    /** TTL of a URL no rule matches. */
+    SHOTCACHE_DEFAULT_TTL_SECONDS: positiveInt.max(MAX_TTL_SECONDS).default(DEFAULT_TTL_SECONDS),
+    /** Upper bound on any TTL, a caller's included. */
+    SHOTCACHE_MAX_TTL_SECONDS: positiveInt.max(MAX_TTL_SECONDS).default(7 * 24 * 60 * 60),
+    /** XFetch β: above 1 refreshes earlier. */
+    SHOTCACHE_XFETCH_BETA: z.coerce.number().positive().max(10).default(1),
+  })
+  .transform((env, context) => {
+    const hasUpstash = Boolean(env.UPSTASH_REDIS_REST_URL || env.UPSTASH_REDIS_REST_TOKEN);
+    const store =
+      env.SHOTCACHE_STORE ?? (hasUpstash ? "upstash" : env.REDIS_URL ? "redis" : "memory");
+    const need = (name: keyof typeof env) => {
+      if (!env[name])
+        context.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is required for the ${store} store`,
+        });
+    };
+    if (store === "upstash" || hasUpstash) {
+      need("UPSTASH_REDIS_REST_URL");
+      need("UPSTASH_REDIS_REST_TOKEN");
+    }
+    if (store === "redis") need("REDIS_URL");
+    return {
+      ...env,
+      store,
+      ttlRules: [...env.SHOTCACHE_TTL_RULES, ...DEFAULT_TTL_RULES],
+    };
+  });
 
 export type ServerEnv = z.output<typeof envSchema>;
 
@@ -25,7 +103,7 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-export function parseServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
+export function parseServerEnv(env: Readonly<Record<string, string | undefined>>): ServerEnv {
   const parsed = envSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

@@ -1,13 +1,43 @@
 import type { ApiContext } from "@shotcache/api";
-import { createCaptureService } from "@shotcache/core";
+import { type CacheStore, createCaptureService } from "@shotcache/core";
 import { createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
-import { createMemoryStore } from "@shotcache/store";
-import { parseServerEnv } from "./env";
+import { createMemoryStore, createRedisStore, createUpstashStore } from "@shotcache/store";
+import { parseServerEnv, type ServerEnv } from "./env";
 
 export interface Services {
   context: ApiContext;
   /** Closes the browser and the store; safe to call more than once. */
   shutdown(): Promise<void>;
+}
+
+/** The store the configuration selects, and how to name it in logs (never with credentials). */
+function createStore(env: ServerEnv): { store: CacheStore; description: string } {
+  const shared = { prefix: env.SHOTCACHE_KEY_PREFIX, maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES };
+  switch (env.store) {
+    case "redis": {
+      const url = env.REDIS_URL ?? "";
+      return {
+        store: createRedisStore({ url, ...shared }),
+        description: `redis (${new URL(url).host})`,
+      };
+    }
+    case "upstash": {
+      const url = env.UPSTASH_REDIS_REST_URL ?? "";
+      const token = env.UPSTASH_REDIS_REST_TOKEN ?? "";
+      return {
+        store: createUpstashStore({ url, token, ...shared }),
+        description: `upstash (${new URL(url).host})`,
+      };
+    }
+    case "memory":
+      return {
+        store: createMemoryStore({
+          maxBytes: env.SHOTCACHE_MEMORY_MAX_BYTES,
+          maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES,
+        }),
+        description: "memory",
+      };
+  }
 }
 
 async function createServices(): Promise<Services> {
@@ -16,7 +46,7 @@ async function createServices(): Promise<Services> {
     CHROME_PATH: env.CHROME_PATH,
     PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
   });
-  const store = createMemoryStore({ maxBytes: env.SHOTCACHE_MEMORY_MAX_BYTES });
+  const { store, description } = createStore(env);
   const renderer = createPuppeteerRenderer({
     executablePath,
     allowPrivateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS,
@@ -25,12 +55,19 @@ async function createServices(): Promise<Services> {
   const captureService = createCaptureService({
     store,
     renderer,
+    policy: {
+      ttlPolicy: { rules: env.ttlRules, defaultTtlSeconds: env.SHOTCACHE_DEFAULT_TTL_SECONDS },
+      maxTtlSeconds: env.SHOTCACHE_MAX_TTL_SECONDS,
+    },
+    xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
     onStoreError: (error, operation) =>
-      console.warn(`[shotcache] store ${operation} failed:`, error),
+      console.warn(`[shotcache] store ${operation} failed: ${(error as Error).message}`),
+    onBackgroundError: (error) =>
+      console.warn(`[shotcache] background render failed: ${(error as Error).message}`),
   });
 
   console.info(
-    `[shotcache] store: ${store.kind}; browser: ${executablePath}` +
+    `[shotcache] store: ${description}; browser: ${executablePath}` +
       (env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? "; private networks ALLOWED (development only)" : ""),
   );
 
@@ -42,7 +79,9 @@ async function createServices(): Promise<Services> {
       onUnexpectedError: (error) => console.error("[shotcache] unexpected error:", error),
     },
     shutdown() {
-      closing ??= Promise.allSettled([renderer.close(), store.close()]).then(() => {});
+      closing ??= Promise.allSettled([renderer.close(), captureService.idle(), store.close()]).then(
+        () => {},
+      );
       return closing;
     },
   };

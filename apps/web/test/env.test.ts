@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseServerEnv } from "../src/server/env";
+
+const errorOf = (env: Record<string, string>) => {
+  try {
+    parseServerEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return "";
+};
+
+describe("server configuration", () => {
+  it("runs on embedded defaults with nothing set", () => {
+    const env = parseServerEnv({});
+    expect(env.store).toBe("memory");
+    expect(env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS).toBe(false);
+    expect(env.ttlRules.length).toBeGreaterThan(0);
+  });
+
+  it("chooses Upstash, then Redis, from the variables that are set, unless told", () => {
+    const upstash = {
+      UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+    };
+    const redis = { REDIS_URL: "redis://127.0.0.1:6390" };
+    expect(parseServerEnv({ ...upstash, ...redis }).store).toBe("upstash");
+    expect(parseServerEnv(redis).store).toBe("redis");
+    expect(parseServerEnv({ ...upstash, ...redis, SHOTCACHE_STORE: "redis" }).store).toBe("redis");
+    expect(parseServerEnv({ ...redis, SHOTCACHE_STORE: "memory" }).store).toBe("memory");
+  });
+
+  it.each([
+    [{ SHOTCACHE_STORE: "redis" }, "REDIS_URL"],
+    [
+      { SHOTCACHE_STORE: "upstash", UPSTASH_REDIS_REST_URL: "https://x.test" },
+      "UPSTASH_REDIS_REST_TOKEN",
+    ],
+    [{ UPSTASH_REDIS_REST_TOKEN: "t" }, "UPSTASH_REDIS_REST_URL"],
+    [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
+    [{ SHOTCACHE_STORE: "postgres" }, "SHOTCACHE_STORE"],
+    [{ SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "yes" }, "SHOTCACHE_ALLOW_PRIVATE_NETWORKS"],
+    [{ SHOTCACHE_MEMORY_MAX_BYTES: "lots" }, "SHOTCACHE_MEMORY_MAX_BYTES"],
+    [{ SHOTCACHE_TTL_RULES: "[{" }, "SHOTCACHE_TTL_RULES"],
+    [{ SHOTCACHE_TTL_RULES: '[{"pattern":"(","ttl":5}]' }, "SHOTCACHE_TTL_RULES"],
+    [{ SHOTCACHE_MAX_TTL_SECONDS: "0" }, "SHOTCACHE_MAX_TTL_SECONDS"],
+  ])("refuses %j, naming %s", (env, variable) => {
+    expect(errorOf(env)).toContain(variable);
+  });
+
+  it("puts custom TTL rules before the built-in ones", () => {
+    const env = parseServerEnv({ SHOTCACHE_TTL_RULES: '[{"pattern":"^/news/","ttl":120}]' });
+    expect(env.ttlRules[0]).toEqual({ pathPattern: /^\/news\//, ttlSeconds: 120 });
+    expect(env.ttlRules.length).toBeGreaterThan(1);
+  });
+});
