@@ -11,14 +11,9 @@ import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
 import { guardStore, type StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import {
-  type CacheCounter,
-  type CacheStore,
-  type CounterValues,
-  OUTCOME_COUNTERS,
-  type Renderer,
-  type StoredShot,
-} from "./ports";
+import type { CacheCounter, CacheStore, Renderer, StoredShot } from "./ports";
+import type { StatsEvent } from "./stats";
+import { type CacheStats, deriveStats } from "./stats-report";
 import { shouldRefreshEarly } from "./xfetch";
 
 /** How a capture was answered. */
@@ -42,13 +37,6 @@ export interface CaptureResult {
   ttlSeconds: number;
   /** How long the render took, in ms. */
   renderMs: number;
-}
-
-export interface CacheStats extends CounterValues {
-  /** Captures answered, whatever their status. */
-  requests: number;
-  /** Share of cache-using captures answered from the cache: (hits + stale) / all but bypasses. */
-  hitRate: number;
 }
 
 export interface CaptureServiceOptions {
@@ -81,9 +69,13 @@ export interface PurgeRequest {
 
 export interface CaptureService {
   capture(options: CaptureOptions): Promise<CaptureResult>;
-  /** Drops cached entries; resolves to how many were removed. */
-  purge(request: PurgeRequest): Promise<{ purged: number }>;
-  stats(): Promise<CacheStats>;
+  /**
+   * Drops cached entries; resolves to how many were removed. `requestedAt` (epoch ms), when the
+   * purge was asked for earlier than now (a webhook), makes the recorded lag include the wait.
+   */
+  purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }>;
+  /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
+  stats(hours?: number): Promise<CacheStats>;
   /** Settles once the background renders under way have finished. */
   idle(): Promise<void>;
 }
@@ -96,6 +88,12 @@ interface Job {
   caching: Extract<CachingDecision, { cacheable: true }>;
   /** A render by another instance answers this job if it was captured after this time. */
   newerThan: number;
+}
+
+/** A capture's answer and the outcome counter it adds to. */
+interface Answered {
+  result: CaptureResult;
+  outcome: CacheCounter;
 }
 
 type LockAttempt = { token: string } | { held: true } | { unavailable: true };
@@ -114,20 +112,20 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   const onBackgroundError = options.onBackgroundError ?? (() => {});
   const store = guardStore(options.store, { now, ...options.storeGuard });
   /** Foreground renders under way in this process, by cache key. */
-  const inFlight = new Map<string, Promise<CaptureResult>>();
+  const inFlight = new Map<string, Promise<Answered>>();
   /** Background renders under way in this process, by cache key. */
   const background = new Map<string, Promise<void>>();
 
-  function storeError(error: unknown, operation: string): void {
-    options.onStoreError?.(error, operation);
-    count("storeErrors");
-  }
-
-  function count(counter: CacheCounter): void {
+  function record(event: Omit<StatsEvent, "at">): void {
     // Statistics must never slow down or fail a capture.
     store
-      .incrementCounters({ [counter]: 1 })
-      .catch((error) => options.onStoreError?.(error, "count"));
+      .recordStats({ at: now(), ...event })
+      .catch((error) => options.onStoreError?.(error, "stats"));
+  }
+
+  function storeError(error: unknown, operation: string): void {
+    options.onStoreError?.(error, operation);
+    record({ counters: { storeErrors: 1 } });
   }
 
   function answer(
@@ -158,7 +156,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     try {
       image = await renderer.render(target);
     } catch (error) {
-      count("renderErrors");
+      record({ counters: { renderErrors: 1 } });
       throw error;
     }
     const capturedAt = now();
@@ -231,29 +229,24 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   }
 
   /** A foreground render shared by every request for the key, here and in other instances. */
-  function renderShared(job: Job, status: "MISS" | "REFRESH"): Promise<CaptureResult> {
+  function renderShared(job: Job, status: "MISS" | "REFRESH"): Promise<Answered> {
     const joined = inFlight.get(job.id.key);
-    if (joined) {
-      count("coalesced");
-      return joined;
-    }
-    const work = (async () => {
+    if (joined) return joined.then(({ result }) => ({ result, outcome: "coalesced" }));
+    const work = (async (): Promise<Answered> => {
       // A store that cannot lock cannot share results either: then render here.
       const lock = await tryLock(job.id.key);
       let token = "token" in lock ? lock.token : undefined;
       if ("held" in lock) {
         const outcome = await awaitOtherRender(job);
         if ("shot" in outcome) {
-          count("coalesced");
-          return answer(outcome.shot, job.id.key, "MISS");
+          return { result: answer(outcome.shot, job.id.key, "MISS"), outcome: "coalesced" };
         }
         token = outcome.token;
       }
       try {
         const result = await renderAndStore(job, status);
-        if (result.status === "BYPASS") count("bypasses");
-        else count(status === "MISS" ? "misses" : "refreshes");
-        return result;
+        const stored = status === "MISS" ? "misses" : "refreshes";
+        return { result, outcome: result.status === "BYPASS" ? "bypasses" : stored };
       } finally {
         if (token) release(job.id.key, token);
       }
@@ -270,7 +263,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       const lock = await tryLock(key);
       if (!("token" in lock)) return; // another instance is rendering it, or the store is down
       try {
-        count("backgroundRenders");
+        record({ counters: { backgroundRenders: 1 } });
         await renderAndStore(job, "REFRESH");
       } finally {
         release(key, lock.token);
@@ -281,14 +274,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     background.set(key, work);
   }
 
-  async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
+  async function answerCapture(captureOptions: CaptureOptions): Promise<Answered> {
     const id = cacheKeyFor(captureOptions);
     const target = { ...captureOptions, url: id.canonicalUrl };
     const caching = decideCaching(captureOptions, id.canonicalUrl, policy);
     if (!caching.cacheable) {
       const { shot } = await render(target, 0);
-      count("bypasses");
-      return answer(shot, id.key, "BYPASS", caching.reason);
+      return { result: answer(shot, id.key, "BYPASS", caching.reason), outcome: "bypasses" };
     }
     if (captureOptions.refresh) {
       // Only a render that finishes after this request arrived answers it.
@@ -297,10 +289,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
     // Checked before the store: a lookup racing the end of a render must not start another.
     const joined = inFlight.get(id.key);
-    if (joined) {
-      count("coalesced");
-      return joined;
-    }
+    if (joined) return joined.then(({ result }) => ({ result, outcome: "coalesced" }));
     let cached: StoredShot | undefined;
     try {
       cached = await store.get(id.key, id.urlKey);
@@ -318,26 +307,37 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
         random,
       });
       if (early) refreshInBackground(job);
-      count("hits");
-      return answer(cached, id.key, "HIT");
+      return { result: answer(cached, id.key, "HIT"), outcome: "hits" };
     }
     if (cached && at < cached.expiresAt + captureOptions.staleWhileRevalidate * 1000) {
       refreshInBackground(job);
-      count("stale");
-      return answer(cached, id.key, "STALE", "stale-while-revalidate");
+      const result = answer(cached, id.key, "STALE", "stale-while-revalidate");
+      return { result, outcome: "stale" };
     }
     try {
       return await renderShared(job, "MISS");
     } catch (error) {
       if (cached && now() < cached.expiresAt + captureOptions.staleIfError * 1000) {
-        count("stale");
-        return answer(cached, id.key, "STALE", "stale-if-error");
+        return { result: answer(cached, id.key, "STALE", "stale-if-error"), outcome: "stale" };
       }
       throw error;
     }
   }
 
-  async function purge(request: PurgeRequest): Promise<{ purged: number }> {
+  async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
+    const started = now();
+    const { result, outcome } = await answerCapture(captureOptions);
+    const fromCache = result.status === "HIT" || result.status === "STALE";
+    record({
+      counters: { [outcome]: 1 },
+      latency: { status: result.status, ms: now() - started },
+      ...(fromCache ? { hitAgeSeconds: result.ageSeconds } : {}),
+    });
+    return result;
+  }
+
+  async function purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }> {
+    const started = requestedAt ?? now();
     let purged: number;
     try {
       if (request.options) {
@@ -349,21 +349,16 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
-    count("purges");
+    record({ counters: { purges: 1 }, purgeLagMs: now() - started });
     return { purged };
   }
 
-  async function stats(): Promise<CacheStats> {
-    let counters: CounterValues;
+  async function stats(hours = 24): Promise<CacheStats> {
     try {
-      counters = await store.readCounters();
+      return deriveStats(await store.readStats({ now: now(), hours }));
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
-    const requests = OUTCOME_COUNTERS.reduce((sum, name) => sum + counters[name], 0);
-    const fromCache = counters.hits + counters.stale;
-    const usingCache = requests - counters.bypasses;
-    return { ...counters, requests, hitRate: usingCache === 0 ? 0 : fromCache / usingCache };
   }
 
   async function idle(): Promise<void> {

@@ -78,8 +78,8 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     purgeUrl: (urlKey) => call(() => store.purgeUrl(urlKey)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
-    incrementCounters: (deltas) => call(() => store.incrementCounters(deltas)),
-    readCounters: () => call(() => store.readCounters()),
+    recordStats: (event) => call(() => store.recordStats(event)),
+    readStats: (query) => call(() => store.readStats(query)),
     close: () => store.close(),
     circuit: () => circuit,
   };

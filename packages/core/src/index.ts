@@ -16,7 +16,6 @@ export {
 export { canonicalizeUrl } from "./canonical-url";
 export {
   type CacheReason,
-  type CacheStats,
   type CacheStatus,
   type CaptureResult,
   type CaptureService,
@@ -51,6 +50,23 @@ export {
   type StoredShot,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
+export {
+  AGE_BOUNDS_S,
+  bucketIndex,
+  CACHE_STATUSES,
+  emptyHistogram,
+  type Histogram,
+  HOUR_MS,
+  HOURLY_RETENTION_HOURS,
+  hourStart,
+  LATENCY_BOUNDS_MS,
+  PURGE_LAG_BOUNDS_MS,
+  type Quantiles,
+  quantiles,
+  type StatsEvent,
+  type StatsSnapshot,
+} from "./stats";
+export { type CacheStats, type CounterReport, deriveStats } from "./stats-report";
 export {
   DEFAULT_TTL_POLICY,
   DEFAULT_TTL_RULES,

@@ -3,10 +3,13 @@ import {
   CACHE_COUNTERS,
   type CacheStore,
   type CounterValues,
+  HOUR_MS,
+  HOURLY_RETENTION_HOURS,
   type StoredShot,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
+import { hourStarts, snapshotFrom, statsFields } from "./stats-fields";
 
 /** Bytes charged per entry on top of the image, for its key, metadata and index slot. */
 const ENTRY_OVERHEAD_BYTES = 512;
@@ -28,9 +31,13 @@ interface MemoryEntry {
 export const zeroCounters = (): CounterValues =>
   Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
 
+function increment(fields: Map<string, number>, name: string, delta: number): void {
+  fields.set(name, (fields.get(name) ?? 0) + delta);
+}
+
 /**
  * The embedded default: an in-process, byte-bounded LRU with a TTL per entry, and an index from
- * each URL to its variants so that a purge by URL removes them all. Its locks and counters are
+ * each URL to its variants so that a purge by URL removes them all. Its locks and statistics are
  * this process's own.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
@@ -38,7 +45,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const variantsByUrl = new Map<string, Set<string>>();
   const locks = new Map<string, { token: string; expiresAt: number }>();
-  const counters = zeroCounters();
+  const counters = new Map<string, number>();
+  const hours = new Map<number, Map<string, number>>();
+  const histograms = new Map<string, number>();
 
   const entries = new LRUCache<string, MemoryEntry>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
@@ -100,12 +109,38 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (locks.get(name)?.token === token) locks.delete(name);
     },
 
-    async incrementCounters(deltas) {
-      for (const name of CACHE_COUNTERS) counters[name] += deltas[name] ?? 0;
+    async recordStats(event) {
+      const fields = statsFields(event);
+      if (fields.counters.length > 0) {
+        let hour = hours.get(fields.hour);
+        if (!hour) {
+          hour = new Map();
+          hours.set(fields.hour, hour);
+          const oldest = fields.hour - HOURLY_RETENTION_HOURS * HOUR_MS;
+          for (const start of hours.keys()) if (start <= oldest) hours.delete(start);
+        }
+        for (const [name, delta] of fields.counters) {
+          increment(counters, name, delta);
+          increment(hour, name, delta);
+        }
+      }
+      for (const [name, delta] of fields.histograms) increment(histograms, name, delta);
     },
 
-    async readCounters() {
-      return { ...counters };
+    async readStats(query) {
+      entries.purgeStale();
+      return snapshotFrom({
+        counters,
+        hourly: hourStarts(query.now, query.hours).map((start) => ({
+          hourStart: start,
+          fields: hours.get(start),
+        })),
+        histograms,
+        storage: {
+          entries: entries.size,
+          bytes: entries.calculatedSize - entries.size * ENTRY_OVERHEAD_BYTES,
+        },
+      });
     },
 
     async close() {

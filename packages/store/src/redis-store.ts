@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { CacheStore, CounterValues } from "@shotcache/core";
+import { type CacheStore, HOUR_MS, HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import { Redis } from "ioredis";
 import { decodeEntry, encodeEntry } from "./entry-codec";
-import { zeroCounters } from "./memory-store";
 import {
   DEFAULT_MAX_ENTRY_BYTES,
   DELETE_ENTRY_SCRIPT,
   PURGE_URL_SCRIPT,
+  RECORD_STATS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   redisKeys,
   SET_ENTRY_SCRIPT,
+  STORAGE_ADD_SCRIPT,
+  STORAGE_READ_SCRIPT,
+  STORAGE_REMOVE_SCRIPT,
 } from "./redis-layout";
+import { hashFromReply, hourStarts, snapshotFrom, statsFields } from "./stats-fields";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -28,11 +32,17 @@ const SCRIPTS = {
   shotcacheDeleteEntry: { numberOfKeys: 2, lua: DELETE_ENTRY_SCRIPT },
   shotcachePurgeUrl: { numberOfKeys: 1, lua: PURGE_URL_SCRIPT },
   shotcacheReleaseLock: { numberOfKeys: 1, lua: RELEASE_LOCK_SCRIPT },
+  shotcacheRecordStats: { numberOfKeys: 3, lua: RECORD_STATS_SCRIPT },
+  shotcacheStorageAdd: { numberOfKeys: 2, lua: STORAGE_ADD_SCRIPT },
+  shotcacheStorageRemove: { numberOfKeys: 2, lua: STORAGE_REMOVE_SCRIPT },
+  shotcacheStorageRead: { numberOfKeys: 2, lua: STORAGE_READ_SCRIPT },
 };
 
-type ScriptCommands = {
-  [name in keyof typeof SCRIPTS]: (...args: (string | Buffer | number)[]) => Promise<number>;
-};
+type Script = (...args: (string | Buffer | number)[]) => Promise<unknown>;
+type ScriptCommands = { [name in keyof typeof SCRIPTS]: Script };
+
+/** Seconds an hourly bucket is kept: its retention plus the hour itself. */
+export const HOUR_BUCKET_TTL_SECONDS = (HOURLY_RETENTION_HOURS * HOUR_MS) / 1000 + 3600;
 
 /**
  * Redis over TCP (Redis, Valkey, or a cluster's single-slot commands), through ioredis: the
@@ -57,6 +67,11 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
     redis.options.enableOfflineQueue = false;
   });
 
+  const forgetStored = (entryKeys: string[]) =>
+    entryKeys.length > 0
+      ? redis.shotcacheStorageRemove(keys.storedEntries, keys.storedSizes, ...entryKeys)
+      : undefined;
+
   return {
     kind: "redis",
 
@@ -68,21 +83,36 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
     async set(key, urlKey, shot, ttlSeconds) {
       if (shot.bytes.byteLength > maxEntryBytes) return false;
       if (ttlSeconds <= 0) return true;
+      const entryKey = keys.entry(key, urlKey);
+      const keepSeconds = Math.ceil(ttlSeconds);
       await redis.shotcacheSetEntry(
-        keys.entry(key, urlKey),
+        entryKey,
         keys.variants(urlKey),
         encodeEntry(shot),
-        Math.ceil(ttlSeconds),
+        keepSeconds,
+      );
+      const leavesAt = Date.now() + keepSeconds * 1000;
+      await redis.shotcacheStorageAdd(
+        keys.storedEntries,
+        keys.storedSizes,
+        entryKey,
+        shot.bytes.byteLength,
+        leavesAt,
       );
       return true;
     },
 
     async delete(key, urlKey) {
-      return (await redis.shotcacheDeleteEntry(keys.entry(key, urlKey), keys.variants(urlKey))) > 0;
+      const entryKey = keys.entry(key, urlKey);
+      const removed = (await redis.shotcacheDeleteEntry(entryKey, keys.variants(urlKey))) === 1;
+      if (removed) await forgetStored([entryKey]);
+      return removed;
     },
 
     async purgeUrl(urlKey) {
-      return redis.shotcachePurgeUrl(keys.variants(urlKey));
+      const removed = (await redis.shotcachePurgeUrl(keys.variants(urlKey))) as string[];
+      await forgetStored(removed);
+      return removed.length;
     },
 
     async acquireLock(name, ttlMs) {
@@ -95,41 +125,44 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       await redis.shotcacheReleaseLock(keys.lock(name), token);
     },
 
-    async incrementCounters(deltas) {
-      const pipeline = redis.pipeline();
-      for (const [name, delta] of Object.entries(deltas)) {
-        if (delta) pipeline.hincrby(keys.counters, name, delta);
-      }
-      if (pipeline.length > 0) await pipeline.exec();
+    async recordStats(event) {
+      const { hour, counters, histograms } = statsFields(event);
+      await redis.shotcacheRecordStats(
+        keys.counters,
+        keys.hour(hour),
+        keys.histograms,
+        HOUR_BUCKET_TTL_SECONDS,
+        counters.length,
+        ...counters.flat(),
+        ...histograms.flat(),
+      );
     },
 
-    async readCounters() {
-      return countersFrom(await redis.hgetall(keys.counters));
+    async readStats(query) {
+      const starts = hourStarts(query.now, query.hours);
+      const pipeline = redis.pipeline();
+      pipeline.hgetall(keys.counters);
+      pipeline.hgetall(keys.histograms);
+      for (const start of starts) pipeline.hgetall(keys.hour(start));
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed?.[0]) throw failed[0];
+      const hash = (index: number) => hashFromReply(replies[index]?.[1] as Record<string, string>);
+      const [entries, bytes] = (await redis.shotcacheStorageRead(
+        keys.storedEntries,
+        keys.storedSizes,
+        Date.now(),
+      )) as [number, number];
+      return snapshotFrom({
+        counters: hash(0),
+        histograms: hash(1),
+        hourly: starts.map((start, index) => ({ hourStart: start, fields: hash(index + 2) })),
+        storage: { entries, bytes },
+      });
     },
 
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/**
- * Counter values read from a hash, given as an object or as HGETALL's flat field/value list;
- * fields we do not know are ignored, missing ones are 0.
- */
-export function countersFrom(reply: Record<string, unknown> | unknown[] | null): CounterValues {
-  const hash: Record<string, unknown> = Array.isArray(reply)
-    ? Object.fromEntries(
-        Array.from({ length: reply.length / 2 }, (_, i) => [
-          String(reply[2 * i]),
-          reply[2 * i + 1],
-        ]),
-      )
-    : (reply ?? {});
-  const counters = zeroCounters();
-  for (const name of Object.keys(counters) as (keyof CounterValues)[]) {
-    const value = Number(hash[name] ?? 0);
-    if (Number.isFinite(value)) counters[name] = value;
-  }
-  return counters;
 }

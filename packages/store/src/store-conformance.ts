@@ -58,6 +58,10 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(await store.get(zero, urlKey)).toBeUndefined();
     await sleep(1_100);
     expect(await store.get(short, urlKey)).toBeUndefined();
+    expect((await store.readStats({ now: Date.now(), hours: 1 })).storage).toEqual({
+      entries: 0,
+      bytes: 0,
+    });
   });
 
   it("purges every variant of a URL, leaving other URLs and no key behind", async () => {
@@ -115,18 +119,56 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(await store.acquireLock(name, 10_000)).toEqual(expect.any(String));
   });
 
-  it("adds up counters", async () => {
+  it("keeps counters, hourly buckets and histograms", async () => {
     const { store } = await open({});
-    const before = await store.readCounters();
+    const hour = 3_600_000;
+    const at = Math.floor(Date.now() / hour) * hour + 60_000;
     await Promise.all([
-      store.incrementCounters({ hits: 2, misses: 1 }),
-      store.incrementCounters({ hits: 1, purges: 1 }),
+      store.recordStats({
+        at: at - hour,
+        counters: { misses: 1 },
+        latency: { status: "MISS", ms: 300 },
+      }),
+      store.recordStats({
+        at,
+        counters: { hits: 2 },
+        latency: { status: "HIT", ms: 3 },
+        hitAgeSeconds: 30,
+      }),
+      store.recordStats({ at, counters: { purges: 1 }, purgeLagMs: 7 }),
     ]);
-    const after = await store.readCounters();
-    expect(after.hits - before.hits).toBe(3);
-    expect(after.misses - before.misses).toBe(1);
-    expect(after.purges - before.purges).toBe(1);
-    expect(after.stale - before.stale).toBe(0);
+    const stats = await store.readStats({ now: at, hours: 3 });
+    expect(stats.counters).toMatchObject({ hits: 2, misses: 1, purges: 1, stale: 0 });
+    expect(stats.hourly.map((bucket) => bucket.hourStart)).toEqual([
+      at - 60_000 - 2 * hour,
+      at - 60_000 - hour,
+      at - 60_000,
+    ]);
+    expect(stats.hourly.map((bucket) => [bucket.counters.hits, bucket.counters.misses])).toEqual([
+      [0, 0],
+      [0, 1],
+      [2, 0],
+    ]);
+    expect(stats.latency.HIT[0]).toBe(1); // 3 ms: the first bucket (≤ 5 ms)
+    expect(stats.latency.MISS.reduce((sum, n) => sum + n, 0)).toBe(1);
+    expect(stats.hitAge.reduce((sum, n) => sum + n, 0)).toBe(1);
+    expect(stats.purgeLag.reduce((sum, n) => sum + n, 0)).toBe(1);
+  });
+
+  it("accounts for what it stores: entries and image bytes", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(3);
+    const [a = "", b = "", c = ""] = keys;
+    const storage = async () => (await store.readStats({ now: Date.now(), hours: 1 })).storage;
+    await store.set(a, urlKey, shotOf(new Uint8Array(100)), 60);
+    await store.set(b, urlKey, shotOf(new Uint8Array(200)), 60);
+    await store.set(b, urlKey, shotOf(new Uint8Array(250)), 60); // replaced, not added
+    await store.set(c, urlKey, shotOf(new Uint8Array(400)), 60);
+    expect(await storage()).toEqual({ entries: 3, bytes: 750 });
+    await store.delete(a, urlKey);
+    expect(await storage()).toEqual({ entries: 2, bytes: 650 });
+    await store.purgeUrl(urlKey);
+    expect(await storage()).toEqual({ entries: 0, bytes: 0 });
   });
 
   it("never serves an entry it cannot read", async () => {

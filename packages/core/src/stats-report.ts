@@ -1,0 +1,59 @@
+import type { CacheStatus } from "./capture-service";
+import { type CounterValues, OUTCOME_COUNTERS } from "./ports";
+import {
+  AGE_BOUNDS_S,
+  CACHE_STATUSES,
+  LATENCY_BOUNDS_MS,
+  PURGE_LAG_BOUNDS_MS,
+  type Quantiles,
+  quantiles,
+  type StatsSnapshot,
+} from "./stats";
+
+/** Counters with the figures derived from them. */
+export interface CounterReport extends CounterValues {
+  /** Captures answered, whatever their status. */
+  requests: number;
+  /** Share of cache-using captures answered from the cache: (hits + stale) / all but bypasses. */
+  hitRate: number;
+}
+
+/** What `stats.get` reports: every figure the store keeps, quantiles derived from histograms. */
+export interface CacheStats extends CounterReport {
+  /** Hourly buckets, oldest first; `hourStart` is an ISO time. */
+  hourly: ({ hourStart: string } & CounterReport)[];
+  /** Capture latency by status, in ms (bucket upper bounds; null when empty or past the last). */
+  latencyMs: Record<CacheStatus, Quantiles>;
+  /** Age of images served from the cache, in seconds. */
+  hitAgeSeconds: Quantiles;
+  /** How long purges took, in ms. */
+  purgeLagMs: Quantiles;
+  /** Entries held and their image bytes. */
+  storage: { entries: number; bytes: number };
+}
+
+export function reportCounters(counters: CounterValues): CounterReport {
+  const requests = OUTCOME_COUNTERS.reduce((sum, name) => sum + counters[name], 0);
+  const fromCache = counters.hits + counters.stale;
+  const usingCache = requests - counters.bypasses;
+  return { ...counters, requests, hitRate: usingCache === 0 ? 0 : fromCache / usingCache };
+}
+
+export function deriveStats(snapshot: StatsSnapshot): CacheStats {
+  return {
+    ...reportCounters(snapshot.counters),
+    hourly: snapshot.hourly.map(({ hourStart, counters }) => ({
+      hourStart: new Date(hourStart).toISOString(),
+      ...reportCounters(counters),
+    })),
+    latencyMs: Object.fromEntries(
+      CACHE_STATUSES.map((status) => [
+        status,
+        quantiles(snapshot.latency[status], LATENCY_BOUNDS_MS),
+      ]),
+    ) as Record<CacheStatus, Quantiles>,
+    hitAgeSeconds: quantiles(snapshot.hitAge, AGE_BOUNDS_S),
+    purgeLagMs: quantiles(snapshot.purgeLag, PURGE_LAG_BOUNDS_MS),
+    storage: snapshot.storage,
+  };
+}

@@ -1,0 +1,80 @@
+import type { CacheStatus } from "./capture-service";
+import type { CounterValues } from "./ports";
+
+/** Upper bounds (ms) of the capture latency histogram; a last bucket holds everything above. */
+export const LATENCY_BOUNDS_MS = [
+  5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000,
+];
+/** Upper bounds (seconds) of the histogram of the age of images served from the cache. */
+export const AGE_BOUNDS_S = [1, 10, 60, 300, 900, 3_600, 6 * 3_600, 86_400, 7 * 86_400];
+/** Upper bounds (ms) of the histogram of purge durations. */
+export const PURGE_LAG_BOUNDS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_000];
+
+/** Hourly buckets are kept this long. */
+export const HOURLY_RETENTION_HOURS = 7 * 24;
+
+export const CACHE_STATUSES = ["HIT", "MISS", "STALE", "BYPASS", "REFRESH"] as const;
+
+/** What one capture or purge adds to the statistics. */
+export interface StatsEvent {
+  /** When it happened (epoch ms): selects the hourly bucket. */
+  at: number;
+  counters: Partial<CounterValues>;
+  /** How long a capture took to answer, by how it was answered. */
+  latency?: { status: CacheStatus; ms: number };
+  /** Age of an image served from the cache. */
+  hitAgeSeconds?: number;
+  /** How long a purge took. */
+  purgeLagMs?: number;
+}
+
+/** A histogram as counts per bucket: index i counts values ≤ bounds[i] (and > bounds[i−1]). */
+export type Histogram = number[];
+
+/** Everything a store keeps, as it keeps it; the capture service derives rates and quantiles. */
+export interface StatsSnapshot {
+  counters: CounterValues;
+  /** The requested hours, oldest first; hours with no traffic are present with zeros. */
+  hourly: { hourStart: number; counters: CounterValues }[];
+  latency: Record<CacheStatus, Histogram>;
+  hitAge: Histogram;
+  purgeLag: Histogram;
+  storage: { entries: number; bytes: number };
+}
+
+export const HOUR_MS = 3_600_000;
+export const hourStart = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
+
+/** Index of the first bucket whose upper bound holds `value`; past the last bound, one more. */
+export function bucketIndex(value: number, bounds: readonly number[]): number {
+  const index = bounds.findIndex((bound) => value <= bound);
+  return index === -1 ? bounds.length : index;
+}
+
+export const emptyHistogram = (bounds: readonly number[]): Histogram =>
+  new Array(bounds.length + 1).fill(0);
+
+export interface Quantiles {
+  count: number;
+  /** Upper bounds of the buckets holding the quantile; `null` when there are no samples, and
+   * `Infinity` when it lies past the last bound. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Quantiles of a histogram, each reported as the upper bound of the bucket it falls in. */
+export function quantiles(histogram: Histogram, bounds: readonly number[]): Quantiles {
+  const count = histogram.reduce((sum, n) => sum + n, 0);
+  const at = (q: number) => {
+    if (count === 0) return null;
+    const rank = Math.ceil(q * count);
+    let seen = 0;
+    for (let index = 0; index < histogram.length; index++) {
+      seen += histogram[index] ?? 0;
+      if (seen >= rank) return bounds[index] ?? Number.POSITIVE_INFINITY;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
+  return { count, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
