@@ -109,8 +109,12 @@ describe("tRPC over Fetch", () => {
     await capture(setup, { url: URL_A });
     await capture(setup, { url: URL_A });
     await capture(setup, { url: URL_A, width: 640 });
-    const { body } = await call(setup, query("stats.get"));
+    const { body } = await call(setup, query("stats.get", { hours: 2 }));
     expect(body.result.data).toMatchObject({ hits: 2, misses: 2, requests: 4, hitRate: 0.5 });
+    expect(body.result.data.hourly).toHaveLength(2);
+    expect(body.result.data.hourly[1]).toMatchObject({ hits: 2, misses: 2 });
+    expect(body.result.data.latencyMs.HIT.count).toBe(2);
+    expect(body.result.data.storage.entries).toBe(2);
   });
 
   it.each([

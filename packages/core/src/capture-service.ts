@@ -116,11 +116,16 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   /** Background renders under way in this process, by cache key. */
   const background = new Map<string, Promise<void>>();
 
+  /** Statistics writes under way: a stats read waits for them, so it sees this process's own. */
+  const recording = new Set<Promise<void>>();
+
   function record(event: Omit<StatsEvent, "at">): void {
-    // Statistics must never slow down or fail a capture.
-    store
+    // Statistics must never slow down or fail a capture: written in the background.
+    const write = store
       .recordStats({ at: now(), ...event })
-      .catch((error) => options.onStoreError?.(error, "stats"));
+      .catch((error) => options.onStoreError?.(error, "stats"))
+      .finally(() => recording.delete(write));
+    recording.add(write);
   }
 
   function storeError(error: unknown, operation: string): void {
@@ -354,6 +359,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   }
 
   async function stats(hours = 24): Promise<CacheStats> {
+    await Promise.allSettled([...recording]);
     try {
       return deriveStats(await store.readStats({ now: now(), hours }));
     } catch (cause) {

@@ -38,7 +38,8 @@ export interface ShotcacheClient {
   capture(input: CaptureInput): Promise<Capture>;
   /** Drops every cached variant of `url` on the server. */
   purge(input: { url: string }): Promise<{ purged: number }>;
-  stats(): Promise<CacheStats>;
+  /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */
+  stats(input?: { hours?: number }): Promise<CacheStats>;
 }
 
 export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
@@ -68,6 +69,6 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
       };
     },
     purge: (input) => trpc.cache.purge.mutate(input),
-    stats: () => trpc.stats.get.query(),
+    stats: (input) => trpc.stats.get.query(input),
   };
 }

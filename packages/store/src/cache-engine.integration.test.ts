@@ -14,6 +14,7 @@ import {
   availableOrSkip,
   findRedisServer,
   type RedisServer,
+  scanKeys,
   startRedisServer,
   startUpstashBridge,
   type UpstashBridge,
@@ -67,8 +68,14 @@ function service(
   return createCaptureService({ store, renderer, lockPollMs: 20, ...extra });
 }
 
-/** The suite every store kind runs; `open` gives a fresh client of one shared backend. */
-function itRunsTheCacheEngine(open: () => CacheStore, shared: boolean) {
+/**
+ * The suite every store kind runs; `open` gives a fresh client of one backend. A shared backend
+ * (Redis) lets the suite run instances side by side and list the backend's keys.
+ */
+function itRunsTheCacheEngine(
+  open: () => CacheStore,
+  backend?: { keys(pattern: string): Promise<string[]> },
+) {
   it("renders once for 50 concurrent identical cold captures", async () => {
     const renderer = realRenderer();
     const engine = service(open(), renderer);
@@ -82,7 +89,7 @@ function itRunsTheCacheEngine(open: () => CacheStore, shared: boolean) {
     expect(stats.misses + stats.coalesced).toBeGreaterThanOrEqual(50);
   });
 
-  if (!shared) return;
+  if (!backend) return;
 
   it("renders once for 50 concurrent captures split across two instances", async () => {
     const [rendererA, rendererB] = [realRenderer(), realRenderer()];
@@ -130,6 +137,8 @@ function itRunsTheCacheEngine(open: () => CacheStore, shared: boolean) {
       expect((await engine.capture(options(variant))).status).toBe("HIT");
 
     expect(await engine.purge({ url })).toEqual({ purged: variants.length });
+    const { urlKey } = cacheKeyFor(options({ url }));
+    if (backend) expect(await backend.keys(`*${urlKey}*`)).toEqual([]);
     for (const variant of variants) {
       expect((await engine.capture(options(variant))).status).toBe("MISS");
     }
@@ -307,7 +316,7 @@ function seededRandom(seed: number): () => number {
 }
 
 describe("cache engine on the memory store", () => {
-  itRunsTheCacheEngine(() => createMemoryStore(), false);
+  itRunsTheCacheEngine(() => createMemoryStore());
 });
 
 describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
@@ -323,19 +332,20 @@ describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
     await bridge?.close();
     await server?.stop();
   });
+  const backend = { keys: (pattern: string) => scanKeys(server, pattern) };
 
   describe("redis", () => {
     itRunsTheCacheEngine(() => {
       instances++;
       return createRedisStore({ url: server.url, prefix });
-    }, true);
+    }, backend);
   });
 
   describe("upstash", () => {
     itRunsTheCacheEngine(() => {
       instances++;
       return createUpstashStore({ url: bridge.url, token: bridge.token, prefix });
-    }, true);
+    }, backend);
   });
 
   it("shares statistics between instances, matching the requests made", async () => {

@@ -3,6 +3,7 @@ import {
   findRedisServer,
   type RedisServer,
   RespConnection,
+  scanKeys,
   startRedisServer,
   startUpstashBridge,
   type UpstashBridge,
@@ -51,10 +52,7 @@ function describeRedisBacked(
       const keys = redisKeys(prefix);
       return {
         store: create(server, bridge, prefix, maxEntryBytes),
-        keys: async () => {
-          const [found] = await raw.send([["keys", `${prefix}*`]]);
-          return (found as Buffer[]).map(String);
-        },
+        keys: () => scanKeys(server, `${prefix}*`),
         corrupt: async (key, urlKey) => {
           await raw.send([["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])]]);
         },

@@ -2,7 +2,7 @@ export { availableOrSkip } from "./available-or-skip";
 export { type FixtureSite, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
-export { findRedisServer, type RedisServer, startRedisServer } from "./redis-server";
+export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
 export { RespConnection, type RespReply } from "./resp-connection";
 export {
   startUpstashBridge,

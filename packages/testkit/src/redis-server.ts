@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { freePort } from "./free-port";
+import { RespConnection } from "./resp-connection";
 
 export interface RedisServer {
   port: number;
@@ -71,4 +72,22 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
   };
   return server;
+}
+
+/** Every key matching `pattern`, found with SCAN as a careful operator would (never KEYS). */
+export async function scanKeys(server: RedisServer, pattern: string): Promise<string[]> {
+  const connection = new RespConnection(server.port);
+  try {
+    const found: string[] = [];
+    let cursor = "0";
+    do {
+      const [reply] = await connection.send([["scan", cursor, "match", pattern, "count", "100"]]);
+      const [next, keys] = reply as [Buffer, Buffer[]];
+      cursor = next.toString();
+      found.push(...keys.map(String));
+    } while (cursor !== "0");
+    return found;
+  } finally {
+    connection.close();
+  }
 }

@@ -64,6 +64,11 @@ const envSchema = z
     /** Largest image stored; larger ones are served but not cached. Store default when unset. */
     SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional(),
 
+    /** A store call that takes longer counts as failed (the capture goes on without the cache). */
+    SHOTCACHE_STORE_TIMEOUT_MS: positiveInt.default(1_000),
+    /** After repeated store failures, how long to leave the store alone before trying it again. */
+    SHOTCACHE_STORE_RETRY_MS: positiveInt.default(10_000),
+
     /** Custom TTL rules, tried before the built-in ones. */
     SHOTCACHE_TTL_RULES: ttlRulesText.default([]),
     /** TTL of a URL no rule matches. */

@@ -60,6 +60,7 @@ async function createServices(): Promise<Services> {
       maxTtlSeconds: env.SHOTCACHE_MAX_TTL_SECONDS,
     },
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
+    storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },
     onStoreError: (error, operation) =>
       console.warn(`[shotcache] store ${operation} failed: ${(error as Error).message}`),
     onBackgroundError: (error) =>

@@ -1,7 +1,17 @@
+import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
 import { publicProcedure } from "../trpc";
 
 export const statsRouter = {
-  /** Hits, misses, bypasses and purges since the store was created, and the hit rate. */
-  get: publicProcedure.query(({ ctx }) => ctx.captureService.stats()),
+  /**
+   * Every figure the store keeps, shared by all instances: counters and hit rate, `hours` of
+   * hourly buckets (default 24, up to 7 days), latency quantiles per status, hit age, purge lag,
+   * and what is stored.
+   */
+  get: publicProcedure
+    .input(
+      z.strictObject({ hours: z.int().min(1).max(HOURLY_RETENTION_HOURS).default(24) }).optional(),
+    )
+    .query(({ ctx, input }) => ctx.captureService.stats(input?.hours)),
 } satisfies TRPCRouterRecord;
