@@ -261,14 +261,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   }
 
   /** Replaces the entry without anyone waiting; at most one such render per key in all instances. */
-  function refreshInBackground(job: Job): void {
+  function refreshInBackground(job: Job, reason: "earlyRefreshes" | "revalidations"): void {
     const { key } = job.id;
     if (inFlight.has(key) || background.has(key)) return;
     const work = (async () => {
       const lock = await tryLock(key);
       if (!("token" in lock)) return; // another instance is rendering it, or the store is down
       try {
-        record({ counters: { backgroundRenders: 1 } });
+        record({ counters: { [reason]: 1 } });
         await renderAndStore(job, "REFRESH");
       } finally {
         release(key, lock.token);
@@ -311,11 +311,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
         beta,
         random,
       });
-      if (early) refreshInBackground(job);
+      if (early) refreshInBackground(job, "earlyRefreshes");
       return { result: answer(cached, id.key, "HIT"), outcome: "hits" };
     }
     if (cached && at < cached.expiresAt + captureOptions.staleWhileRevalidate * 1000) {
-      refreshInBackground(job);
+      refreshInBackground(job, "revalidations");
       const result = answer(cached, id.key, "STALE", "stale-while-revalidate");
       return { result, outcome: "stale" };
     }

@@ -33,8 +33,10 @@ export const OUTCOME_COUNTERS = [
 /** Counters every instance shares through the store. */
 export const CACHE_COUNTERS = [
   ...OUTCOME_COUNTERS,
-  /** Renders started in the background: early (XFetch) or to revalidate a stale entry. */
-  "backgroundRenders",
+  /** Background renders started before expiry (XFetch). */
+  "earlyRefreshes",
+  /** Background renders started to replace an entry served as stale. */
+  "revalidations",
   /** Renders that failed. */
   "renderErrors",
   /** Store calls that failed or timed out. */

@@ -19,7 +19,7 @@ import {
   startUpstashBridge,
   type UpstashBridge,
 } from "@shotcache/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
 import { createUpstashStore } from "./upstash-store";
@@ -73,9 +73,18 @@ function service(
  * (Redis) lets the suite run instances side by side and list the backend's keys.
  */
 function itRunsTheCacheEngine(
-  open: () => CacheStore,
+  openStore: (namespace: string) => CacheStore,
   backend?: { keys(pattern: string): Promise<string[]> },
 ) {
+  // Each test gets a namespace of its own (a Redis key prefix), so statistics start at zero;
+  // instances opened in one test with the same namespace share everything.
+  let tests = 0;
+  let namespace = "";
+  beforeEach(() => {
+    namespace = `t${++tests}x${Date.now().toString(36)}:`;
+  });
+  const open = () => openStore(namespace);
+
   it("renders once for 50 concurrent identical cold captures", async () => {
     const renderer = realRenderer();
     const engine = service(open(), renderer);
@@ -86,7 +95,7 @@ function itRunsTheCacheEngine(
     expect(renderer.renders).toBe(1);
     expect(new Set(results.map((result) => result.etag)).size).toBe(1);
     const stats = await engine.stats();
-    expect(stats.misses + stats.coalesced).toBeGreaterThanOrEqual(50);
+    expect([stats.requests, stats.misses, stats.coalesced]).toEqual([50, 1, 49]);
   });
 
   if (!backend) return;
@@ -164,6 +173,9 @@ function itRunsTheCacheEngine(
       await engine.idle();
     }
     expect([...statuses]).toEqual(["HIT"]);
+    const stats = await engine.stats();
+    expect(stats.earlyRefreshes).toBe(renderer.renders - 1);
+    expect(stats.misses).toBe(1);
     // 600 s of a 30 s TTL: about 20 refreshes, all in the background.
     expect(renderer.renders).toBeGreaterThanOrEqual(20);
     expect(renderer.renders).toBeLessThan(40);
@@ -185,6 +197,7 @@ function itRunsTheCacheEngine(
       ["STALE", "stale-while-revalidate"],
     ]);
     expect(renderer.renders).toBe(2); // the first render, then one background attempt
+    expect((await engine.stats()).revalidations).toBe(1);
 
     clock += 5_000;
     const still = await engine.capture(capture);
@@ -322,8 +335,6 @@ describe("cache engine on the memory store", () => {
 describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
   let server: RedisServer;
   let bridge: UpstashBridge;
-  let instances = 0;
-  const prefix = `engine${process.pid}:`;
   beforeAll(async () => {
     server = await startRedisServer();
     bridge = await startUpstashBridge({ redisPort: server.port });
@@ -335,21 +346,26 @@ describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
   const backend = { keys: (pattern: string) => scanKeys(server, pattern) };
 
   describe("redis", () => {
-    itRunsTheCacheEngine(() => {
-      instances++;
-      return createRedisStore({ url: server.url, prefix });
-    }, backend);
+    itRunsTheCacheEngine(
+      (namespace) => createRedisStore({ url: server.url, prefix: `redis:${namespace}` }),
+      backend,
+    );
   });
 
   describe("upstash", () => {
-    itRunsTheCacheEngine(() => {
-      instances++;
-      return createUpstashStore({ url: bridge.url, token: bridge.token, prefix });
-    }, backend);
+    itRunsTheCacheEngine(
+      (namespace) =>
+        createUpstashStore({
+          url: bridge.url,
+          token: bridge.token,
+          prefix: `upstash:${namespace}`,
+        }),
+      backend,
+    );
   });
 
   it("shares statistics between instances, matching the requests made", async () => {
-    const store = () => createRedisStore({ url: server.url, prefix: `stats${instances}:` });
+    const store = () => createRedisStore({ url: server.url, prefix: "shared-stats:" });
     const [a, b] = [service(store(), realRenderer()), service(store(), realRenderer())];
     const url = newPage();
     await a.capture(options({ url })); // miss
