@@ -14,6 +14,7 @@ export type BypassReason =
   | "cache-busting-param"
   | "blank-render"
   | "too-large"
+  | "purged-during-render"
   | "store-unavailable";
 
 export type CachingDecision =
@@ -44,9 +45,15 @@ export function decideCaching(
   policy: CachePolicy = DEFAULT_CACHE_POLICY,
 ): CachingDecision {
   if (options.noCache) return { cacheable: false, reason: "no-cache" };
-  const params = new URL(canonicalUrl).searchParams;
-  if (CACHE_BUSTING_PARAMS.some((name) => params.has(name))) {
-    return { cacheable: false, reason: "cache-busting-param" };
+  // A caller who gives a TTL has decided the URL is worth caching, whatever its parameters
+  // (`?v=` names a video on some sites, not a version).
+  if (options.ttl === undefined) {
+    const names = new Set(
+      [...new URL(canonicalUrl).searchParams.keys()].map((n) => n.toLowerCase()),
+    );
+    if (CACHE_BUSTING_PARAMS.some((name) => names.has(name))) {
+      return { cacheable: false, reason: "cache-busting-param" };
+    }
   }
   const ttlSeconds = Math.min(
     options.ttl ?? ttlFor(canonicalUrl, policy.ttlPolicy),

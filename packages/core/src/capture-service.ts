@@ -9,9 +9,9 @@ import {
 } from "./cache-policy";
 import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
-import { guardStore, type StoreGuardOptions } from "./guarded-store";
+import { CircuitOpenError, guardStore, type StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import type { CacheCounter, CacheStore, Renderer, StoredShot } from "./ports";
+import type { CacheCounter, CacheStore, Renderer, SetOutcome, StoredShot } from "./ports";
 import type { StatsEvent } from "./stats";
 import { type CacheStats, deriveStats } from "./stats-report";
 import { shouldRefreshEarly } from "./xfetch";
@@ -99,6 +99,12 @@ interface Answered {
 type LockAttempt = { token: string } | { held: true } | { unavailable: true };
 
 const secondsBetween = (from: number, to: number) => Math.max(0, Math.floor((to - from) / 1000));
+
+/** How a request that joined another's render counts: it waited, unless nothing was cached. */
+const asJoiner = ({ result }: Answered): Answered => ({
+  result,
+  outcome: result.status === "BYPASS" ? "bypasses" : "coalesced",
+});
 const renderLock = (key: string) => `render:${key}`;
 
 export function createCaptureService(options: CaptureServiceOptions): CaptureService {
@@ -109,7 +115,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   const beta = options.xfetchBeta ?? 1;
   const lockTtlMs = options.lockTtlMs ?? 60_000;
   const lockPollMs = options.lockPollMs ?? 100;
-  const onBackgroundError = options.onBackgroundError ?? (() => {});
+  /** Calls a host callback; one that throws must not become an unhandled rejection. */
+  const tell = <A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A) => {
+    try {
+      callback?.(...args);
+    } catch {
+      // the host's logging failed; nothing sensible is left to do with it
+    }
+  };
   const store = guardStore(options.store, { now, ...options.storeGuard });
   /** Foreground renders under way in this process, by cache key. */
   const inFlight = new Map<string, Promise<Answered>>();
@@ -123,13 +136,17 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     // Statistics must never slow down or fail a capture: written in the background.
     const write = store
       .recordStats({ at: now(), ...event })
-      .catch((error) => options.onStoreError?.(error, "stats"))
+      .catch((error) => {
+        if (!(error instanceof CircuitOpenError)) tell(options.onStoreError, error, "stats");
+      })
       .finally(() => recording.delete(write));
     recording.add(write);
   }
 
   function storeError(error: unknown, operation: string): void {
-    options.onStoreError?.(error, operation);
+    // While the circuit is open every call fails at once: one report per real failure is enough.
+    if (error instanceof CircuitOpenError) return;
+    tell(options.onStoreError, error, operation);
     record({ counters: { storeErrors: 1 } });
   }
 
@@ -181,15 +198,17 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     const { key, urlKey } = job.id;
     const { shot, blank } = await render(job.target, job.caching.ttlSeconds);
     if (blank) return answer(shot, key, "BYPASS", "blank-render");
-    let stored: boolean;
+    let outcome: SetOutcome;
     try {
       const keepSeconds = job.caching.ttlSeconds + job.caching.staleSeconds;
-      stored = await store.set(key, urlKey, shot, keepSeconds);
+      outcome = await store.set(key, urlKey, shot, keepSeconds);
     } catch (error) {
       storeError(error, "set");
       return answer(shot, key, "BYPASS", "store-unavailable");
     }
-    return stored ? answer(shot, key, status) : answer(shot, key, "BYPASS", "too-large");
+    if (outcome === "too-large") return answer(shot, key, "BYPASS", "too-large");
+    if (outcome === "superseded") return answer(shot, key, "BYPASS", "purged-during-render");
+    return answer(shot, key, status);
   }
 
   async function tryLock(key: string): Promise<LockAttempt> {
@@ -206,6 +225,12 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock"));
   }
 
+  /** A fresh entry newer than the one the job started from, if the store has one. */
+  async function newerEntry(job: Job): Promise<StoredShot | undefined> {
+    const entry = await store.get(job.id.key, job.id.urlKey);
+    return entry && entry.capturedAt > job.newerThan && entry.expiresAt > now() ? entry : undefined;
+  }
+
   /**
    * Another instance holds the render lock: wait for the entry it will store, newer than the one
    * we had. If its lock goes away with no entry (it failed or died), take the lock ourselves.
@@ -218,14 +243,12 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       await sleep(lockPollMs);
       let entry: StoredShot | undefined;
       try {
-        entry = await store.get(job.id.key, job.id.urlKey);
+        entry = await newerEntry(job);
       } catch (error) {
         storeError(error, "get");
         return { token: undefined };
       }
-      if (entry && entry.capturedAt > job.newerThan && entry.expiresAt > now()) {
-        return { shot: entry };
-      }
+      if (entry) return { shot: entry };
       const lock = await tryLock(job.id.key);
       if ("token" in lock) return lock;
       if ("unavailable" in lock) return { token: undefined };
@@ -236,7 +259,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   /** A foreground render shared by every request for the key, here and in other instances. */
   function renderShared(job: Job, status: "MISS" | "REFRESH"): Promise<Answered> {
     const joined = inFlight.get(job.id.key);
-    if (joined) return joined.then(({ result }) => ({ result, outcome: "coalesced" }));
+    if (joined) return joined.then(asJoiner);
     const work = (async (): Promise<Answered> => {
       // A store that cannot lock cannot share results either: then render here.
       const lock = await tryLock(job.id.key);
@@ -244,18 +267,23 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       if ("held" in lock) {
         const outcome = await awaitOtherRender(job);
         if ("shot" in outcome) {
-          return { result: answer(outcome.shot, job.id.key, "MISS"), outcome: "coalesced" };
+          return { result: answer(outcome.shot, job.id.key, status), outcome: "coalesced" };
         }
         token = outcome.token;
       }
       try {
+        // The render we waited for may have ended between our lookup and our lock.
+        const done = token ? await newerEntry(job).catch(() => undefined) : undefined;
+        if (done) return { result: answer(done, job.id.key, status), outcome: "coalesced" };
         const result = await renderAndStore(job, status);
         const stored = status === "MISS" ? "misses" : "refreshes";
         return { result, outcome: result.status === "BYPASS" ? "bypasses" : stored };
       } finally {
         if (token) release(job.id.key, token);
       }
-    })().finally(() => inFlight.delete(job.id.key));
+    })().finally(() => {
+      if (inFlight.get(job.id.key) === work) inFlight.delete(job.id.key);
+    });
     inFlight.set(job.id.key, work);
     return work;
   }
@@ -274,8 +302,10 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
         release(key, lock.token);
       }
     })()
-      .catch(onBackgroundError)
-      .finally(() => background.delete(key));
+      .catch((error) => tell(options.onBackgroundError, error))
+      .finally(() => {
+        if (background.get(key) === work) background.delete(key);
+      });
     background.set(key, work);
   }
 
@@ -292,9 +322,6 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       return renderShared({ id, target, caching, newerThan: now() }, "REFRESH");
     }
 
-    // Checked before the store: a lookup racing the end of a render must not start another.
-    const joined = inFlight.get(id.key);
-    if (joined) return joined.then(({ result }) => ({ result, outcome: "coalesced" }));
     let cached: StoredShot | undefined;
     try {
       cached = await store.get(id.key, id.urlKey);
@@ -331,7 +358,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
     const started = now();
-    const { result, outcome } = await answerCapture(captureOptions);
+    let answered: Answered;
+    try {
+      answered = await answerCapture(captureOptions);
+    } catch (error) {
+      record({ counters: { failures: 1 } });
+      throw error;
+    }
+    const { result, outcome } = answered;
     const fromCache = result.status === "HIT" || result.status === "STALE";
     record({
       counters: { [outcome]: 1 },
@@ -341,15 +375,27 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     return result;
   }
 
+  /** Renders of `urlKey` under way here stop taking new joiners: a purge made them outdated. */
+  function forgetRendersOf(urlKey: string): void {
+    for (const jobs of [inFlight, background]) {
+      // Cache keys are `<version>:<urlKey>:<variant>` (cache-key.ts).
+      for (const key of jobs.keys()) if (key.includes(`:${urlKey}:`)) jobs.delete(key);
+    }
+  }
+
   async function purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }> {
     const started = requestedAt ?? now();
+    const at = now();
     let purged: number;
     try {
       if (request.options) {
         const { key, urlKey } = cacheKeyFor(request.options);
-        purged = (await store.delete(key, urlKey)) ? 1 : 0;
+        forgetRendersOf(urlKey);
+        purged = (await store.delete(key, urlKey, at)) ? 1 : 0;
       } else {
-        purged = await store.purgeUrl(urlKeyFor(request.url).urlKey);
+        const { urlKey } = urlKeyFor(request.url);
+        forgetRendersOf(urlKey);
+        purged = await store.purgeUrl(urlKey, at);
       }
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });

@@ -3,6 +3,8 @@ import type { CacheStore } from "./ports";
 export interface StoreGuardOptions {
   /** A call that takes longer counts as failed. @default 1000 */
   timeoutMs?: number;
+  /** The same for writing an entry, which can carry megabytes. @default 10000 */
+  writeTimeoutMs?: number;
   /** Consecutive failures that open the circuit. @default 5 */
   failureThreshold?: number;
   /** How long an open circuit refuses calls before one probe is let through. @default 10000 */
@@ -11,7 +13,12 @@ export interface StoreGuardOptions {
 }
 
 export class StoreUnavailableError extends Error {
-  override readonly name = "StoreUnavailableError";
+  override readonly name: string = "StoreUnavailableError";
+}
+
+/** Refused without calling the store: it failed recently and is being left alone. */
+export class CircuitOpenError extends StoreUnavailableError {
+  override readonly name = "CircuitOpenError";
 }
 
 type Circuit = "closed" | "open" | "probing";
@@ -23,6 +30,7 @@ type Circuit = "closed" | "open" | "probing";
  */
 export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 1000;
+  const writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
   const failureThreshold = options.failureThreshold ?? 5;
   const openMs = options.openMs ?? 10_000;
   const now = options.now ?? Date.now;
@@ -36,7 +44,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
       circuit = "probing";
       return;
     }
-    throw new StoreUnavailableError(`the ${store.kind} store is unavailable (circuit open)`);
+    throw new CircuitOpenError(`the ${store.kind} store is unavailable (circuit open)`);
   }
 
   function settle(ok: boolean): void {
@@ -49,13 +57,13 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     }
   }
 
-  async function call<T>(operation: () => Promise<T>): Promise<T> {
+  async function call<T>(operation: () => Promise<T>, deadlineMs = timeoutMs): Promise<T> {
     admit();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new StoreUnavailableError(`the ${store.kind} store did not answer in time`)),
-        timeoutMs,
+        deadlineMs,
       );
     });
     try {
@@ -73,9 +81,10 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
   const guarded: CacheStore & { circuit(): Circuit } = {
     kind: store.kind,
     get: (key, urlKey) => call(() => store.get(key, urlKey)),
-    set: (key, urlKey, shot, ttl) => call(() => store.set(key, urlKey, shot, ttl)),
-    delete: (key, urlKey) => call(() => store.delete(key, urlKey)),
-    purgeUrl: (urlKey) => call(() => store.purgeUrl(urlKey)),
+    set: (key, urlKey, shot, keep) =>
+      call(() => store.set(key, urlKey, shot, keep), writeTimeoutMs),
+    delete: (key, urlKey, at) => call(() => store.delete(key, urlKey, at)),
+    purgeUrl: (urlKey, at) => call(() => store.purgeUrl(urlKey, at)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
     recordStats: (event) => call(() => store.recordStats(event)),

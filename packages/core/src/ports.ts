@@ -28,7 +28,11 @@ export const OUTCOME_COUNTERS = [
   "refreshes",
   /** Rendered without using the cache (see the bypass reasons). */
   "bypasses",
+  /** Failed: no image could be given. */
+  "failures",
 ] as const;
+
+export type SetOutcome = "stored" | "too-large" | "superseded";
 
 /** Counters every instance shares through the store. */
 export const CACHE_COUNTERS = [
@@ -53,17 +57,21 @@ export type CounterValues = Record<CacheCounter, number>;
 export interface CacheStore {
   /** Short name for logs and health output, e.g. `memory`. */
   readonly kind: string;
-  /** The entry, or undefined when absent, expired or unreadable (a corrupt entry is never served). */
+  /**
+   * The entry, or undefined when absent or unreadable (a corrupt entry is never served). An entry
+   * past its freshness (`expiresAt`) is still returned while the store keeps it, for stale serving.
+   */
   get(key: string, urlKey: string): Promise<StoredShot | undefined>;
   /**
-   * Stores `shot` under `key` for `ttlSeconds` and records `key` as a variant of `urlKey`.
-   * Resolves to false, storing nothing, when the entry is larger than the store accepts.
+   * Keeps `shot` under `key` for `keepSeconds` and records `key` as a variant of `urlKey`, unless
+   * it is larger than the store accepts (`too-large`) or the URL was purged after its render began
+   * (`superseded`: the image predates the purge).
    */
-  set(key: string, urlKey: string, shot: StoredShot, ttlSeconds: number): Promise<boolean>;
-  /** Removes one variant; resolves to whether it existed. */
-  delete(key: string, urlKey: string): Promise<boolean>;
-  /** Removes every variant recorded for `urlKey`; resolves to how many entries were removed. */
-  purgeUrl(urlKey: string): Promise<number>;
+  set(key: string, urlKey: string, shot: StoredShot, keepSeconds: number): Promise<SetOutcome>;
+  /** Removes one variant; resolves to whether it existed. `at` is the purge time (epoch ms). */
+  delete(key: string, urlKey: string, at: number): Promise<boolean>;
+  /** Removes every variant of `urlKey`; resolves to how many entries were removed. */
+  purgeUrl(urlKey: string, at: number): Promise<number>;
   /** Takes the named lock for `ttlMs` unless it is held; resolves to a release token, or undefined. */
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */

@@ -1,6 +1,11 @@
 import { CaptureError } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
-import { assertTargetAllowed, type HostResolver, isPublicAddress } from "./network-guard";
+import {
+  assertTargetAllowed,
+  type HostResolver,
+  isPublicAddress,
+  PUBLIC_ONLY,
+} from "./network-guard";
 
 // Decisions only: the resolver is stubbed and nothing is ever dialled.
 const resolvesTo =
@@ -10,7 +15,7 @@ const resolvesTo =
 
 async function verdict(url: string, resolve: HostResolver = resolvesTo("93.184.215.14")) {
   try {
-    await assertTargetAllowed(url, resolve);
+    await assertTargetAllowed(url, PUBLIC_ONLY, resolve);
     return "allowed";
   } catch (error) {
     if (!CaptureError.is(error)) throw error;

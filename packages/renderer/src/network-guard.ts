@@ -8,14 +8,56 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const systemResolver: HostResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * What may be reached besides the public internet. Empty by default: the explicit allowlist is
+ * the only way to reach loopback, private, link-local or other reserved addresses.
+ */
+export interface NetworkPolicy {
+  /** Host names allowed whatever they resolve to: exact, or `*.example.com` for subdomains. */
+  hosts: readonly string[];
+  /** Address ranges allowed besides public unicast. */
+  ranges: readonly Range[];
+}
+
+export const PUBLIC_ONLY: NetworkPolicy = { hosts: [], ranges: [] };
+
+/** Everything, private networks included: for tests and local development only. */
+export const ALLOW_ALL: NetworkPolicy = {
+  hosts: [],
+  ranges: [ipaddr.parseCIDR("0.0.0.0/0"), ipaddr.parseCIDR("::/0")],
+};
+
+/**
+ * A policy from allowlist entries: a CIDR (`10.1.0.0/16`), an address (`127.0.0.1`, `::1`), or a
+ * host name (`intranet.example`, `*.corp.example`). Throws on an entry that is none of these.
+ */
+export function policyFromAllowlist(entries: readonly string[]): NetworkPolicy {
+  const hosts: string[] = [];
+  const ranges: Range[] = [];
+  for (const raw of entries.map((entry) => entry.trim()).filter(Boolean)) {
+    if (raw.includes("/")) {
+      ranges.push(ipaddr.parseCIDR(raw));
+    } else if (ipaddr.isValid(raw)) {
+      const address = ipaddr.parse(raw);
+      ranges.push([address, address.kind() === "ipv4" ? 32 : 128]);
+    } else if (/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(raw)) {
+      hosts.push(raw.toLowerCase());
+    } else {
+      throw new Error(`"${raw}" is neither an address, a CIDR range nor a host name`);
+    }
+  }
+  return { hosts, ranges };
+}
+
 /** The only IPv6 block assigned for global unicast; ipaddr.js calls much else "unicast" too. */
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
 
 /**
- * Whether an address may be dialled: only public unicast. `ipaddr.process` first turns an
- * IPv4-mapped IPv6 address back into IPv4, so `::ffff:127.0.0.1` is judged as 127.0.0.1; any other
- * IPv6 address must lie in 2000::/3, which rules out the IPv4-compatible `::a.b.c.d` forms and
- * unassigned space.
+ * Whether an address is public unicast. `ipaddr.process` first turns an IPv4-mapped IPv6 address
+ * back into IPv4, so `::ffff:127.0.0.1` is judged as 127.0.0.1; any other IPv6 address must lie
+ * in 2000::/3, which rules out the IPv4-compatible `::a.b.c.d` forms and unassigned space.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
@@ -24,44 +66,82 @@ export function isPublicAddress(address: string): boolean {
   return parsed.kind() === "ipv4" || parsed.match(GLOBAL_UNICAST_V6);
 }
 
-/** The URL's host without the brackets WHATWG URL keeps around IPv6 literals. */
-function bareHostname(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, "$1");
+/** Whether the policy lets us dial `address`: public, or inside an allowed range. */
+export function isAddressAllowed(address: string, policy: NetworkPolicy = PUBLIC_ONLY): boolean {
+  if (isPublicAddress(address)) return true;
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  return policy.ranges.some(
+    ([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits),
+  );
 }
 
+function isHostAllowlisted(hostname: string, policy: NetworkPolicy): boolean {
+  const host = hostname.toLowerCase();
+  return policy.hosts.some((allowed) =>
+    allowed.startsWith("*.") ? host.endsWith(allowed.slice(1)) : host === allowed,
+  );
+}
+
+export type TargetDecision =
+  | { allowed: true; address: string }
+  | { allowed: false; code: "TARGET_NOT_ALLOWED" | "TARGET_UNREACHABLE"; reason: string };
+
 /**
- * Refuses a target whose scheme is not http(s) or whose host resolves to any non-public address
- * (loopback, private, link-local and cloud metadata, CGNAT, multicast, reserved, …).
- *
- * This first guard checks the main document's host once, before navigation. It does not yet see
- * redirects or the page's own sub-requests, and a host could answer DNS differently at navigation
- * time (rebinding); the full guard, which pins the checked address, comes with the render engine.
+ * Decides whether `hostname` may be reached and, if so, which address to dial: the very address
+ * that was checked. Whoever connects must use it rather than resolve the name again, so a DNS
+ * answer that changes between check and connection (rebinding) cannot slip through.
+ */
+export async function resolveTarget(
+  rawHostname: string,
+  policy: NetworkPolicy = PUBLIC_ONLY,
+  resolve: HostResolver = systemResolver,
+): Promise<TargetDecision> {
+  // WHATWG URLs keep IPv6 literals in brackets.
+  const hostname = rawHostname.replace(/^\[(.*)\]$/, "$1");
+  let addresses: string[];
+  try {
+    addresses = ipaddr.isValid(hostname) ? [hostname] : await resolve(hostname);
+  } catch {
+    return { allowed: false, code: "TARGET_UNREACHABLE", reason: `${hostname} does not resolve` };
+  }
+  const [first] = addresses;
+  if (first === undefined) {
+    return { allowed: false, code: "TARGET_UNREACHABLE", reason: `${hostname} does not resolve` };
+  }
+  if (isHostAllowlisted(hostname, policy)) return { allowed: true, address: first };
+  if (!addresses.every((address) => isAddressAllowed(address, policy))) {
+    return {
+      allowed: false,
+      code: "TARGET_NOT_ALLOWED",
+      reason: `${hostname} is a private or reserved address`,
+    };
+  }
+  return { allowed: true, address: first };
+}
+
+const WEB_SCHEMES = new Set(["http:", "https:"]);
+
+/**
+ * Refuses, with a coded error, a capture target whose scheme is not http(s) or whose host the
+ * policy does not allow. This checks the main document before navigation; the guard proxy
+ * (guard-proxy.ts) then checks every request the browser makes, redirects included.
  */
 export async function assertTargetAllowed(
   target: string,
+  policy: NetworkPolicy = PUBLIC_ONLY,
   resolve: HostResolver = systemResolver,
 ): Promise<void> {
   const url = new URL(target);
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
+  if (!WEB_SCHEMES.has(url.protocol)) {
     throw new CaptureError("TARGET_NOT_ALLOWED", `The ${url.protocol} scheme is not allowed.`, {
       field: "url",
     });
   }
-  const hostname = bareHostname(url);
-  let addresses: string[];
-  try {
-    addresses = ipaddr.isValid(hostname) ? [hostname] : await resolve(hostname);
-  } catch (cause) {
-    throw new CaptureError("TARGET_UNREACHABLE", `The host ${hostname} could not be resolved.`, {
-      cause,
+  const decision = await resolveTarget(url.hostname, policy, resolve);
+  if (!decision.allowed) {
+    throw new CaptureError(decision.code, `The host ${url.hostname} cannot be captured.`, {
       field: "url",
     });
-  }
-  if (addresses.length === 0 || !addresses.every(isPublicAddress)) {
-    throw new CaptureError(
-      "TARGET_NOT_ALLOWED",
-      `The host ${hostname} resolves to a private or reserved address.`,
-      { field: "url" },
-    );
   }
 }

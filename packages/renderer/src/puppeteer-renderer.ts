@@ -9,7 +9,12 @@ import type { BrowserContext } from "puppeteer";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
-import { assertTargetAllowed, type HostResolver, systemResolver } from "./network-guard";
+import {
+  assertTargetAllowed,
+  type HostResolver,
+  PUBLIC_ONLY,
+  systemResolver,
+} from "./network-guard";
 
 export interface PuppeteerRendererOptions {
   /** Browser to launch. @default the result of `findBrowserExecutable()` */
@@ -83,7 +88,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   }
 
   async function render(capture: CaptureOptions): Promise<RenderedImage> {
-    if (!options.allowPrivateNetworks) await assertTargetAllowed(capture.url, resolveHost);
+    if (!options.allowPrivateNetworks)
+      await assertTargetAllowed(capture.url, PUBLIC_ONLY, resolveHost);
     let context: BrowserContext | undefined;
     try {
       context = await (await currentBrowser()).browser.createBrowserContext();

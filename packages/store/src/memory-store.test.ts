@@ -36,14 +36,14 @@ describe("memory store", () => {
 
     expect(await store.get("u1:b", "u1")).toBeUndefined();
     expect(await store.get("u1:a", "u1")).toBeDefined();
-    expect(await store.purgeUrl("u1")).toBe(1);
+    expect(await store.purgeUrl("u1", Date.now())).toBe(1);
   });
 
   it("does not keep or index an entry larger than the whole cap", async () => {
     const store = createMemoryStore({ maxBytes: 1_000 });
-    expect(await store.set("big", "u1", shotOf(5_000), 60)).toBe(false);
+    expect(await store.set("big", "u1", shotOf(5_000), 60)).toBe("too-large");
     expect(await store.get("big", "u1")).toBeUndefined();
-    expect(await store.purgeUrl("u1")).toBe(0);
+    expect(await store.purgeUrl("u1", Date.now())).toBe(0);
   });
 
   it("replaces an entry written twice without indexing it twice", async () => {
@@ -51,6 +51,6 @@ describe("memory store", () => {
     await store.set("u1:a", "u1", shotOf(10), 60);
     await store.set("u1:a", "u1", shotOf(20), 60);
     expect((await store.get("u1:a", "u1"))?.bytes.length).toBe(20);
-    expect(await store.purgeUrl("u1")).toBe(1);
+    expect(await store.purgeUrl("u1", Date.now())).toBe(1);
   });
 });

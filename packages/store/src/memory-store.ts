@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  CACHE_COUNTERS,
-  type CacheStore,
-  type CounterValues,
-  HOUR_MS,
-  HOURLY_RETENTION_HOURS,
-  type StoredShot,
-} from "@shotcache/core";
+import { type CacheStore, HOUR_MS, HOURLY_RETENTION_HOURS, type StoredShot } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
-import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
+import { DEFAULT_MAX_ENTRY_BYTES, PURGE_MARKER_SECONDS } from "./redis-layout";
 import { hourStarts, snapshotFrom, statsFields } from "./stats-fields";
 
 /** Bytes charged per entry on top of the image, for its key, metadata and index slot. */
@@ -28,9 +21,6 @@ interface MemoryEntry {
   shot: StoredShot;
 }
 
-export const zeroCounters = (): CounterValues =>
-  Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
-
 function increment(fields: Map<string, number>, name: string, delta: number): void {
   fields.set(name, (fields.get(name) ?? 0) + delta);
 }
@@ -45,6 +35,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const variantsByUrl = new Map<string, Set<string>>();
   const locks = new Map<string, { token: string; expiresAt: number }>();
+  /** When each URL was last purged, by the service's clock; older renders may not store. */
+  const purgedAt = new Map<string, number>();
+
+  function markPurged(urlKey: string, at: number): void {
+    purgedAt.set(urlKey, Math.max(purgedAt.get(urlKey) ?? 0, at));
+    // Forget marks old enough that no render started before them can still be running.
+    for (const [key, markedAt] of purgedAt) {
+      if (markedAt < at - PURGE_MARKER_SECONDS * 1000) purgedAt.delete(key);
+    }
+  }
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
@@ -69,27 +69,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       return entries.get(key)?.shot;
     },
 
-    async set(key, urlKey, shot, ttlSeconds) {
-      if (shot.bytes.byteLength > maxEntryBytes) return false;
+    async set(key, urlKey, shot, keepSeconds) {
+      if (shot.bytes.byteLength > maxEntryBytes) return "too-large";
+      if ((purgedAt.get(urlKey) ?? -Infinity) >= shot.capturedAt - shot.renderMs) {
+        return "superseded";
+      }
       // lru-cache reads a TTL of 0 as "never expires"; an entry that is never fresh is not kept.
-      if (ttlSeconds <= 0) return true;
-      entries.set(key, { urlKey, shot }, { ttl: ttlSeconds * 1000 });
+      if (keepSeconds <= 0) return "stored";
+      entries.set(key, { urlKey, shot }, { ttl: keepSeconds * 1000 });
       // lru-cache refuses an entry larger than its whole cap; index only what it kept.
-      if (!entries.has(key)) return false;
+      if (!entries.has(key)) return "too-large";
       let variants = variantsByUrl.get(urlKey);
       if (!variants) {
         variants = new Set();
         variantsByUrl.set(urlKey, variants);
       }
       variants.add(key);
-      return true;
+      return "stored";
     },
 
-    async delete(key) {
+    async delete(key, urlKey, at) {
+      markPurged(urlKey, at);
       return entries.delete(key);
     },
 
-    async purgeUrl(urlKey) {
+    async purgeUrl(urlKey, at) {
+      markPurged(urlKey, at);
       const variants = [...(variantsByUrl.get(urlKey) ?? [])];
       let purged = 0;
       for (const key of variants) if (entries.delete(key)) purged++;

@@ -1,15 +1,19 @@
+import { HOUR_MS, HOURLY_RETENTION_HOURS } from "@shotcache/core";
+
 /**
  * Key names and scripts shared by the Redis and Upstash stores.
  *
- * All keys of one URL share a hash tag, `{urlKey}`, so they live in one Redis Cluster slot and the
- * scripts below may touch them together.
+ * All keys of one URL share a hash tag, `{urlKey}`, and all statistics keys share `{stats}`, so
+ * each script's keys live in one Redis Cluster slot. Every script declares the keys it touches.
  */
 export function redisKeys(prefix: string) {
-  // Statistics share one slot too, so their scripts may update several of them at once.
   const stats = `${prefix}{stats}`;
   return {
     entry: (key: string, urlKey: string) => `${prefix}{${urlKey}}:${key}`,
+    /** Sorted set of a URL's entry keys, scored by when they leave the store (epoch ms). */
     variants: (urlKey: string) => `${prefix}{${urlKey}}:variants`,
+    /** When the URL was last purged (epoch ms): renders started earlier may not store. */
+    purgedAt: (urlKey: string) => `${prefix}{${urlKey}}:purged-at`,
     lock: (name: string) => `${prefix}lock:${name}`,
     counters: `${stats}:counters`,
     hour: (hourStart: number) => `${stats}:hour:${hourStart}`,
@@ -21,34 +25,66 @@ export function redisKeys(prefix: string) {
   };
 }
 
+/** Default cap on one entry for memory and Redis (the Upstash store has a lower one). */
+export const DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+
+/** How long a purge is remembered: longer than any render that could have started before it. */
+export const PURGE_MARKER_SECONDS = 600;
+
+/** Seconds an hourly statistics bucket is kept: its retention plus the hour itself. */
+export const HOUR_BUCKET_TTL_SECONDS = (HOURLY_RETENTION_HOURS * HOUR_MS) / 1000 + 3600;
+
+/** Most expired records one call prunes, so no script runs unbounded. */
+const PRUNE_LIMIT = 200;
+
 /**
- * KEYS: entry, variants. ARGV: value, ttl seconds. Stores the entry and indexes it in one step;
- * the index lives as long as its longest-lived entry.
+ * KEYS: entry, variants, purged-at. ARGV: value, keep seconds, render start, leaves-at, now (ms).
+ * Stores the entry and indexes it, unless the URL was purged after the render began (the image
+ * predates the purge). Returns 1 when stored, 0 when refused.
  */
 export const SET_ENTRY_SCRIPT = `
+local purged = redis.call('GET', KEYS[3])
+if purged and tonumber(purged) >= tonumber(ARGV[3]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('ZADD', KEYS[2], ARGV[4], KEYS[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
 if redis.call('TTL', KEYS[2]) < tonumber(ARGV[2]) then
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 return 1`;
 
-/** KEYS: entry, variants. Removes one entry and its index record; returns 1 if it existed. */
-export const DELETE_ENTRY_SCRIPT = `
-redis.call('SREM', KEYS[2], KEYS[1])
+/** Records a purge time, keeping the latest (a Lua function the purge scripts share). */
+const MARK_PURGED = `
+local function mark_purged(key, at, seconds)
+  local previous = redis.call('GET', key)
+  if not previous or tonumber(previous) < tonumber(at) then
+    redis.call('SET', key, at, 'EX', seconds)
+  end
+end`;
+
+/** KEYS: entry, variants, purged-at. ARGV: purge time (ms), marker seconds. Returns 1 if it existed. */
+export const DELETE_ENTRY_SCRIPT = `${MARK_PURGED}
+mark_purged(KEYS[3], ARGV[1], ARGV[2])
+redis.call('ZREM', KEYS[2], KEYS[1])
 return redis.call('DEL', KEYS[1])`;
 
 /**
- * KEYS: variants. Deletes every indexed entry, then the index, atomically: no entry can be added
- * between reading the index and deleting it. Returns the keys of the entries that existed.
+ * KEYS: variants, purged-at. ARGV: purge time (ms), marker seconds. Marks the URL purged, drops
+ * its index and returns the entry keys it held, which the caller then deletes in one DEL (keys a
+ * script did not declare must not be touched by it).
  */
-export const PURGE_URL_SCRIPT = `
-local removed = {}
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('DEL', key) == 1 then table.insert(removed, key) end
-end
+export const PURGE_URL_SCRIPT = `${MARK_PURGED}
+mark_purged(KEYS[2], ARGV[1], ARGV[2])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
-return removed`;
+return members`;
+
+/** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
+export const RELEASE_LOCK_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
 
 /**
  * KEYS: counters, hour, histograms. ARGV: hour TTL seconds, number of counter pairs, then
@@ -66,8 +102,8 @@ for i = 3 + 2 * counters, #ARGV, 2 do
 end
 return 1`;
 
-/** Removes one entry from the storage accounting (a Lua function the scripts below share). */
-const FORGET_ENTRY = `
+/** Storage accounting helpers shared by the scripts below. */
+const STORAGE_FUNCTIONS = `
 local function forget(entries, sizes, key)
   local size = redis.call('HGET', sizes, key)
   if size then
@@ -75,10 +111,15 @@ local function forget(entries, sizes, key)
     redis.call('HDEL', sizes, key)
   end
   redis.call('ZREM', entries, key)
+end
+local function prune(entries, sizes, now)
+  local gone = redis.call('ZRANGEBYSCORE', entries, '-inf', now, 'LIMIT', 0, ${PRUNE_LIMIT})
+  for _, key in ipairs(gone) do forget(entries, sizes, key) end
 end`;
 
-/** KEYS: stored entries, stored sizes. ARGV: entry key, bytes, leaves-at (epoch ms). */
-export const STORAGE_ADD_SCRIPT = `${FORGET_ENTRY}
+/** KEYS: stored entries, stored sizes. ARGV: entry key, bytes, leaves-at (ms), now (ms). */
+export const STORAGE_ADD_SCRIPT = `${STORAGE_FUNCTIONS}
+prune(KEYS[1], KEYS[2], ARGV[4])
 forget(KEYS[1], KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HINCRBY', KEYS[2], '__total', ARGV[2])
@@ -86,26 +127,14 @@ redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
 
 /** KEYS: stored entries, stored sizes. ARGV: the keys of removed entries. */
-export const STORAGE_REMOVE_SCRIPT = `${FORGET_ENTRY}
+export const STORAGE_REMOVE_SCRIPT = `${STORAGE_FUNCTIONS}
 for _, key in ipairs(ARGV) do forget(KEYS[1], KEYS[2], key) end
 return 1`;
 
 /**
- * KEYS: stored entries, stored sizes. ARGV: now (epoch ms). Forgets entries Redis has expired
- * by now, then returns { entries, bytes }.
+ * KEYS: stored entries, stored sizes. ARGV: now (ms). Forgets entries Redis has expired by now
+ * (a bounded number per call; writes prune too), then returns { entries, bytes }.
  */
-export const STORAGE_READ_SCRIPT = `${FORGET_ENTRY}
-for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])) do
-  forget(KEYS[1], KEYS[2], key)
-end
+export const STORAGE_READ_SCRIPT = `${STORAGE_FUNCTIONS}
+prune(KEYS[1], KEYS[2], ARGV[1])
 return { redis.call('ZCARD', KEYS[1]), tonumber(redis.call('HGET', KEYS[2], '__total') or '0') }`;
-
-/** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
-export const RELEASE_LOCK_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;
-
-/** Default cap on one entry: Upstash refuses requests over 10 MB, and base64 adds a third. */
-export const DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;

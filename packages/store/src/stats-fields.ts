@@ -1,6 +1,7 @@
 import {
   AGE_BOUNDS_S,
   bucketIndex,
+  CACHE_COUNTERS,
   CACHE_STATUSES,
   type CounterValues,
   emptyHistogram,
@@ -12,7 +13,9 @@ import {
   type StatsEvent,
   type StatsSnapshot,
 } from "@shotcache/core";
-import { zeroCounters } from "./memory-store";
+
+export const zeroCounters = (): CounterValues =>
+  Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
 
 /**
  * How every store keeps statistics, as flat `field → count` maps (a Redis hash, or a Map in

@@ -5,6 +5,8 @@ export interface StoreUnderTest {
   store: CacheStore;
   /** The backend's keys for this store, where the backend can list them (Redis). */
   keys?: () => Promise<string[]>;
+  /** Seconds a backend key has left to live (Redis TTL). */
+  ttl?: (key: string) => Promise<number>;
   /** Overwrites an entry's stored value with bytes that are not an entry. */
   corrupt?: (key: string, urlKey: string) => Promise<void>;
 }
@@ -42,7 +44,7 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     const large = Uint8Array.from({ length: 1024 * 1024 }, (_, index) => (index * 7919) % 256);
     for (const [index, bytes] of [everyByte, large].entries()) {
       const shot = shotOf(bytes);
-      expect(await store.set(keys[index] ?? "", urlKey, shot, 60)).toBe(true);
+      expect(await store.set(keys[index] ?? "", urlKey, shot, 60)).toBe("stored");
       expect(await store.get(keys[index] ?? "", urlKey)).toEqual(shot);
     }
     expect(await store.get(`${keys[0]}-missing`, urlKey)).toBeUndefined();
@@ -65,19 +67,25 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
   });
 
   it("purges every variant of a URL, leaving other URLs and no key behind", async () => {
-    const { store, keys: backendKeys } = await open({});
+    const { store, keys: backendKeys, ttl } = await open({});
     const a = ids(5);
     const b = ids(1);
     for (const key of a.keys) await store.set(key, a.urlKey, shotOf(new Uint8Array([3])), 60);
     await store.set(b.keys[0] ?? "", b.urlKey, shotOf(new Uint8Array([4])), 60);
 
-    expect(await store.purgeUrl(a.urlKey)).toBe(5);
+    expect(await store.purgeUrl(a.urlKey, Date.now())).toBe(5);
     for (const key of a.keys) expect(await store.get(key, a.urlKey)).toBeUndefined();
     expect(await store.get(b.keys[0] ?? "", b.urlKey)).toBeDefined();
-    expect(await store.purgeUrl(a.urlKey)).toBe(0);
-    if (backendKeys) {
+    expect(await store.purgeUrl(a.urlKey, Date.now())).toBe(0);
+    if (backendKeys && ttl) {
+      // Only the purge marker is left, and only for as long as a render that began before the
+      // purge could still try to store (it is then refused).
       const left = await backendKeys();
-      expect(left.filter((key) => key.includes(a.urlKey))).toEqual([]);
+      const ofA = left.filter((key) => key.includes(a.urlKey));
+      expect(ofA).toEqual([expect.stringMatching(/:purged-at$/)]);
+      const markerTtl = await ttl(ofA[0] ?? "");
+      expect(markerTtl).toBeGreaterThan(0);
+      expect(markerTtl).toBeLessThanOrEqual(600);
       expect(left.some((key) => key.includes(b.urlKey))).toBe(true);
     }
   });
@@ -87,21 +95,40 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     const { urlKey, keys } = ids(3);
     for (const key of keys) await store.set(key, urlKey, shotOf(new Uint8Array([5])), 60);
     const [first = "", second = ""] = keys;
-    expect(await store.delete(first, urlKey)).toBe(true);
-    expect(await store.delete(first, urlKey)).toBe(false);
+    expect(await store.delete(first, urlKey, Date.now())).toBe(true);
+    expect(await store.delete(first, urlKey, Date.now())).toBe(false);
     expect(await store.get(first, urlKey)).toBeUndefined();
     expect(await store.get(second, urlKey)).toBeDefined();
-    expect(await store.purgeUrl(urlKey)).toBe(2);
+    expect(await store.purgeUrl(urlKey, Date.now())).toBe(2);
+  });
+
+  it("refuses an image whose render began before the URL was purged", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(2);
+    const [key = "", other = ""] = keys;
+    const purgedAt = Date.now();
+    await store.purgeUrl(urlKey, purgedAt);
+    // Rendered from purgedAt − 123 ms (shotOf's render time) to purgedAt + 50: it predates the purge.
+    const stale = shotOf(new Uint8Array([7]), purgedAt + 50);
+    expect(await store.set(key, urlKey, stale, 60)).toBe("superseded");
+    expect(await store.get(key, urlKey)).toBeUndefined();
+    const fresh = shotOf(new Uint8Array([8]), purgedAt + 200);
+    expect(await store.set(key, urlKey, fresh, 60)).toBe("stored");
+    await store.delete(other, urlKey, purgedAt + 500);
+    expect(await store.set(key, urlKey, shotOf(new Uint8Array([9]), purgedAt + 550), 60)).toBe(
+      "superseded",
+    );
+    expect((await store.get(key, urlKey))?.bytes).toEqual(new Uint8Array([8]));
   });
 
   it("refuses an entry over its size cap, storing nothing", async () => {
     const { store } = await open({ maxEntryBytes: 1_000 });
     const { urlKey, keys } = ids(2);
     const [fits = "", over = ""] = keys;
-    expect(await store.set(fits, urlKey, shotOf(new Uint8Array(1_000)), 60)).toBe(true);
-    expect(await store.set(over, urlKey, shotOf(new Uint8Array(1_001)), 60)).toBe(false);
+    expect(await store.set(fits, urlKey, shotOf(new Uint8Array(1_000)), 60)).toBe("stored");
+    expect(await store.set(over, urlKey, shotOf(new Uint8Array(1_001)), 60)).toBe("too-large");
     expect(await store.get(over, urlKey)).toBeUndefined();
-    expect(await store.purgeUrl(urlKey)).toBe(1);
+    expect(await store.purgeUrl(urlKey, Date.now())).toBe(1);
   });
 
   it("gives a lock to one holder at a time, until it is released or expires", async () => {
@@ -165,9 +192,9 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     await store.set(b, urlKey, shotOf(new Uint8Array(250)), 60); // replaced, not added
     await store.set(c, urlKey, shotOf(new Uint8Array(400)), 60);
     expect(await storage()).toEqual({ entries: 3, bytes: 750 });
-    await store.delete(a, urlKey);
+    await store.delete(a, urlKey, Date.now());
     expect(await storage()).toEqual({ entries: 2, bytes: 650 });
-    await store.purgeUrl(urlKey);
+    await store.purgeUrl(urlKey, Date.now());
     expect(await storage()).toEqual({ entries: 0, bytes: 0 });
   });
 

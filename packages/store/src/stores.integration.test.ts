@@ -53,6 +53,7 @@ function describeRedisBacked(
       return {
         store: create(server, bridge, prefix, maxEntryBytes),
         keys: () => scanKeys(server, `${prefix}*`),
+        ttl: async (key) => Number((await raw.send([["ttl", key]]))[0]),
         corrupt: async (key, urlKey) => {
           await raw.send([["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])]]);
         },

@@ -35,7 +35,8 @@ interface Waiter {
 export class RespConnection {
   #socket: Socket | undefined;
   #connecting: Promise<Socket> | undefined;
-  readonly #waiting: Waiter[] = [];
+  /** Callers waiting for replies on each socket, in order: a socket that closes fails only its own. */
+  readonly #waiting = new WeakMap<Socket, Waiter[]>();
 
   constructor(
     readonly port: number,
@@ -46,8 +47,9 @@ export class RespConnection {
     const socket = await this.#connect();
     return new Promise((resolve, reject) => {
       const replies: RespReply[] = [];
+      const waiting = this.#waiting.get(socket) ?? [];
       for (let index = 0; index < commands.length; index++) {
-        this.#waiting.push({
+        waiting.push({
           reply: (value) => {
             replies.push(value);
             if (replies.length === commands.length) resolve(replies);
@@ -67,10 +69,12 @@ export class RespConnection {
     if (this.#socket && !this.#socket.destroyed) return Promise.resolve(this.#socket);
     this.#connecting ??= new Promise<Socket>((resolve, reject) => {
       const socket = connect(this.port, this.host);
+      const waiting: Waiter[] = [];
+      this.#waiting.set(socket, waiting);
       const parser = new Parser({
         returnBuffers: true,
-        returnReply: (reply) => this.#waiting.shift()?.reply(reply as RespReply),
-        returnError: (error) => this.#waiting.shift()?.reply(error),
+        returnReply: (reply) => waiting.shift()?.reply(reply as RespReply),
+        returnError: (error) => waiting.shift()?.reply(error),
         returnFatalError: (error) => socket.destroy(error),
       });
       socket.setNoDelay(true);
@@ -82,7 +86,7 @@ export class RespConnection {
       socket.once("close", () => {
         if (this.#socket === socket) this.#socket = undefined;
         const lost = new Error("connection to Redis lost");
-        for (const waiter of this.#waiting.splice(0)) waiter.fail(lost);
+        for (const waiter of waiting.splice(0)) waiter.fail(lost);
         reject(new Error(`cannot connect to Redis at ${this.host}:${this.port}`));
       });
       socket.on("error", () => {}); // reported through "close"

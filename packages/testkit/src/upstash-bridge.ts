@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { RespConnection, type RespReply } from "./resp-connection";
 
-/** Upstash's request size limit. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Upstash's request size limit: 10 MB, as its documentation gives it. */
+const MAX_BODY_BYTES = 10_000_000;
 
 /** Commands that would break a shared connection, block it, or that Upstash REST refuses. */
 const REFUSED_COMMANDS = new Set([
@@ -54,7 +54,12 @@ function asCommandList(value: unknown): Command[] {
 
 function refusal(command: Command): string | undefined {
   const name = command[0].toLowerCase();
-  return REFUSED_COMMANDS.has(name) ? `ERR command '${name}' is not allowed` : undefined;
+  const blockingRead =
+    (name === "xread" || name === "xreadgroup") &&
+    command.some((argument) => String(argument).toLowerCase() === "block");
+  return REFUSED_COMMANDS.has(name) || blockingRead
+    ? `ERR command '${name}' is not allowed`
+    : undefined;
 }
 
 const sha1 = (text: string | Buffer) => createHash("sha1").update(text).digest("hex");

@@ -10,6 +10,8 @@ export interface Services {
   shutdown(): Promise<void>;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
 function createStore(env: ServerEnv): { store: CacheStore; description: string } {
   const shared = { prefix: env.SHOTCACHE_KEY_PREFIX, maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES };
@@ -61,10 +63,12 @@ async function createServices(): Promise<Services> {
     },
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
     storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },
+    // A render may take the navigation timeout plus the longest delay; the lock must outlast it.
+    lockTtlMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS + 30_000,
     onStoreError: (error, operation) =>
-      console.warn(`[shotcache] store ${operation} failed: ${(error as Error).message}`),
+      console.warn(`[shotcache] store ${operation} failed: ${messageOf(error)}`),
     onBackgroundError: (error) =>
-      console.warn(`[shotcache] background render failed: ${(error as Error).message}`),
+      console.warn(`[shotcache] background render failed: ${messageOf(error)}`),
   });
 
   console.info(

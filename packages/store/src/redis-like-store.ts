@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import type { CacheStore, StoredShot } from "@shotcache/core";
+import { decodeEntry, encodeEntry } from "./entry-codec";
+import {
+  DELETE_ENTRY_SCRIPT,
+  HOUR_BUCKET_TTL_SECONDS,
+  PURGE_MARKER_SECONDS,
+  PURGE_URL_SCRIPT,
+  RECORD_STATS_SCRIPT,
+  RELEASE_LOCK_SCRIPT,
+  redisKeys,
+  SET_ENTRY_SCRIPT,
+  STORAGE_ADD_SCRIPT,
+  STORAGE_READ_SCRIPT,
+  STORAGE_REMOVE_SCRIPT,
+} from "./redis-layout";
+import { hashFromReply, hourStarts, snapshotFrom, statsFields } from "./stats-fields";
+
+export const SCRIPTS = {
+  setEntry: SET_ENTRY_SCRIPT,
+  deleteEntry: DELETE_ENTRY_SCRIPT,
+  purgeUrl: PURGE_URL_SCRIPT,
+  releaseLock: RELEASE_LOCK_SCRIPT,
+  recordStats: RECORD_STATS_SCRIPT,
+  storageAdd: STORAGE_ADD_SCRIPT,
+  storageRemove: STORAGE_REMOVE_SCRIPT,
+  storageRead: STORAGE_READ_SCRIPT,
+};
+export type ScriptName = keyof typeof SCRIPTS;
+
+/** What differs between Redis over TCP and Upstash over REST: the client, and how bytes travel. */
+export interface RedisDriver {
+  readonly kind: string;
+  /** The stored frame of an entry, or undefined. */
+  readFrame(key: string): Promise<Uint8Array | undefined>;
+  /** An entry frame as the client sends values (bytes, or base64 text). */
+  frameValue(frame: Buffer): Buffer | string;
+  runScript(name: ScriptName, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>;
+  /** SET key value PX ms NX; resolves to whether it was set. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** DEL of keys of one slot; resolves to how many existed. */
+  deleteKeys(keys: string[]): Promise<number>;
+  /** HGETALL of each key, in one round trip. */
+  readHashes(keys: string[]): Promise<(Record<string, unknown> | unknown[] | null)[]>;
+  close(): Promise<void>;
+}
+
+export interface RedisLikeOptions {
+  /** Prepended to every key, so several deployments can share one database. @default "shotcache:" */
+  prefix?: string;
+  /** Largest image stored; larger ones are refused. */
+  maxEntryBytes: number;
+}
+
+const renderStartOf = (shot: StoredShot) => shot.capturedAt - shot.renderMs;
+
+/** The cache store logic both Redis stores share; each brings its own driver. */
+export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOptions): CacheStore {
+  const keys = redisKeys(options.prefix ?? "shotcache:");
+  const storageKeys = [keys.storedEntries, keys.storedSizes];
+
+  /** Storage accounting is statistics: it never fails the operation it describes. */
+  const account = (name: "storageAdd" | "storageRemove", args: (string | number)[]) =>
+    driver.runScript(name, storageKeys, args).catch(() => undefined);
+
+  return {
+    kind: driver.kind,
+
+    async get(key, urlKey) {
+      const frame = await driver.readFrame(keys.entry(key, urlKey));
+      return frame ? decodeEntry(frame) : undefined;
+    },
+
+    async set(key, urlKey, shot, ttlSeconds) {
+      if (shot.bytes.byteLength > options.maxEntryBytes) return "too-large";
+      if (ttlSeconds <= 0) return "stored";
+      const entryKey = keys.entry(key, urlKey);
+      const keepSeconds = Math.ceil(ttlSeconds);
+      const now = Date.now();
+      const leavesAt = now + keepSeconds * 1000;
+      const stored = await driver.runScript(
+        "setEntry",
+        [entryKey, keys.variants(urlKey), keys.purgedAt(urlKey)],
+        [driver.frameValue(encodeEntry(shot)), keepSeconds, renderStartOf(shot), leavesAt, now],
+      );
+      if (Number(stored) !== 1) return "superseded";
+      await account("storageAdd", [entryKey, shot.bytes.byteLength, leavesAt, now]);
+      return "stored";
+    },
+
+    async delete(key, urlKey, at) {
+      const entryKey = keys.entry(key, urlKey);
+      const existed = await driver.runScript(
+        "deleteEntry",
+        [entryKey, keys.variants(urlKey), keys.purgedAt(urlKey)],
+        [at, PURGE_MARKER_SECONDS],
+      );
+      await account("storageRemove", [entryKey]);
+      return Number(existed) === 1;
+    },
+
+    async purgeUrl(urlKey, at) {
+      const members = (await driver.runScript(
+        "purgeUrl",
+        [keys.variants(urlKey), keys.purgedAt(urlKey)],
+        [at, PURGE_MARKER_SECONDS],
+      )) as string[];
+      if (members.length === 0) return 0;
+      const purged = await driver.deleteKeys(members);
+      await account("storageRemove", members);
+      return purged;
+    },
+
+    async acquireLock(name, ttlMs) {
+      const token = randomUUID();
+      return (await driver.setIfAbsent(keys.lock(name), token, Math.ceil(ttlMs)))
+        ? token
+        : undefined;
+    },
+
+    async releaseLock(name, token) {
+      await driver.runScript("releaseLock", [keys.lock(name)], [token]);
+    },
+
+    async recordStats(event) {
+      const { hour, counters, histograms } = statsFields(event);
+      await driver.runScript(
+        "recordStats",
+        [keys.counters, keys.hour(hour), keys.histograms],
+        [HOUR_BUCKET_TTL_SECONDS, counters.length, ...counters.flat(), ...histograms.flat()],
+      );
+    },
+
+    async readStats(query) {
+      const starts = hourStarts(query.now, query.hours);
+      const [counters, histograms, ...hours] = await driver.readHashes([
+        keys.counters,
+        keys.histograms,
+        ...starts.map(keys.hour),
+      ]);
+      const [entries, bytes] = (await driver.runScript("storageRead", storageKeys, [
+        Date.now(),
+      ])) as [number, number];
+      return snapshotFrom({
+        counters: hashFromReply(counters ?? null),
+        histograms: hashFromReply(histograms ?? null),
+        hourly: starts.map((start, index) => ({
+          hourStart: start,
+          fields: hashFromReply(hours[index] ?? null),
+        })),
+        storage: { entries: Number(entries), bytes: Number(bytes) },
+      });
+    },
+
+    close: () => driver.close(),
+  };
+}
