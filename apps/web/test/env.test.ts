@@ -45,6 +45,8 @@ describe("server configuration", () => {
     [{ SHOTCACHE_TTL_RULES: "[{" }, "SHOTCACHE_TTL_RULES"],
     [{ SHOTCACHE_TTL_RULES: '[{"pattern":"(","ttl":5}]' }, "SHOTCACHE_TTL_RULES"],
     [{ SHOTCACHE_MAX_TTL_SECONDS: "0" }, "SHOTCACHE_MAX_TTL_SECONDS"],
+    [{ SHOTCACHE_ALLOWED_TARGETS: "10.0.0.0/8, not a host!" }, "SHOTCACHE_ALLOWED_TARGETS"],
+    [{ SHOTCACHE_RENDER_CONCURRENCY: "0" }, "SHOTCACHE_RENDER_CONCURRENCY"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
   });

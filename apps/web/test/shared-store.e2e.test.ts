@@ -57,8 +57,16 @@ describe.skipIf(!browserAvailable || !redisAvailable).each(["redis", "upstash"] 
       expect(etags.size).toBe(1);
       expect(site.requestCount("/stable")).toBe(1);
 
-      const [a, b] = apps.map((app) => createShotcacheClient({ baseUrl: app.app.origin }).stats());
-      const [statsA, statsB] = [await a, await b];
+      // Each instance writes its statistics in the background: wait until all have landed.
+      const [clientA, clientB] = apps.map((app) =>
+        createShotcacheClient({ baseUrl: app.app.origin }),
+      );
+      let [statsA, statsB] = [await clientA?.stats(), await clientB?.stats()];
+      const deadline = Date.now() + 10_000;
+      while (statsA?.requests !== 50 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        [statsA, statsB] = [await clientA?.stats(), await clientB?.stats()];
+      }
       expect(statsA).toEqual(statsB);
       expect(statsA?.requests).toBe(50);
       // One render; every other request waited for it or, arriving after it was stored, hit.

@@ -30,6 +30,11 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     trpcCode: "UNPROCESSABLE_CONTENT",
     title: "Target unreachable",
   },
+  ELEMENT_NOT_FOUND: {
+    status: 422,
+    trpcCode: "UNPROCESSABLE_CONTENT",
+    title: "Element not found",
+  },
   TARGET_HTTP_ERROR: {
     status: 422,
     trpcCode: "UNPROCESSABLE_CONTENT",
@@ -42,6 +47,7 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     trpcCode: "SERVICE_UNAVAILABLE",
     title: "Browser unavailable",
   },
+  SATURATED: { status: 503, trpcCode: "SERVICE_UNAVAILABLE", title: "Too busy" },
   STORE_UNAVAILABLE: {
     status: 503,
     trpcCode: "SERVICE_UNAVAILABLE",

@@ -148,6 +148,15 @@ describe("tRPC over Fetch", () => {
     });
   });
 
+  it("answers saturation with 503 and Retry-After", async () => {
+    const setup = createTestContext();
+    setup.renderer.failWith = new CaptureError("SATURATED", "busy", { retryAfterSeconds: 4 });
+    const { response, body } = await capture(setup, { url: URL_A });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("4");
+    expect(body.error.data.errorCode).toBe("SATURATED");
+  });
+
   it("keeps the details of an unexpected failure on the server", async () => {
     const setup = createTestContext();
     setup.renderer.failWith = new Error("secret internals at /srv/app.js:12");

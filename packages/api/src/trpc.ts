@@ -49,10 +49,11 @@ const t = initTRPC.context<TrpcContext>().create({
 export const createRouter = t.router;
 
 /** Turns a coded capture failure into the matching tRPC error; anything else stays internal. */
-const captureErrors = t.middleware(async ({ next }) => {
+const captureErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && CaptureError.is(result.error.cause)) {
     const cause = result.error.cause;
+    if (cause.retryAfterSeconds) ctx.resHeaders.set("retry-after", String(cause.retryAfterSeconds));
     throw new TRPCError({ code: ERROR_KINDS[cause.code].trpcCode, message: cause.message, cause });
   }
   return result;

@@ -49,6 +49,14 @@ describe("cache key", () => {
     { waitUntil: "networkidle0" as const },
     { delay: 100 },
     { cacheKey: "tenant-a" },
+    { selector: "#main" },
+    { waitForSelector: ".ready" },
+    { darkMode: true },
+    { reducedMotion: true },
+    { hideSelectors: [".ad"] },
+    { css: "body { background: red }" },
+    { js: "document.title = 'x'" },
+    { userAgent: "shotcache-test" },
   ])("changes with an output option: %j", (change) => {
     expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
   });
@@ -59,9 +67,9 @@ describe("cache key", () => {
   });
 
   it("ignores cache controls", () => {
-    expect(keyOf({ url, ttl: 5, noCache: true, refresh: true, staleIfError: 9 })).toBe(
-      keyOf({ url }),
-    );
+    expect(
+      keyOf({ url, ttl: 5, noCache: true, refresh: true, staleIfError: 9, timeout: 5_000 }),
+    ).toBe(keyOf({ url }));
   });
 
   it("shares the URL part between the variants of one URL", () => {

@@ -16,11 +16,20 @@ export const OUTPUT_OPTIONS = [
   "quality",
   "waitUntil",
   "delay",
+  "selector",
+  "waitForSelector",
+  "darkMode",
+  "reducedMotion",
+  "hideSelectors",
+  "css",
+  "js",
+  "userAgent",
   "cacheKey",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 
 /** Options that decide how the cache is used for one request, and so are not part of the key. */
 export const CACHE_CONTROL_OPTIONS = [
+  "timeout",
   "ttl",
   "noCache",
   "refresh",

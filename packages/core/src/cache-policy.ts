@@ -10,6 +10,7 @@ export const CACHE_BUSTING_PARAMS = ["ts", "timestamp", "t", "v", "ver", "bust",
 /** Why a capture was neither read from nor written to the cache. */
 export type BypassReason =
   | "no-cache"
+  | "injected-js"
   | "ttl-zero"
   | "cache-busting-param"
   | "blank-render"
@@ -45,6 +46,8 @@ export function decideCaching(
   policy: CachePolicy = DEFAULT_CACHE_POLICY,
 ): CachingDecision {
   if (options.noCache) return { cacheable: false, reason: "no-cache" };
+  // A script can make every render different (and read anything it likes): never shared.
+  if (options.js) return { cacheable: false, reason: "injected-js" };
   // A caller who gives a TTL has decided the URL is worth caching, whatever its parameters
   // (`?v=` names a video on some sites, not a version).
   if (options.ttl === undefined) {

@@ -7,6 +7,8 @@
  * - `BROWSER_UNAVAILABLE`: no browser could be started.
  * - `RENDER_FAILED`: anything else that went wrong inside the browser.
  * - `STORE_UNAVAILABLE`: an operation that needs the cache store (purge, stats) could not reach it.
+ * - `ELEMENT_NOT_FOUND`: `selector` or `waitForSelector` matched nothing.
+ * - `SATURATED`: every render slot is busy and the wait queue is full; retry after a moment.
  */
 export const CAPTURE_ERROR_CODES = [
   "TARGET_NOT_ALLOWED",
@@ -16,6 +18,8 @@ export const CAPTURE_ERROR_CODES = [
   "BROWSER_UNAVAILABLE",
   "RENDER_FAILED",
   "STORE_UNAVAILABLE",
+  "ELEMENT_NOT_FOUND",
+  "SATURATED",
 ] as const;
 
 export type CaptureErrorCode = (typeof CAPTURE_ERROR_CODES)[number];
@@ -31,14 +35,17 @@ export class CaptureError extends Error {
   constructor(
     readonly code: CaptureErrorCode,
     message: string,
-    options?: { cause?: unknown; field?: string },
+    options?: { cause?: unknown; field?: string; retryAfterSeconds?: number },
   ) {
     super(message, { cause: options?.cause });
     this.field = options?.field;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** The input field the failure concerns, when there is one (for example `url`). */
   readonly field: string | undefined;
+  /** When it is worth trying again, for a temporary failure (`SATURATED`). */
+  readonly retryAfterSeconds: number | undefined;
 
   /** Unlike `instanceof`, also true for an error made by another copy of this class. */
   static is(error: unknown): error is CaptureError {

@@ -19,6 +19,9 @@ describe("capture options", () => {
       quality: undefined,
       waitUntil: "load",
       delay: 0,
+      darkMode: false,
+      reducedMotion: false,
+      timeout: 30_000,
       noCache: false,
       refresh: false,
       staleWhileRevalidate: 0,
@@ -54,6 +57,15 @@ describe("capture options", () => {
     [{ url: "https://a.test", staleWhileRevalidate: 1.5 }, "staleWhileRevalidate"],
     [{ url: "https://a.test", cacheKey: "has space" }, "cacheKey"],
     [{ url: "https://a.test", cacheKey: "x".repeat(65) }, "cacheKey"],
+    [{ url: "https://a.test", selector: "" }, "selector"],
+    [{ url: "https://a.test", selector: "a { color: red }" }, "selector"],
+    [{ url: "https://a.test", waitForSelector: "x".repeat(257) }, "waitForSelector"],
+    [{ url: "https://a.test", hideSelectors: Array(21).fill(".ad") }, "hideSelectors"],
+    [{ url: "https://a.test", css: "x".repeat(10_001) }, "css"],
+    [{ url: "https://a.test", js: "" }, "js"],
+    [{ url: "https://a.test", userAgent: "u".repeat(513) }, "userAgent"],
+    [{ url: "https://a.test", timeout: 500 }, "timeout"],
+    [{ url: "https://a.test", darkMode: "dark" }, "darkMode"],
   ])("refuses %j, naming %s", (input, field) => {
     expect(fieldsOf(input)).toContain(field);
   });

@@ -16,6 +16,13 @@ export const WAIT_UNTIL_EVENTS = [
 /** Longest TTL or stale window a caller may ask for: 30 days. */
 export const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
 
+/** A CSS selector as an option: bounded, on one line. */
+const cssSelector = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\n\r{}]*$/, "must be a CSS selector");
+
 /** Quality used for lossy formats when the caller gives none. */
 export const DEFAULT_LOSSY_QUALITY = 80;
 
@@ -44,6 +51,24 @@ export const captureOptionsObjectSchema = z.strictObject({
   waitUntil: z.enum(WAIT_UNTIL_EVENTS).default("load"),
   /** Extra wait after navigation, in milliseconds. @default 0 */
   delay: z.int().min(0).max(10_000).default(0),
+  /** Capture only the first element matching this CSS selector. */
+  selector: cssSelector.optional(),
+  /** Wait until an element matching this CSS selector exists before the shot. */
+  waitForSelector: cssSelector.optional(),
+  /** Render with `prefers-color-scheme: dark`. @default false */
+  darkMode: z.boolean().default(false),
+  /** Render with `prefers-reduced-motion: reduce`, animations and transitions stopped. @default false */
+  reducedMotion: z.boolean().default(false),
+  /** Elements to hide (CSS selectors), up to 20. */
+  hideSelectors: z.array(cssSelector).max(20).optional(),
+  /** CSS added to the page before the shot, up to 10 000 characters. */
+  css: z.string().min(1).max(10_000).optional(),
+  /** JavaScript run in the page before the shot, up to 10 000 characters. Never cached. */
+  js: z.string().min(1).max(10_000).optional(),
+  /** The browser's User-Agent for this capture. */
+  userAgent: z.string().min(1).max(512).optional(),
+  /** Longest time for the whole render, in ms; the server may allow less. @default 30000 */
+  timeout: z.int().min(1_000).max(120_000).default(30_000),
 
   // Cache controls: they decide how the cache is used, not what the image looks like.
   /** Seconds the image stays fresh; 0 = do not store. Clamped to the server's maximum. @default by URL */

@@ -23,6 +23,14 @@ describe("capture input from a query string", () => {
     expect(result.error?.issues.map((issue) => issue.path[0])).toEqual(["height"]);
   });
 
+  it("collects list options, one value per repetition", () => {
+    expect(fromQuery("hideSelectors=.ad").hideSelectors).toEqual([".ad"]);
+    expect(fromQuery("hideSelectors=.ad&hideSelectors=%23cookie, .popup").hideSelectors).toEqual([
+      ".ad",
+      "#cookie, .popup",
+    ]);
+  });
+
   it("keeps numeric-looking text for text fields", () => {
     expect(fromQuery("format=1").format).toBe("1");
   });

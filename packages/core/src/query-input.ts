@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { captureOptionsObjectSchema } from "./options";
 
-type FieldKind = "number" | "boolean" | "text";
+type FieldKind = "number" | "boolean" | "list" | "text";
 
 function fieldKind(field: z.ZodType): FieldKind {
   let inner: z.ZodType = field;
@@ -10,6 +10,7 @@ function fieldKind(field: z.ZodType): FieldKind {
   }
   if (inner instanceof z.ZodNumber) return "number";
   if (inner instanceof z.ZodBoolean) return "boolean";
+  if (inner instanceof z.ZodArray) return "list";
   return "text";
 }
 
@@ -29,15 +30,17 @@ function fromText(kind: FieldKind, text: string): unknown {
 
 /**
  * Turns query-string parameters into the raw input of the capture options schema: numbers and
- * booleans are read from their text, a repeated parameter becomes an array (which the schema then
- * refuses), and unknown names are kept so that the strict schema names them.
+ * booleans are read from their text, list options collect their repetitions, another repeated
+ * parameter becomes an array (which the schema then refuses), and unknown names are kept so that
+ * the strict schema names them.
  */
 export function captureInputFromQuery(params: URLSearchParams): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const name of new Set(params.keys())) {
     const kind = fieldKinds.get(name) ?? "text";
     const values = params.getAll(name).map((text) => fromText(kind, text));
-    input[name] = values.length === 1 ? values[0] : values;
+    // A list option takes one value per repetition (`hideSelectors=a&hideSelectors=b`).
+    input[name] = kind === "list" || values.length !== 1 ? values : values[0];
   }
   return input;
 }

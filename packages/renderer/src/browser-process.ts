@@ -18,6 +18,8 @@ const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
   "--hide-scrollbars",
   "--mute-audio",
+  // WebRTC may otherwise send UDP straight to any address, around the guard proxy.
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */

@@ -1,9 +1,17 @@
+export { isBlankImage } from "./blank-image";
 export { toCaptureError } from "./browser-errors";
 export { BrowserNotFoundError, findBrowserExecutable } from "./find-browser";
+export { DENIED_HEADER, type Denial, type GuardProxy, startGuardProxy } from "./guard-proxy";
 export {
+  ALLOW_ALL,
   assertTargetAllowed,
   type HostResolver,
+  isAddressAllowed,
   isPublicAddress,
+  type NetworkPolicy,
+  PUBLIC_ONLY,
+  policyFromAllowlist,
+  resolveTarget,
   systemResolver,
 } from "./network-guard";
 export {

@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   assertTargetAllowed,
   type HostResolver,
+  isAddressAllowed,
   isPublicAddress,
   PUBLIC_ONLY,
+  policyFromAllowlist,
+  resolveTarget,
 } from "./network-guard";
 
 // Decisions only: the resolver is stubbed and nothing is ever dialled.
@@ -106,5 +109,46 @@ describe("assertTargetAllowed", () => {
       throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
     };
     expect(await verdict("https://nowhere.test/", failing)).toBe("TARGET_UNREACHABLE");
+  });
+});
+
+describe("allowlist policies", () => {
+  it("reads addresses, ranges and host names, and refuses anything else", () => {
+    const policy = policyFromAllowlist([
+      "10.1.0.0/16",
+      "::1",
+      " intranet.test ",
+      "*.corp.test",
+      "",
+    ]);
+    expect(policy.hosts).toEqual(["intranet.test", "*.corp.test"]);
+    expect(policy.ranges).toHaveLength(2);
+    expect(() => policyFromAllowlist(["not a host!"])).toThrow(/neither/);
+    expect(() => policyFromAllowlist(["10.0.0.0/99"])).toThrow();
+  });
+
+  it("allows addresses inside an allowed range only", () => {
+    const policy = policyFromAllowlist(["10.1.0.0/16", "::1"]);
+    expect(isAddressAllowed("10.1.2.3", policy)).toBe(true);
+    expect(isAddressAllowed("10.2.0.1", policy)).toBe(false);
+    expect(isAddressAllowed("::1", policy)).toBe(true);
+    expect(isAddressAllowed("::ffff:10.1.0.9", policy)).toBe(true);
+    expect(isAddressAllowed("127.0.0.1", policy)).toBe(false);
+    expect(isAddressAllowed("93.184.215.14", PUBLIC_ONLY)).toBe(true);
+  });
+
+  it("pins the checked address, and lets allowlisted names through", async () => {
+    const resolver = resolvesTo("10.9.9.9", "10.9.9.10");
+    const hosts = policyFromAllowlist(["intranet.test", "*.corp.test"]);
+    expect(await resolveTarget("intranet.test", hosts, resolver)).toEqual({
+      allowed: true,
+      address: "10.9.9.9",
+    });
+    expect((await resolveTarget("app.corp.test", hosts, resolver)).allowed).toBe(true);
+    expect((await resolveTarget("corp.test.evil", hosts, resolver)).allowed).toBe(false);
+    expect(await resolveTarget("[::1]", PUBLIC_ONLY, resolver)).toMatchObject({
+      allowed: false,
+      code: "TARGET_NOT_ALLOWED",
+    });
   });
 });

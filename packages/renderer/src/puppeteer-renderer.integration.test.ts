@@ -9,9 +9,15 @@ import {
   survivorsAfter,
 } from "@shotcache/testkit";
 import { imageSize } from "image-size";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findBrowserExecutable } from "./find-browser";
-import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
+import { ALLOW_ALL } from "./network-guard";
+import {
+  createPuppeteerRenderer,
+  type PuppeteerRenderer,
+  type PuppeteerRendererOptions,
+} from "./puppeteer-renderer";
 
 const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
 
@@ -23,72 +29,213 @@ const MAGIC: Record<string, (bytes: Uint8Array) => boolean> = {
     Buffer.from(b.subarray(8, 12)).toString() === "WEBP",
 };
 
+/** The RGB colour of the pixel at (x, y). */
+async function pixel(bytes: Uint8Array, x: number, y: number): Promise<[number, number, number]> {
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const offset = (y * info.width + x) * info.channels;
+  return [data[offset] ?? -1, data[offset + 1] ?? -1, data[offset + 2] ?? -1];
+}
+
 /** Folders a browser of ours makes in TMPDIR: our profile folder and Chromium's socket folder. */
 const browserFolders = () =>
   readdirSync(tmpdir()).filter((name) =>
     /^(shotcache-chromium-|org\.chromium\.Chromium\.|com\.google\.Chrome\.)/.test(name),
   );
 
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
 describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
   let site: FixtureSite;
   let renderer: PuppeteerRenderer;
-  const render = (input: Omit<CaptureInput, "url"> & { path: string }) => {
-    const { path, ...options } = input;
-    return renderer.render(captureOptionsSchema.parse({ url: site.url(path), ...options }));
+  const opened: PuppeteerRenderer[] = [];
+  const open = (options: PuppeteerRendererOptions = {}) => {
+    const created = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL, ...options });
+    opened.push(created);
+    return created;
   };
+  const render = (input: Omit<CaptureInput, "url"> & { path: string }, using = renderer) => {
+    const { path, ...options } = input;
+    return using.render(captureOptionsSchema.parse({ url: site.url(path), ...options }));
+  };
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "rendered",
+      (error: unknown) => (CaptureError.is(error) ? error.code : String(error)),
+    );
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    renderer = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
+    renderer = open();
   });
   afterAll(async () => {
-    await renderer?.close();
+    await Promise.all(opened.map((each) => each.close()));
     await site?.close();
   });
 
-  it.each([
-    ["png", 1280, 720, 1],
-    ["jpeg", 800, 600, 1],
-    ["webp", 400, 300, 2],
-  ] as const)("renders %s at %i×%i, scale %i", async (format, width, height, scale) => {
-    const image = await render({ path: "/stable", format, width, height, scale });
-    expect(image.contentType).toBe(`image/${format}`);
-    expect(MAGIC[format]?.(image.bytes)).toBe(true);
-    expect(imageSize(image.bytes)).toMatchObject({ width: width * scale, height: height * scale });
+  describe("every capture option shows in the image", () => {
+    it.each([
+      ["png", 1280, 720, 1],
+      ["jpeg", 800, 600, 1],
+      ["webp", 400, 300, 2],
+    ] as const)("%s at %i×%i, scale %i", async (format, width, height, scale) => {
+      const image = await render({ path: "/stable", format, width, height, scale });
+      expect(image.contentType).toBe(`image/${format}`);
+      expect(MAGIC[format]?.(image.bytes)).toBe(true);
+      expect(imageSize(image.bytes)).toMatchObject({
+        width: width * scale,
+        height: height * scale,
+      });
+    });
+
+    it("quality: a lower quality gives fewer bytes", async () => {
+      const low = await render({ path: "/options", format: "jpeg", quality: 10 });
+      const high = await render({ path: "/options", format: "jpeg", quality: 95 });
+      expect(low.bytes.byteLength).toBeLessThan(high.bytes.byteLength);
+    });
+
+    it("selector: only the element, at its size", async () => {
+      const image = await render({ path: "/options", selector: "#box" });
+      expect(imageSize(image.bytes)).toMatchObject({ width: 200, height: 100 });
+      expect(await pixel(image.bytes, 100, 50)).toEqual([255, 0, 0]);
+    });
+
+    it("fullPage: the whole height, with lazy images loaded", async () => {
+      const lazyBefore = site.requestCount("/pixel.png");
+      const image = await render({ path: "/tall?height=3000", fullPage: true, width: 800 });
+      expect(imageSize(image.bytes)).toMatchObject({ width: 800, height: 3000 });
+      expect(site.requestCount("/pixel.png")).toBe(lazyBefore + 1);
+    });
+
+    it("fullPage: cut at the height cap", async () => {
+      const capped = open({ fullPageMaxHeight: 2000 });
+      const image = await render({ path: "/tall?height=5000", fullPage: true, width: 600 }, capped);
+      expect(imageSize(image.bytes)).toMatchObject({ width: 600, height: 2000 });
+    });
+
+    it("darkMode: the page's dark colours", async () => {
+      expect(await pixel((await render({ path: "/options" })).bytes, 5, 5)).toEqual([
+        255, 255, 255,
+      ]);
+      const dark = await render({ path: "/options", darkMode: true });
+      expect(await pixel(dark.bytes, 5, 5)).toEqual([0, 0, 0]);
+    });
+
+    it("hideSelectors: the element is gone", async () => {
+      expect(await pixel((await render({ path: "/options" })).bytes, 350, 90)).toEqual([0, 0, 255]);
+      const hidden = await render({ path: "/options", hideSelectors: [".ad"] });
+      expect(await pixel(hidden.bytes, 350, 90)).toEqual([255, 255, 255]);
+    });
+
+    it("css and js: their effects are visible", async () => {
+      const styled = await render({ path: "/options", css: "html, body { background: #008000 }" });
+      expect(await pixel(styled.bytes, 5, 5)).toEqual([0, 128, 0]);
+      const scripted = await render({
+        path: "/options",
+        js: "document.getElementById('box').style.background = '#ff0';",
+      });
+      expect(await pixel(scripted.bytes, 100, 80)).toEqual([255, 255, 0]);
+    });
+
+    it("reducedMotion: animations stopped, so renders agree", async () => {
+      const first = await render({ path: "/animated", reducedMotion: true });
+      const second = await render({ path: "/animated", reducedMotion: true, delay: 200 });
+      expect(same(first.bytes, second.bytes)).toBe(true);
+      expect(await pixel(first.bytes, 50, 50)).toEqual([255, 0, 0]); // at its starting place
+    });
+
+    it("waitForSelector: waits for a late element; a missing one is a coded error", async () => {
+      const image = await render({ path: "/options", waitForSelector: "#late" });
+      expect(image.bytes.byteLength).toBeGreaterThan(0);
+      expect(
+        await failure(render({ path: "/options", waitForSelector: "#never", timeout: 1_500 })),
+      ).toBe("ELEMENT_NOT_FOUND");
+      expect(await failure(render({ path: "/options", selector: "#never" }))).toBe(
+        "ELEMENT_NOT_FOUND",
+      );
+    });
+
+    it("userAgent: the page is asked for with it", async () => {
+      await render({ path: "/options", userAgent: "shotcache-test/1.0" });
+      expect(site.lastHeaders("/options")?.["user-agent"]).toBe("shotcache-test/1.0");
+    });
   });
 
-  it("gives identical bytes for an unchanged page and different bytes for a changed one", async () => {
-    const first = await render({ path: "/stable" });
-    const second = await render({ path: "/stable" });
-    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
-    const [before, after] = [
-      await render({ path: "/changing" }),
-      await render({ path: "/changing" }),
-    ];
-    expect(Buffer.from(before.bytes).equals(Buffer.from(after.bytes))).toBe(false);
+  it("gives identical bytes for ten renders of an unchanged page", async () => {
+    const renders = [];
+    for (let i = 0; i < 10; i++) renders.push(await render({ path: "/options" }));
+    const [first] = renders;
+    expect(renders.every((each) => first && same(each.bytes, first.bytes))).toBe(true);
+    const changing = [await render({ path: "/changing" }), await render({ path: "/changing" })];
+    expect(
+      same(changing[0]?.bytes ?? new Uint8Array(), changing[1]?.bytes ?? new Uint8Array()),
+    ).toBe(false);
   });
 
-  it("fails with TARGET_HTTP_ERROR when the page answers 404", async () => {
-    const error = await render({ path: "/status/404" }).catch((e) => e);
-    expect(CaptureError.is(error) && error.code).toBe("TARGET_HTTP_ERROR");
+  it("flags a single-colour render as blank", async () => {
+    expect((await render({ path: "/options" })).blank).toBe(false);
+    expect((await render({ path: "/options", selector: "#box" })).blank).toBe(true);
   });
 
-  it("refuses a loopback target when private networks are not allowed, without dialling it", async () => {
-    const guarded = createPuppeteerRenderer({ executablePath });
-    try {
-      const url = site.url("/guarded");
-      const error = await guarded.render(captureOptionsSchema.parse({ url })).catch((e) => e);
-      expect(CaptureError.is(error) && error.code).toBe("TARGET_NOT_ALLOWED");
-      expect(site.requestCount("/guarded")).toBe(0);
-    } finally {
-      await guarded.close();
-    }
+  it("maps a 404 target to TARGET_HTTP_ERROR", async () => {
+    expect(await failure(render({ path: "/status/404" }))).toBe("TARGET_HTTP_ERROR");
+  });
+
+  it("honours the render timeout with RENDER_TIMEOUT", async () => {
+    const started = Date.now();
+    expect(await failure(render({ path: "/slow?ms=10000", timeout: 1_000 }))).toBe(
+      "RENDER_TIMEOUT",
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("refuses a render at once when every slot and the queue are full", async () => {
+    const busy = open({ concurrency: 1, maxQueued: 1 });
+    const running = render({ path: "/slow?ms=1500" }, busy);
+    const waiting = render({ path: "/slow?ms=10" }, busy);
+    await vi.waitUntil(() => busy.load().running === 1 && busy.load().waiting === 1);
+    const started = Date.now();
+    const refused = await render({ path: "/stable" }, busy).catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(CaptureError.is(refused) && [refused.code, refused.retryAfterSeconds]).toEqual([
+      "SATURATED",
+      2,
+    ]);
+    await expect(running).resolves.toBeDefined();
+    await expect(waiting).resolves.toBeDefined();
+  });
+
+  it("fails a render whose browser is killed with a coded error; the next one succeeds", async () => {
+    const crashing = open();
+    await render({ path: "/stable" }, crashing);
+    const pid = crashing.browserPid() ?? 0;
+    const slowBefore = site.requestCount("/slow");
+    const during = render({ path: "/slow?ms=3000" }, crashing);
+    await vi.waitUntil(() => site.requestCount("/slow") > slowBefore, { timeout: 10_000 });
+    process.kill(pid, "SIGKILL");
+    expect(await failure(during)).toMatch(/^(RENDER_FAILED|TARGET_UNREACHABLE)$/);
+    await vi.waitUntil(() => crashing.browserPid() === undefined, { timeout: 10_000 });
+    const next = await render({ path: "/stable" }, crashing);
+    expect(next.bytes.byteLength).toBeGreaterThan(0);
+    expect(crashing.browserPid()).not.toBe(pid);
+  });
+
+  it("replaces its browser after `recycleAfter` renders", async () => {
+    const recycling = open({ recycleAfter: 2 });
+    await render({ path: "/stable" }, recycling);
+    const first = recycling.browserPid();
+    await render({ path: "/stable" }, recycling);
+    await render({ path: "/stable" }, recycling);
+    expect(recycling.browserPid()).not.toBe(first);
+    expect(await survivorsAfter([first ?? 0])).toEqual([]);
   });
 
   it("leaves no browser process and no folder behind when closed", async () => {
-    const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
+    const own = open();
     const before = new Set(browserFolders());
-    await own.render(captureOptionsSchema.parse({ url: site.url("/stable") }));
+    await render({ path: "/stable" }, own);
     const pid = own.browserPid() ?? 0;
     expect(pid).toBeGreaterThan(0);
     const created = browserFolders().filter((name) => !before.has(name));
@@ -97,26 +244,5 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     await own.close();
     expect(await survivorsAfter([pid])).toEqual([]);
     expect(created.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
-  });
-
-  it("relaunches after the browser is killed, and removes the dead browser's folders", async () => {
-    const own = createPuppeteerRenderer({ executablePath, allowPrivateNetworks: true });
-    try {
-      const options = captureOptionsSchema.parse({ url: site.url("/stable") });
-      const before = new Set(browserFolders());
-      await own.render(options);
-      const created = browserFolders().filter((name) => !before.has(name));
-      const firstPid = own.browserPid() ?? 0;
-      process.kill(firstPid, "SIGKILL");
-      expect(await survivorsAfter([firstPid])).toEqual([]);
-      await vi.waitUntil(() => own.browserPid() === undefined); // the renderer saw it die
-
-      const image = await own.render(options);
-      expect(image.bytes.byteLength).toBeGreaterThan(0);
-      expect(own.browserPid()).not.toBe(firstPid);
-      expect(created.filter((name) => existsSync(join(tmpdir(), name)))).toEqual([]);
-    } finally {
-      await own.close();
-    }
   });
 });

@@ -291,6 +291,12 @@ function itRunsTheCacheEngine(
       );
     });
 
+    it("injected js", async () => {
+      const renderer = realRenderer();
+      const input = { url: newPage(), js: "document.title = 'x'" };
+      await expectBypass(service(open(), renderer), input, "injected-js", renderer);
+    });
+
     it("a TTL of 0", async () => {
       const renderer = realRenderer();
       await expectBypass(

@@ -1,13 +1,18 @@
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface FixtureSite {
   /** `http://127.0.0.1:PORT` */
   origin: string;
+  port: number;
   /** Absolute URL of a fixture path, e.g. `site.url("/stable")`. */
   url(path: string): string;
   /** How many requests reached `path` (query string ignored). */
   requestCount(path: string): number;
+  /** How many requests reached the site at all. */
+  totalRequests(): number;
+  /** Headers of the last request to `path`. */
+  lastHeaders(path: string): IncomingHttpHeaders | undefined;
   close(): Promise<void>;
 }
 
@@ -23,6 +28,68 @@ const STABLE_PAGE = `<!doctype html>
   <div class="band" style="top: 280px; background: #10b981"></div>
   <div style="position:absolute; left:40px; top:440px; width:200px; height:200px; background:#ef4444"></div>
 </body></html>`;
+
+/**
+ * A page for the capture options, with boxes at known places: `#box` red 200×100 at (40, 40),
+ * `.ad` blue 100×100 at (300, 40), white background (black in dark mode), text in the system
+ * font, and `#late`, added 300 ms after load.
+ */
+const OPTIONS_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>options</title>
+<style>
+  html, body { margin: 0; background: #fff; }
+  @media (prefers-color-scheme: dark) { html, body { background: #000; } }
+  #box { position: absolute; left: 40px; top: 40px; width: 200px; height: 100px; background: #f00; }
+  .ad { position: absolute; left: 300px; top: 40px; width: 100px; height: 100px; background: #00f; }
+  p { position: absolute; left: 40px; top: 200px; font: 16px sans-serif; margin: 0; }
+</style></head>
+<body>
+  <div id="box"></div><div class="ad"></div><p>shotcache fixture</p>
+  <script>
+    setTimeout(() => {
+      const late = document.createElement("div");
+      late.id = "late";
+      document.body.append(late);
+    }, 300);
+  </script>
+</body></html>`;
+
+/** A box that slides across forever, unless animations are stopped: it starts at the left. */
+const ANIMATED_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>animated</title>
+<style>
+  html, body { margin: 0; background: #fff; }
+  @keyframes slide { from { left: 0; } to { left: 600px; } }
+  #mover { position: absolute; top: 0; left: 0; width: 100px; height: 100px; background: #f00;
+           animation: slide 0.7s linear infinite; }
+</style></head>
+<body><div id="mover"></div></body></html>`;
+
+/** A page `height` px tall whose lazy image at the bottom loads only when scrolled into view. */
+function tallPage(height: number): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>tall</title>
+<style>html, body { margin: 0; background: #fff; }</style></head>
+<body><div style="height:${height - 50}px; background: linear-gradient(#fff, #ccc)"></div>
+<img loading="lazy" src="/pixel.png?lazy" width="50" height="50" alt="" style="display:block">
+</body></html>`;
+}
+
+/** A page that reaches out to `target` (an origin) with an image, a script, an iframe and fetch. */
+function embedsPage(target: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>embeds</title>
+<script src="${target}/script.js"></script></head>
+<body style="margin:0; background:#fff">
+<img src="${target}/image.png" width="10" height="10" alt="">
+<iframe src="${target}/frame" width="10" height="10"></iframe>
+<script>fetch("${target}/fetch").catch(() => {});</script>
+<div style="width:100px; height:100px; background:#0a0"></div></body></html>`;
+}
+
+/** A 1×1 opaque PNG. */
+const PIXEL_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC",
+  "base64",
+);
 
 /** A page whose colour changes on every load, so each render gives different bytes. */
 function changingPage(load: number): string {
@@ -41,30 +108,58 @@ function send(response: ServerResponse, status: number, body: string): void {
 
 /**
  * The local web site that tests capture, on 127.0.0.1 and a free port:
- * - `/stable` (and `/`): identical pixels on every load;
- * - `/changing`: a different colour on every load;
- * - `/status/<code>`: answers with that HTTP status.
+ * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
+ * - `/options`, `/animated`, `/tall?height=N`: pages for the capture options;
+ * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
+ * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
+ * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG.
+ * Every request is counted by path, so a test can prove what was never reached.
  */
 export async function startFixtureSite(): Promise<FixtureSite> {
   const counts = new Map<string, number>();
+  const headers = new Map<string, IncomingHttpHeaders>();
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://fixture").pathname;
+    const url = new URL(request.url ?? "/", "http://fixture");
+    const path = url.pathname;
     const count = (counts.get(path) ?? 0) + 1;
     counts.set(path, count);
+    headers.set(path, request.headers);
+    const param = (name: string) => url.searchParams.get(name) ?? "";
 
     if (path === "/" || path === "/stable") return send(response, 200, STABLE_PAGE);
     if (path === "/changing") return send(response, 200, changingPage(count));
+    if (path === "/options") return send(response, 200, OPTIONS_PAGE);
+    if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
+    if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
+    if (path === "/embeds") return send(response, 200, embedsPage(param("target")));
+    if (path === "/pixel.png") {
+      response.writeHead(200, { "content-type": "image/png" });
+      return response.end(PIXEL_PNG);
+    }
+    if (path === "/redirect") {
+      response.writeHead(302, { location: param("to") });
+      return response.end();
+    }
+    if (path === "/slow") {
+      const timer = setTimeout(() => send(response, 200, STABLE_PAGE), Number(param("ms")) || 1000);
+      response.once("close", () => clearTimeout(timer));
+      return;
+    }
     const status = /^\/status\/(\d{3})$/.exec(path)?.[1];
     if (status) return send(response, Number(status), `<h1>${status}</h1>`);
     return send(response, 404, "<h1>not found</h1>");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
 
   return {
     origin,
+    port,
     url: (path) => new URL(path, origin).href,
     requestCount: (path) => counts.get(path) ?? 0,
+    totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
+    lastHeaders: (path) => headers.get(path),
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

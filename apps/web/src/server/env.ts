@@ -4,6 +4,7 @@ import {
   MAX_TTL_SECONDS,
   type TtlRule,
 } from "@shotcache/core";
+import { policyFromAllowlist } from "@shotcache/renderer";
 import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
@@ -44,8 +45,29 @@ const envSchema = z
   .object({
     /** Let captures reach loopback and private networks (tests, local development). */
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
+    /** Hosts and address ranges captures may reach besides the public internet, comma-separated. */
+    SHOTCACHE_ALLOWED_TARGETS: z
+      .string()
+      .default("")
+      .transform((text, context) => {
+        try {
+          return policyFromAllowlist(text.split(","));
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     /** Longest wait for a page to load, in ms. */
     SHOTCACHE_NAVIGATION_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Longest whole render, whatever a caller's `timeout` asks, in ms. */
+    SHOTCACHE_MAX_RENDER_MS: positiveInt.default(60_000),
+    /** Renders at once (default: the number of cores) and renders allowed to wait. */
+    SHOTCACHE_RENDER_CONCURRENCY: positiveInt.optional(),
+    SHOTCACHE_RENDER_QUEUE: z.coerce.number().int().min(0).optional(),
+    /** Tallest full-page capture, in CSS pixels. */
+    SHOTCACHE_FULL_PAGE_MAX_HEIGHT: positiveInt.max(65_535).default(16_384),
+    /** The browser is replaced after this many renders. */
+    SHOTCACHE_RECYCLE_AFTER: positiveInt.default(500),
     /** Browser executable; found automatically when unset. */
     CHROME_PATH: z.string().min(1).optional(),
     PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),

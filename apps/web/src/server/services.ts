@@ -1,6 +1,6 @@
 import type { ApiContext } from "@shotcache/api";
 import { type CacheStore, createCaptureService } from "@shotcache/core";
-import { createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
 import { createMemoryStore, createRedisStore, createUpstashStore } from "@shotcache/store";
 import { parseServerEnv, type ServerEnv } from "./env";
 
@@ -51,8 +51,13 @@ async function createServices(): Promise<Services> {
   const { store, description } = createStore(env);
   const renderer = createPuppeteerRenderer({
     executablePath,
-    allowPrivateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS,
+    network: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS,
     navigationTimeoutMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS,
+    maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
+    concurrency: env.SHOTCACHE_RENDER_CONCURRENCY,
+    maxQueued: env.SHOTCACHE_RENDER_QUEUE,
+    fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
+    recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
   });
   const captureService = createCaptureService({
     store,
@@ -63,8 +68,8 @@ async function createServices(): Promise<Services> {
     },
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
     storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },
-    // A render may take the navigation timeout plus the longest delay; the lock must outlast it.
-    lockTtlMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS + 30_000,
+    // The lock must outlast the longest render.
+    lockTtlMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
     onStoreError: (error, operation) =>
       console.warn(`[shotcache] store ${operation} failed: ${messageOf(error)}`),
     onBackgroundError: (error) =>

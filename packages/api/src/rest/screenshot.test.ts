@@ -100,6 +100,17 @@ describe("GET /api/v1/screenshot", () => {
     expect(unexpected).toEqual([renderer.failWith]);
   });
 
+  it("answers saturation with 503 and Retry-After", async () => {
+    const { context, renderer } = createTestContext();
+    renderer.failWith = new CaptureError("SATURATED", "Every render slot is busy.", {
+      retryAfterSeconds: 3,
+    });
+    const response = await handleScreenshot(get(`url=${PAGE}`), context);
+    expect(response.status).toBe(503);
+    expect(response.headers["retry-after"]).toBe("3");
+    expect(asJson(response.body).code).toBe("SATURATED");
+  });
+
   it("does not cache a failed render", async () => {
     const { context, renderer } = createTestContext();
     renderer.failWith = new Error("boom");

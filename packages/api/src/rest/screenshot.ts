@@ -40,7 +40,12 @@ export async function handleScreenshot(
       context.onUnexpectedError?.(error);
     }
     if (!CaptureError.is(error)) return problem("INTERNAL", "The capture failed unexpectedly.");
-    return problem(error.code, error.message, { errors: fieldErrorsOfCapture(error) });
+    return problem(error.code, error.message, {
+      errors: fieldErrorsOfCapture(error),
+      ...(error.retryAfterSeconds
+        ? { headers: { "retry-after": String(error.retryAfterSeconds) } }
+        : {}),
+    });
   }
 
   const headers = cacheHeaders(result);

@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { CaptureError, type CaptureOptions } from "@shotcache/core";
+import type { BrowserContext, Page } from "puppeteer";
+import { DENIED_HEADER } from "./guard-proxy";
+
+export interface PageLimits {
+  /** When the whole render must be done (epoch ms). */
+  deadlineAt: number;
+  /** Longest navigation, in ms. */
+  navigationTimeoutMs: number;
+  /** Tallest full-page capture, in CSS pixels; taller pages are cut there. */
+  fullPageMaxHeight: number;
+}
+
+/** CSS that stops animations, transitions and the caret, so a render is the same every time. */
+const STILL_CSS = `*, *::before, *::after {
+  animation: none !important; transition: none !important; caret-color: transparent !important;
+}`;
+
+function styleFor(options: CaptureOptions): string {
+  const parts: string[] = [];
+  if (options.reducedMotion) parts.push(STILL_CSS);
+  for (const selector of options.hideSelectors ?? []) {
+    parts.push(`${selector} { visibility: hidden !important; }`);
+  }
+  if (options.css) parts.push(options.css);
+  return parts.join("\n");
+}
+
+/**
+ * Scrolls through the page so that lazily loaded content (images with `loading=lazy`, content
+ * loaded on scroll) is requested, then returns to the top. Bounded by the height cap.
+ */
+async function scrollThrough(page: Page, maxHeight: number): Promise<void> {
+  await page.evaluate(async (limit) => {
+    const step = Math.max(200, Math.floor(window.innerHeight * 0.8));
+    for (let y = 0; y < Math.min(document.documentElement.scrollHeight, limit); y += step) {
+      window.scrollTo(0, y);
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)));
+    }
+    window.scrollTo(0, 0);
+  }, maxHeight);
+}
+
+/**
+ * Waits until web fonts are loaded and images are decoded, so a stable page renders the same every
+ * time. Images still loading get `IMAGE_WAIT_MS` at most: a lazy image outside the captured area
+ * never loads, and must not hold the render until its deadline.
+ */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(async (imageWaitMs) => {
+    await document.fonts.ready;
+    const images = Promise.all(
+      Array.from(document.images, (image) =>
+        image.complete
+          ? image.decode().catch(() => {})
+          : new Promise((resolve) => {
+              image.addEventListener("load", resolve, { once: true });
+              image.addEventListener("error", resolve, { once: true });
+            }),
+      ),
+    );
+    await Promise.race([images, new Promise((resolve) => setTimeout(resolve, imageWaitMs))]);
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }, IMAGE_WAIT_MS);
+}
+
+const IMAGE_WAIT_MS = 3_000;
+
+const notFound = (selector: string, field: string) =>
+  new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
+
+/** Loads the page in `context` as the options say and takes the screenshot. */
+export async function renderInContext(
+  context: BrowserContext,
+  options: CaptureOptions,
+  limits: PageLimits,
+): Promise<Uint8Array> {
+  const page = await context.newPage();
+  // Waits inside the page end a little before the render's deadline, so that running out of
+  // time while waiting for an element is reported as the element missing.
+  const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
+  page.setDefaultTimeout(remaining());
+  if (options.userAgent) await page.setUserAgent(options.userAgent);
+  await page.setViewport({
+    width: options.width,
+    height: options.height,
+    deviceScaleFactor: options.scale,
+  });
+  await page.emulateMediaFeatures([
+    { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
+    { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
+  ]);
+
+  const response = await page.goto(options.url, {
+    waitUntil: options.waitUntil,
+    timeout: limits.navigationTimeoutMs,
+  });
+  if (response?.headers()[DENIED_HEADER]) {
+    throw new CaptureError(
+      "TARGET_NOT_ALLOWED",
+      "The page led to an address that is not allowed.",
+      {
+        field: "url",
+      },
+    );
+  }
+  if (response && response.status() >= 400) {
+    throw new CaptureError(
+      "TARGET_HTTP_ERROR",
+      `The page answered with HTTP ${response.status()}.`,
+      {
+        field: "url",
+      },
+    );
+  }
+
+  if (options.waitForSelector) {
+    const found = await page
+      .waitForSelector(options.waitForSelector, { timeout: remaining() })
+      .catch(() => null);
+    if (!found) throw notFound(options.waitForSelector, "waitForSelector");
+  }
+  const style = styleFor(options);
+  if (style) await page.addStyleTag({ content: style });
+  if (options.js) {
+    try {
+      await page.evaluate(`(async () => { ${options.js}\n})()`);
+    } catch (cause) {
+      throw new CaptureError("RENDER_FAILED", "The injected script failed.", {
+        cause,
+        field: "js",
+      });
+    }
+  }
+  let capped = false;
+  if (options.fullPage) {
+    await scrollThrough(page, limits.fullPageMaxHeight);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    // Taller than the cap: the viewport grows to the cap and the top of the page is captured.
+    capped = height > limits.fullPageMaxHeight;
+    if (capped) {
+      await page.setViewport({
+        width: options.width,
+        height: limits.fullPageMaxHeight,
+        deviceScaleFactor: options.scale,
+      });
+    }
+  }
+  if (options.delay > 0) await sleep(options.delay);
+  await settle(page);
+
+  const shot = { type: options.format, quality: options.quality } as const;
+  if (options.selector) {
+    const element = await page.$(options.selector);
+    if (!element) throw notFound(options.selector, "selector");
+    return element.screenshot(shot);
+  }
+  return page.screenshot({ ...shot, fullPage: options.fullPage && !capped });
+}
