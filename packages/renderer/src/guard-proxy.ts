@@ -14,7 +14,7 @@ import {
   type TargetDecision,
 } from "./network-guard";
 
-/** A request the proxy refused. */
+/** A request the proxy could not pass on: refused by the policy, or its host unreachable. */
 export interface Denial {
   host: string;
   code: "TARGET_NOT_ALLOWED" | "TARGET_UNREACHABLE";
@@ -23,7 +23,7 @@ export interface Denial {
 export interface GuardProxy {
   /** `http://127.0.0.1:PORT`, for Chromium's proxy settings. */
   url: string;
-  /** Requests refused so far. */
+  /** Requests not passed on so far, in order. */
   readonly denials: readonly Denial[];
   close(): Promise<void>;
 }
@@ -90,7 +90,11 @@ export async function startGuardProxy(options: {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
     });
-    upstream.on("error", () => response.destroy());
+    upstream.on("error", () => {
+      denials.push({ host: target.hostname, code: "TARGET_UNREACHABLE" });
+      if (response.headersSent) response.destroy();
+      else response.writeHead(502, { [DENIED_HEADER]: "TARGET_UNREACHABLE" }).end();
+    });
     request.pipe(upstream);
   }
 
@@ -109,7 +113,14 @@ export async function startGuardProxy(options: {
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    upstream.on("error", () => client.destroy());
+    upstream.on("error", () => {
+      if (upstream.connecting) {
+        denials.push({ host: match[1] ?? "", code: "TARGET_UNREACHABLE" });
+        client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+      } else {
+        client.destroy();
+      }
+    });
     client.on("error", () => upstream.destroy());
   }
 

@@ -97,6 +97,13 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     expect(target.totalRequests()).toBe(before);
   });
 
+  it("reports an allowed host that refuses connections as unreachable", async () => {
+    const closed = await startFixtureSite();
+    await closed.close(); // its port now refuses connections
+    expect(await outcome(`http://page.test:${closed.port}/`)).toBe("TARGET_UNREACHABLE");
+    expect(await outcome("http://nowhere.test/")).toBe("TARGET_UNREACHABLE");
+  });
+
   it("refuses a redirect to a private address", async () => {
     const redirect = `http://page.test:${page.port}/redirect?to=${encodeURIComponent(
       `http://127.0.0.1:${target.port}/secret`,

@@ -184,15 +184,14 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
           cause: error,
         });
       }
-      // A navigation that failed after the guard refused a request was refused, not unreachable.
-      if (proxy.denials.length > 0 && !CaptureError.is(error)) {
+      // A navigation that failed after the guard could not pass a request on failed for that
+      // reason: refused by the policy, or the host unreachable.
+      const [denial] = proxy.denials;
+      if (denial && !CaptureError.is(error)) {
         throw new CaptureError(
-          "TARGET_NOT_ALLOWED",
-          "The page led to an address that is not allowed.",
-          {
-            cause: error,
-            field: "url",
-          },
+          denial.code,
+          "The page could not be reached, or led somewhere not allowed.",
+          { cause: error, field: "url" },
         );
       }
       throw toCaptureError(error);

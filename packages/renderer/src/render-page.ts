@@ -96,14 +96,12 @@ export async function renderInContext(
     waitUntil: options.waitUntil,
     timeout: limits.navigationTimeoutMs,
   });
-  if (response?.headers()[DENIED_HEADER]) {
-    throw new CaptureError(
-      "TARGET_NOT_ALLOWED",
-      "The page led to an address that is not allowed.",
-      {
-        field: "url",
-      },
-    );
+  const denied = response?.headers()[DENIED_HEADER];
+  if (denied) {
+    const code = denied === "TARGET_UNREACHABLE" ? "TARGET_UNREACHABLE" : "TARGET_NOT_ALLOWED";
+    throw new CaptureError(code, "The page could not be reached, or led somewhere not allowed.", {
+      field: "url",
+    });
   }
   if (response && response.status() >= 400) {
     throw new CaptureError(
