@@ -4,6 +4,7 @@ export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
+export { nodeHandler, restRequestFromNode } from "./rest/node-adapter";
 export { problem } from "./rest/problem";
 export { handleScreenshot } from "./rest/screenshot";
 export type { RestHandler, RestRequest, RestResponse } from "./rest/types";

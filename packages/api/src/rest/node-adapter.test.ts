@@ -1,0 +1,31 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext } from "../test-support";
+import { nodeHandler } from "./node-adapter";
+import { handleScreenshot } from "./screenshot";
+
+describe("node:http mount", () => {
+  let server: Server;
+  let origin: string;
+  beforeAll(async () => {
+    server = createServer(nodeHandler(handleScreenshot, createTestContext().context));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it("serves the same contract as the Fetch mount: headers, bytes, 304, problems", async () => {
+    const url = `${origin}/api/v1/screenshot?url=${encodeURIComponent("https://a.test/")}`;
+    const miss = await fetch(url);
+    const bytes = new Uint8Array(await miss.arrayBuffer());
+    expect(miss.headers.get("x-cache")).toBe("MISS");
+    expect(miss.headers.get("content-length")).toBe(String(bytes.byteLength));
+    const etag = miss.headers.get("etag") ?? "";
+    const notModified = await fetch(url, { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+    const bad = await fetch(`${origin}/api/v1/screenshot?width=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
