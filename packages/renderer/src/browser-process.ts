@@ -22,6 +22,9 @@ const CHROMIUM_ARGS = [
   "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
+/** Longest a single DevTools call may take; renders have shorter deadlines of their own. */
+const PROTOCOL_TIMEOUT_MS = 120_000;
+
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
 function chromiumArgs(): string[] {
   return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
@@ -78,6 +81,14 @@ export async function launchOwnedBrowser(executablePath: string): Promise<OwnedB
       headless: true,
       args: chromiumArgs(),
       userDataDir: profile,
+      // DevTools over a pipe: no debugging port listening on loopback for a page to find.
+      pipe: true,
+      // Shutdown is ours (see the exit handler below and the host's signal handling): Puppeteer's
+      // own handlers would exit the process or kill the browser under renders in flight.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      protocolTimeout: PROTOCOL_TIMEOUT_MS,
     });
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });

@@ -4,8 +4,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
-import { connect, type Socket } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import {
   type HostResolver,
   type NetworkPolicy,
@@ -28,7 +27,7 @@ export interface GuardProxy {
   close(): Promise<void>;
 }
 
-/** Marks the proxy's own refusals, so the renderer can tell them from a page's 403. */
+/** Marks the proxy's own refusals; stripped from upstream answers so no site can fake one. */
 export const DENIED_HEADER = "x-shotcache-denied";
 
 /** Headers that concern only the hop between Chromium and the proxy. */
@@ -39,12 +38,23 @@ const HOP_HEADERS = new Set([
   "keep-alive",
 ]);
 
+/** Ties two sockets' lives together: when either ends or fails, the other is destroyed. */
+function bind(a: Socket, b: Socket): void {
+  for (const [one, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    one.on("error", () => other.destroy());
+    one.once("close", () => other.destroy());
+  }
+}
+
 /**
  * The network guard for everything a page does: Chromium sends every request through this proxy
- * (`--proxy-bypass-list=<-loopback>` keeps even localhost on it), which resolves the host itself,
+ * (`<-loopback>` in the bypass list keeps even localhost on it), which resolves the host itself,
  * checks every address against the policy, and connects to the very address it checked. So
- * redirects, sub-requests (images, scripts, iframes, fetch) and DNS rebinding are all covered.
- * Plain http arrives as absolute-form requests; https as CONNECT tunnels, checked the same way.
+ * redirects, sub-requests (images, scripts, iframes, fetch, websockets) and DNS rebinding are all
+ * covered. Plain http arrives as absolute-form requests; https and wss as CONNECT tunnels.
  */
 export async function startGuardProxy(options: {
   policy: NetworkPolicy;
@@ -52,8 +62,13 @@ export async function startGuardProxy(options: {
 }): Promise<GuardProxy> {
   const resolve = options.resolve ?? systemResolver;
   const denials: Denial[] = [];
-  /** Open tunnels, which the HTTP server no longer tracks once CONNECT hands them over. */
-  const tunnels = new Set<Socket>();
+  /** Every socket opened to or by the proxy, so close() ends them all, tunnels included. */
+  const sockets = new Set<Socket>();
+  let closing = false;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
 
   async function decide(host: string): Promise<TargetDecision> {
     const decision = await resolveTarget(host, options.policy, resolve);
@@ -71,6 +86,7 @@ export async function startGuardProxy(options: {
       return;
     }
     const decision = await decide(target.hostname);
+    if (closing) return void response.destroy();
     if (!decision.allowed) {
       response.writeHead(403, { [DENIED_HEADER]: decision.code }).end();
       return;
@@ -85,9 +101,12 @@ export async function startGuardProxy(options: {
       path: `${target.pathname}${target.search}`,
       headers: { ...headers, host: target.host },
       setHost: false,
+      agent: false, // a connection of this render's own, closed with it
     });
+    upstream.on("socket", track);
     upstream.on("response", (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      const { [DENIED_HEADER]: _forged, ...passed } = answer.headers;
+      response.writeHead(answer.statusCode ?? 502, passed);
       answer.pipe(response);
     });
     upstream.on("error", () => {
@@ -95,50 +114,60 @@ export async function startGuardProxy(options: {
       if (response.headersSent) response.destroy();
       else response.writeHead(502, { [DENIED_HEADER]: "TARGET_UNREACHABLE" }).end();
     });
+    // Chromium gave up on the request (or the render ended): stop the upstream too.
+    response.once("close", () => upstream.destroy());
     request.pipe(upstream);
   }
 
   async function tunnel(request: IncomingMessage, client: Socket, head: Buffer): Promise<void> {
     const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(request.url ?? "");
     const decision = match?.[1] ? await decide(match[1]) : undefined;
+    if (closing || client.destroyed) return void client.destroy();
     if (!match || !decision?.allowed) {
       client.end(`HTTP/1.1 403 Forbidden\r\n${DENIED_HEADER}: refused\r\n\r\n`);
       return;
     }
-    tunnels.add(client);
-    client.once("close", () => tunnels.delete(client));
-    const upstream = connect(Number(match[2]), decision.address, () => {
+    const upstream = connect(Number(match[2]), decision.address);
+    track(upstream);
+    upstream.once("connect", () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length) upstream.write(head);
+      bind(client, upstream);
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    upstream.on("error", () => {
-      if (upstream.connecting) {
-        denials.push({ host: match[1] ?? "", code: "TARGET_UNREACHABLE" });
-        client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
-      } else {
-        client.destroy();
-      }
+    upstream.once("error", () => {
+      if (!upstream.connecting) return; // after connecting, bind() handles it
+      denials.push({ host: match[1] ?? "", code: "TARGET_UNREACHABLE" });
+      client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
     });
-    client.on("error", () => upstream.destroy());
   }
 
   const server = createServer((request, response) => {
     forward(request, response).catch(() => response.destroy());
   });
+  server.on("connection", track);
   server.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
+    // Node hands the socket over without an error listener: one must exist before any await,
+    // or a reset during the lookup would be an uncaught error.
+    client.on("error", () => client.destroy());
     tunnel(request, client, head).catch(() => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     denials,
     close: () =>
       new Promise((resolve) => {
-        for (const socket of tunnels) socket.destroy();
-        server.closeAllConnections();
+        closing = true;
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };

@@ -144,6 +144,10 @@ describe("allowlist policies", () => {
       allowed: true,
       address: "10.9.9.9",
     });
+    expect(await resolveTarget("[::ffff:7f00:1]", policyFromAllowlist(["127.0.0.0/8"]))).toEqual({
+      allowed: true,
+      address: "127.0.0.1",
+    });
     expect((await resolveTarget("app.corp.test", hosts, resolver)).allowed).toBe(true);
     expect((await resolveTarget("corp.test.evil", hosts, resolver)).allowed).toBe(false);
     expect(await resolveTarget("[::1]", PUBLIC_ONLY, resolver)).toMatchObject({

@@ -5,8 +5,24 @@ import ipaddr from "ipaddr.js";
 /** Resolves a host name to its addresses; replaceable so tests decide without any DNS. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
-export const systemResolver: HostResolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/** A lookup that takes longer is treated as a failure: a slow name must not hold a render. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+export const systemResolver: HostResolver = async (hostname) => {
+  const answers = lookup(hostname, { all: true, verbatim: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`lookup of ${hostname} timed out`)),
+      LOOKUP_TIMEOUT_MS,
+    );
+  });
+  try {
+    return (await Promise.race([answers, timeout])).map((entry) => entry.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -105,11 +121,13 @@ export async function resolveTarget(
   } catch {
     return { allowed: false, code: "TARGET_UNREACHABLE", reason: `${hostname} does not resolve` };
   }
-  const [first] = addresses;
+  const first = addresses.find((address) => ipaddr.isValid(address));
   if (first === undefined) {
     return { allowed: false, code: "TARGET_UNREACHABLE", reason: `${hostname} does not resolve` };
   }
-  if (isHostAllowlisted(hostname, policy)) return { allowed: true, address: first };
+  // The address is dialled in the same normal form it was checked in (no re-parsing of odd forms).
+  const address = ipaddr.process(first).toString();
+  if (isHostAllowlisted(hostname, policy)) return { allowed: true, address };
   if (!addresses.every((address) => isAddressAllowed(address, policy))) {
     return {
       allowed: false,
@@ -117,7 +135,7 @@ export async function resolveTarget(
       reason: `${hostname} is a private or reserved address`,
     };
   }
-  return { allowed: true, address: first };
+  return { allowed: true, address };
 }
 
 const WEB_SCHEMES = new Set(["http:", "https:"]);

@@ -10,7 +10,7 @@ import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
-import { startGuardProxy } from "./guard-proxy";
+import { type GuardProxy, startGuardProxy } from "./guard-proxy";
 import {
   assertTargetAllowed,
   type HostResolver,
@@ -55,67 +55,61 @@ interface Tenancy {
   active: number;
   renders: number;
   retired: boolean;
-  /** Rejects when the browser disconnects or dies: renders under way fail at once. */
-  lost: Promise<never>;
 }
 
 const browserLost = () =>
   new CaptureError("RENDER_FAILED", "The browser stopped during the render.");
+
+/** Rejects when `signal` aborts, with its reason; settles nothing otherwise. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
+  aborted.catch(() => {}); // observed by whoever races it
+  return aborted;
+}
 
 /**
  * Renders with one browser per process, launched on first use, replaced after a crash or a
  * disconnect and recycled after `recycleAfter` renders. Each capture gets its own browser context
  * (no cookie or storage crosses between callers) and its own guard proxy, through which every
  * request of the page must pass. Admission is bounded (see render-pool.ts) and every render has
- * a deadline.
+ * one deadline, which cancels whatever step it is in.
  */
 export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}): PuppeteerRenderer {
   const policy = options.network ?? PUBLIC_ONLY;
   const resolveHost = options.resolveHost ?? systemResolver;
-  const limits = {
-    navigationTimeoutMs: options.navigationTimeoutMs ?? 30_000,
-    fullPageMaxHeight: options.fullPageMaxHeight ?? 16_384,
-  };
+  const navigationTimeoutMs = options.navigationTimeoutMs ?? 30_000;
+  const fullPageMaxHeight = options.fullPageMaxHeight ?? 16_384;
   const maxRenderMs = options.maxRenderMs ?? 60_000;
   const recycleAfter = options.recycleAfter ?? 500;
   const concurrency = options.concurrency ?? availableParallelism();
   const pool = createRenderPool({ concurrency, maxQueued: options.maxQueued ?? 4 * concurrency });
 
-  let current: Promise<Tenancy> | undefined;
-  let tenancyInUse: Tenancy | undefined;
+  /** The browser new renders use, launching or launched. */
+  let slot: Promise<Tenancy> | undefined;
+  let inUse: Tenancy | undefined;
   /** Browsers launched and not yet gone (exited, folders removed). */
   const leaving = new Set<Promise<void>>();
   let closed = false;
 
   function launch(): Promise<Tenancy> {
-    const launching: Promise<Tenancy> = Promise.resolve(
-      options.executablePath ?? findBrowserExecutable(),
-    )
+    const launching = Promise.resolve(options.executablePath ?? findBrowserExecutable())
       .then(launchOwnedBrowser)
       .then((owned) => {
-        const lost = new Promise<never>((_, reject) => {
-          owned.browser.once("disconnected", () => reject(browserLost()));
-          void owned.gone.then(() => reject(browserLost()));
-        });
-        lost.catch(() => {}); // observed by the renders that race it
-        const tenancy: Tenancy = { owned, active: 0, renders: 0, retired: false, lost };
-        tenancyInUse = tenancy;
+        const tenancy: Tenancy = { owned, active: 0, renders: 0, retired: false };
+        inUse = tenancy;
         leaving.add(owned.gone);
-        // After a crash or a lost connection the next render launches a new browser; one that
-        // lost its connection but still runs is killed rather than leaked.
-        const forget = () => {
-          retire(tenancy, launching);
-          if (!closed) owned.kill();
-        };
-        owned.browser.once("disconnected", forget);
+        // After a crash or a lost connection the next render launches a new browser.
+        owned.browser.once("disconnected", () => retire(tenancy));
         void owned.gone.then(() => {
           leaving.delete(owned.gone);
-          forget();
+          retire(tenancy);
         });
         return tenancy;
       })
       .catch((cause) => {
-        if (current === launching) current = undefined;
+        if (slot === launching) slot = undefined;
         throw new CaptureError("BROWSER_UNAVAILABLE", "The browser could not be started.", {
           cause,
         });
@@ -123,26 +117,38 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     return launching;
   }
 
-  /** New renders stop using this browser; it closes once its renders are done. */
-  function retire(tenancy: Tenancy, launching?: Promise<Tenancy>): void {
-    tenancy.retired = true;
-    if (launching ? current === launching : tenancyInUse === tenancy) current = undefined;
-    if (tenancyInUse === tenancy) tenancyInUse = undefined;
-    if (tenancy.active === 0) void tenancy.owned.browser.close().catch(() => tenancy.owned.kill());
+  /**
+   * New renders stop using this browser (idempotent); it closes once its renders are done. One
+   * that no longer answers (crashed, disconnected) is killed instead of closed.
+   */
+  function retire(tenancy: Tenancy): void {
+    if (!tenancy.retired) {
+      tenancy.retired = true;
+      if (inUse === tenancy) {
+        inUse = undefined;
+        slot = undefined;
+      }
+    }
+    if (tenancy.active === 0) {
+      const { browser } = tenancy.owned;
+      void (browser.connected ? browser.close() : Promise.reject()).catch(() =>
+        tenancy.owned.kill(),
+      );
+    }
   }
 
   async function checkOut(): Promise<Tenancy> {
-    if (closed) throw new CaptureError("BROWSER_UNAVAILABLE", "The renderer is shutting down.");
-    current ??= launch();
-    const tenancy = await current;
-    tenancy.active++;
-    tenancy.renders++;
-    if (tenancy.renders >= recycleAfter && tenancyInUse === tenancy) {
-      current = undefined;
-      tenancyInUse = undefined;
-      tenancy.retired = true;
+    // A browser may be retired between its launch and our turn (it crashed): take the next one.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (closed) throw new CaptureError("BROWSER_UNAVAILABLE", "The renderer is shutting down.");
+      slot ??= launch();
+      const tenancy = await slot;
+      if (tenancy.retired) continue;
+      tenancy.active++;
+      if (++tenancy.renders >= recycleAfter) retire(tenancy);
+      return tenancy;
     }
-    return tenancy;
+    throw new CaptureError("BROWSER_UNAVAILABLE", "The browser keeps stopping.");
   }
 
   function checkIn(tenancy: Tenancy): void {
@@ -151,55 +157,52 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   }
 
   async function renderOnce(capture: CaptureOptions, deadlineMs: number): Promise<RenderedImage> {
-    const tenancy = await checkOut();
-    const proxy = await startGuardProxy({ policy, resolve: resolveHost });
-    let context: BrowserContext | undefined;
-    let timedOut = false;
-    // At the deadline the context is closed, which makes whatever the page is doing fail.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void context?.close().catch(() => {});
-    }, deadlineMs);
+    const deadlineAt = Date.now() + deadlineMs;
+    // One signal cancels the render, whichever comes first: the deadline or the browser's loss.
+    const cancel = new AbortController();
+    const timer = setTimeout(
+      () => cancel.abort(new CaptureError("RENDER_TIMEOUT", "The render did not finish in time.")),
+      deadlineMs,
+    );
+    const cancelled = whenAborted(cancel.signal);
+    const checkedOut = checkOut();
+    let tenancy: Tenancy;
     try {
+      tenancy = await Promise.race([checkedOut, cancelled]);
+    } catch (error) {
+      clearTimeout(timer);
+      checkedOut.then(checkIn, () => {}); // a launch that finishes late is handed back
+      throw error;
+    }
+    const onLost = () => cancel.abort(browserLost());
+    tenancy.owned.browser.once("disconnected", onLost);
+    let proxy: GuardProxy | undefined;
+    let context: BrowserContext | undefined;
+    // Closing the context makes whatever the page is doing fail at once.
+    cancel.signal.addEventListener("abort", () => void context?.close().catch(() => {}));
+    try {
+      proxy = await startGuardProxy({ policy, resolve: resolveHost });
+      const denials = () => proxy?.denials ?? [];
       context = await Promise.race([
         tenancy.owned.browser.createBrowserContext({
           proxyServer: proxy.url,
           // Chromium skips proxies for localhost by default; `<-loopback>` removes that exception.
           proxyBypassList: ["<-loopback>"],
+          downloadBehavior: { policy: "deny" },
         }),
-        tenancy.lost,
+        cancelled,
       ]);
-      const bytes = await Promise.race([
-        renderInContext(context, capture, { ...limits, deadlineAt: Date.now() + deadlineMs }),
-        tenancy.lost,
-      ]);
-      return {
-        bytes,
-        contentType: `image/${capture.format}`,
-        blank: await isBlankImage(bytes),
-      };
+      const limits = { deadlineAt, navigationTimeoutMs, fullPageMaxHeight, denials };
+      const bytes = await Promise.race([renderInContext(context, capture, limits), cancelled]);
+      const blank = await Promise.race([isBlankImage(bytes), cancelled]);
+      return { bytes, contentType: `image/${capture.format}`, blank };
     } catch (error) {
-      if (timedOut) {
-        throw new CaptureError("RENDER_TIMEOUT", "The render did not finish in time.", {
-          cause: error,
-        });
-      }
-      // A navigation that failed after the guard could not pass a request on failed for that
-      // reason: refused by the policy, or the host unreachable.
-      const [denial] = proxy.denials;
-      if (denial && !CaptureError.is(error)) {
-        throw new CaptureError(
-          denial.code,
-          "The page could not be reached, or led somewhere not allowed.",
-          { cause: error, field: "url" },
-        );
-      }
-      throw toCaptureError(error);
+      throw cancel.signal.aborted ? cancel.signal.reason : toCaptureError(error);
     } finally {
       clearTimeout(timer);
-      // Closing the context closes its pages too; a crashed browser may refuse, which is fine.
+      tenancy.owned.browser.off("disconnected", onLost);
       await context?.close().catch(() => {});
-      await proxy.close();
+      await proxy?.close();
       checkIn(tenancy);
     }
   }
@@ -211,13 +214,13 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       return pool.run(() => renderOnce(capture, Math.min(capture.timeout, maxRenderMs)));
     },
     browserPid() {
-      return tenancyInUse?.owned.pid;
+      return inUse?.owned.pid;
     },
     load: pool.load,
     async close() {
       closed = true;
-      const running = await current?.catch(() => undefined);
-      current = undefined;
+      const running = await slot?.catch(() => undefined);
+      slot = undefined;
       try {
         await running?.owned.browser.close();
       } finally {

@@ -1,15 +1,19 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the page, where the DOM exists.
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions } from "@shotcache/core";
-import type { BrowserContext, Page } from "puppeteer";
-import { DENIED_HEADER } from "./guard-proxy";
+import type { BrowserContext, HTTPResponse, Page } from "puppeteer";
+import { DENIED_HEADER, type Denial } from "./guard-proxy";
 
 export interface PageLimits {
   /** When the whole render must be done (epoch ms). */
   deadlineAt: number;
   /** Longest navigation, in ms. */
   navigationTimeoutMs: number;
-  /** Tallest full-page capture, in CSS pixels; taller pages are cut there. */
+  /** Tallest full-page image, in image pixels; taller pages are cut there. */
   fullPageMaxHeight: number;
+  /** What the guard proxy refused so far, to explain a failed navigation. */
+  denials: () => readonly Denial[];
 }
 
 /** CSS that stops animations, transitions and the caret, so a render is the same every time. */
@@ -44,28 +48,35 @@ async function scrollThrough(page: Page, maxHeight: number): Promise<void> {
 
 /**
  * Waits until web fonts are loaded and images are decoded, so a stable page renders the same every
- * time. Images still loading get `IMAGE_WAIT_MS` at most: a lazy image outside the captured area
- * never loads, and must not hold the render until its deadline.
+ * time: at most `SETTLE_WAIT_MS`, and only for images inside the captured height (a lazy image
+ * below it never loads on its own).
  */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(async (imageWaitMs) => {
-    await document.fonts.ready;
-    const images = Promise.all(
-      Array.from(document.images, (image) =>
-        image.complete
-          ? image.decode().catch(() => {})
-          : new Promise((resolve) => {
-              image.addEventListener("load", resolve, { once: true });
-              image.addEventListener("error", resolve, { once: true });
-            }),
-      ),
-    );
-    await Promise.race([images, new Promise((resolve) => setTimeout(resolve, imageWaitMs))]);
-    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  }, IMAGE_WAIT_MS);
+async function settle(page: Page, capturedHeight: number): Promise<void> {
+  await page.evaluate(
+    async (waitMs, height) => {
+      const visible = (image: HTMLImageElement) =>
+        image.loading !== "lazy" || image.getBoundingClientRect().top < height;
+      const ready = Promise.all([
+        document.fonts.ready,
+        ...Array.from(document.images, (image) =>
+          image.complete
+            ? image.decode().catch(() => {})
+            : visible(image)
+              ? new Promise((resolve) => {
+                  image.addEventListener("load", resolve, { once: true });
+                  image.addEventListener("error", resolve, { once: true });
+                })
+              : undefined,
+        ),
+      ]);
+      await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+    },
+    SETTLE_WAIT_MS,
+    capturedHeight,
+  );
 }
 
-const IMAGE_WAIT_MS = 3_000;
+const SETTLE_WAIT_MS = 3_000;
 
 const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
@@ -92,10 +103,29 @@ export async function renderInContext(
     { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
   ]);
 
-  const response = await page.goto(options.url, {
-    waitUntil: options.waitUntil,
-    timeout: limits.navigationTimeoutMs,
-  });
+  // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
+  await page.setBypassCSP(true);
+
+  let response: HTTPResponse | null;
+  try {
+    response = await page.goto(options.url, {
+      waitUntil: options.waitUntil,
+      timeout: limits.navigationTimeoutMs,
+    });
+  } catch (error) {
+    // A navigation that failed after the guard could not pass a request on (the page or a
+    // redirect) failed for that reason: refused by the policy, or the host unreachable.
+    const [denial] = limits.denials();
+    if (!denial) throw error;
+    throw new CaptureError(
+      denial.code,
+      "The page could not be reached, or led somewhere not allowed.",
+      {
+        cause: error,
+        field: "url",
+      },
+    );
+  }
   const denied = response?.headers()[DENIED_HEADER];
   if (denied) {
     const code = denied === "TARGET_UNREACHABLE" ? "TARGET_UNREACHABLE" : "TARGET_NOT_ALLOWED";
@@ -131,22 +161,11 @@ export async function renderInContext(
       });
     }
   }
-  let capped = false;
-  if (options.fullPage) {
-    await scrollThrough(page, limits.fullPageMaxHeight);
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    // Taller than the cap: the viewport grows to the cap and the top of the page is captured.
-    capped = height > limits.fullPageMaxHeight;
-    if (capped) {
-      await page.setViewport({
-        width: options.width,
-        height: limits.fullPageMaxHeight,
-        deviceScaleFactor: options.scale,
-      });
-    }
-  }
+  // The cap is in image pixels: at scale 2 the page may be half as tall in CSS pixels.
+  const maxCssHeight = Math.floor(limits.fullPageMaxHeight / options.scale);
+  if (options.fullPage) await scrollThrough(page, maxCssHeight);
   if (options.delay > 0) await sleep(options.delay);
-  await settle(page);
+  await settle(page, options.fullPage ? maxCssHeight : options.height);
 
   const shot = { type: options.format, quality: options.quality } as const;
   if (options.selector) {
@@ -154,5 +173,12 @@ export async function renderInContext(
     if (!element) throw notFound(options.selector, "selector");
     return element.screenshot(shot);
   }
-  return page.screenshot({ ...shot, fullPage: options.fullPage && !capped });
+  if (!options.fullPage) return page.screenshot(shot);
+  // Measured just before the shot (the page may have grown), and never more than the cap.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  return page.screenshot({
+    ...shot,
+    captureBeyondViewport: true,
+    clip: { x: 0, y: 0, width: options.width, height: Math.min(height, maxCssHeight) },
+  });
 }

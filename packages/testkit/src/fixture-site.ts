@@ -85,6 +85,22 @@ function embedsPage(target: string): string {
 <div style="width:100px; height:100px; background:#0a0"></div></body></html>`;
 }
 
+/** Seeded noise on a canvas filling the viewport: a screenshot that barely compresses. */
+const NOISE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>noise</title>
+<style>html, body { margin: 0; } canvas { display: block; }</style></head>
+<body><canvas></canvas><script>
+  const canvas = document.querySelector("canvas");
+  canvas.width = innerWidth; canvas.height = innerHeight;
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(canvas.width, canvas.height);
+  let state = 7;
+  for (let i = 0; i < image.data.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    image.data[i] = i % 4 === 3 ? 255 : state >>> 24;
+  }
+  context.putImageData(image, 0, 0);
+</script></body></html>`;
+
 /** A 1×1 opaque PNG. */
 const PIXEL_PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC",
@@ -110,6 +126,7 @@ function send(response: ServerResponse, status: number, body: string): void {
  * The local web site that tests capture, on 127.0.0.1 and a free port:
  * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
  * - `/options`, `/animated`, `/tall?height=N`: pages for the capture options;
+ * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
  * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG.
@@ -130,6 +147,7 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     if (path === "/changing") return send(response, 200, changingPage(count));
     if (path === "/options") return send(response, 200, OPTIONS_PAGE);
     if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
+    if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
     if (path === "/embeds") return send(response, 200, embedsPage(param("target")));
     if (path === "/pixel.png") {

@@ -1,0 +1,116 @@
+import { captureOptionsSchema, createCaptureService } from "@shotcache/core";
+import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import { createMemoryStore } from "@shotcache/store";
+import type { FixtureSite } from "@shotcache/testkit";
+import puppeteer, { type Browser } from "puppeteer";
+
+/** The flags our renderer launches with, so the floor runs the same browser setup. */
+const ARGS = [
+  ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+  "--hide-scrollbars",
+];
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await task();
+  return performance.now() - started;
+}
+
+/** The floor: a fresh page in an already running browser, as little as a screenshot can cost. */
+async function floorShot(browser: Browser, url: string): Promise<void> {
+  const page = await browser.newPage();
+  try {
+    await page.setViewport({ width: 1280, height: 720 });
+    await page.goto(url, { waitUntil: "load" });
+    await page.screenshot({ type: "png" });
+  } finally {
+    await page.close();
+  }
+}
+
+export interface RenderFigures {
+  floorMs: number;
+  oursMs: number;
+  launchPerRequestMs: number;
+  floorPagesPerSecond: number;
+  oursPagesPerSecond: number;
+  coalescedRenders: number;
+}
+
+/** Render latency, launch-per-request, render throughput and coalescing, against real Chromium. */
+export async function measureRenders(site: FixtureSite): Promise<RenderFigures> {
+  const executablePath = await findBrowserExecutable();
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: ARGS });
+  const renderer = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL, concurrency: 4 });
+  const options = (path: string) => captureOptionsSchema.parse({ url: site.url(path) });
+  try {
+    // Warm both, then alternate them so machine noise falls on both alike.
+    for (let i = 0; i < 2; i++) {
+      await floorShot(browser, site.url("/stable"));
+      await renderer.render(options("/stable"));
+    }
+    const floor: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      floor.push(await timed(() => floorShot(browser, site.url("/stable"))));
+      ours.push(await timed(() => renderer.render(options("/stable"))));
+    }
+
+    const launches: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      launches.push(
+        await timed(async () => {
+          const fresh = await puppeteer.launch({ executablePath, headless: true, args: ARGS });
+          try {
+            await floorShot(fresh, site.url("/stable"));
+          } finally {
+            await fresh.close();
+          }
+        }),
+      );
+    }
+
+    const pages = Array.from({ length: 16 }, (_, i) => `/stable?page=${i}`);
+    const floorTime = await timed(async () => {
+      const queue = [...pages];
+      const worker = async () => {
+        for (let path = queue.shift(); path; path = queue.shift()) {
+          await floorShot(browser, site.url(path));
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+    });
+    const oursTime = await timed(() =>
+      Promise.all(pages.map((path) => renderer.render(options(path)))),
+    );
+
+    const before = site.requestCount("/changing");
+    const service = createCaptureService({ store: createMemoryStore(), renderer });
+    const cold = captureOptionsSchema.parse({ url: site.url("/changing?coalesce") });
+    await Promise.all(Array.from({ length: 50 }, () => service.capture(cold)));
+
+    return {
+      floorMs: median(floor),
+      oursMs: median(ours),
+      launchPerRequestMs: median(launches),
+      floorPagesPerSecond: pages.length / (floorTime / 1000),
+      oursPagesPerSecond: pages.length / (oursTime / 1000),
+      coalescedRenders: site.requestCount("/changing") - before,
+    };
+  } finally {
+    await renderer.close();
+    await browser.close();
+  }
+}
