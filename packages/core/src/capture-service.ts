@@ -12,7 +12,7 @@ import { etagFor } from "./etag";
 import { CircuitOpenError, guardStore, type StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
 import type { CacheCounter, CacheStore, Renderer, SetOutcome, StoredShot } from "./ports";
-import type { StatsEvent } from "./stats";
+import { createStatsBuffer, type StatsEvent } from "./stats";
 import { type CacheStats, deriveStats } from "./stats-report";
 import { shouldRefreshEarly } from "./xfetch";
 
@@ -59,6 +59,8 @@ export interface CaptureServiceOptions {
   onStoreError?: (error: unknown, operation: string) => void;
   /** Told about failed background renders; the entry they would have replaced stays. */
   onBackgroundError?: (error: unknown) => void;
+  /** How long statistics are added up in memory before one write to the store. @default 1000 */
+  statsFlushMs?: number;
 }
 
 export interface PurgeRequest {
@@ -76,7 +78,7 @@ export interface CaptureService {
   purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }>;
   /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
   stats(hours?: number): Promise<CacheStats>;
-  /** Settles once the background renders under way have finished. */
+  /** Settles once the background renders under way have finished and statistics are written. */
   idle(): Promise<void>;
 }
 
@@ -129,18 +131,31 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   /** Background renders under way in this process, by cache key. */
   const background = new Map<string, Promise<void>>();
 
-  /** Statistics writes under way: a stats read waits for them, so it sees this process's own. */
-  const recording = new Set<Promise<void>>();
+  // Statistics must never slow down or fail a capture: they are added up here and written in
+  // one store call per `statsFlushMs`, and before this process reads them.
+  const statsBuffer = createStatsBuffer();
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
 
-  function record(event: Omit<StatsEvent, "at">): void {
-    // Statistics must never slow down or fail a capture: written in the background.
-    const write = store
-      .recordStats({ at: now(), ...event })
+  function flushStats(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const deltas = statsBuffer.take();
+    if (deltas.length === 0) return flushing;
+    flushing = flushing
+      .then(() => store.recordStats(deltas))
       .catch((error) => {
         if (!(error instanceof CircuitOpenError)) tell(options.onStoreError, error, "stats");
-      })
-      .finally(() => recording.delete(write));
-    recording.add(write);
+      });
+    return flushing;
+  }
+
+  function record(event: Omit<StatsEvent, "at">): void {
+    statsBuffer.add({ at: now(), ...event });
+    if (!flushTimer) {
+      flushTimer = setTimeout(flushStats, options.statsFlushMs ?? 1_000);
+      flushTimer.unref(); // pending statistics never keep the process alive
+    }
   }
 
   function storeError(error: unknown, operation: string): void {
@@ -405,7 +420,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   }
 
   async function stats(hours = 24): Promise<CacheStats> {
-    await Promise.allSettled([...recording]);
+    await flushStats();
     try {
       return deriveStats(await store.readStats({ now: now(), hours }));
     } catch (cause) {
@@ -415,6 +430,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function idle(): Promise<void> {
     while (background.size > 0) await Promise.allSettled([...background.values()]);
+    await flushStats();
   }
 
   return { capture, purge, stats, idle };

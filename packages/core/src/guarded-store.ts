@@ -87,7 +87,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     purgeUrl: (urlKey, at) => call(() => store.purgeUrl(urlKey, at)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
-    recordStats: (event) => call(() => store.recordStats(event)),
+    recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
     close: () => store.close(),
     circuit: () => circuit,

@@ -54,6 +54,7 @@ export {
   AGE_BOUNDS_S,
   bucketIndex,
   CACHE_STATUSES,
+  createStatsBuffer,
   emptyHistogram,
   type Histogram,
   HOUR_MS,
@@ -63,6 +64,7 @@ export {
   PURGE_LAG_BOUNDS_MS,
   type Quantiles,
   quantiles,
+  type StatsDelta,
   type StatsEvent,
   type StatsSnapshot,
 } from "./stats";

@@ -1,5 +1,5 @@
 import type { CaptureOptions } from "./options";
-import type { StatsEvent, StatsSnapshot } from "./stats";
+import type { StatsDelta, StatsSnapshot } from "./stats";
 
 /** A rendered image as the cache keeps it. Times are epoch milliseconds. */
 export interface StoredShot {
@@ -76,8 +76,8 @@ export interface CacheStore {
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */
   releaseLock(name: string, token: string): Promise<void>;
-  /** Adds one capture's or purge's figures to the shared statistics. */
-  recordStats(event: StatsEvent): Promise<void>;
+  /** Adds figures to the shared statistics. */
+  recordStats(deltas: StatsDelta[]): Promise<void>;
   /** The statistics, with the `hours` hourly buckets up to `now` (epoch ms). */
   readStats(query: { now: number; hours: number }): Promise<StatsSnapshot>;
   close(): Promise<void>;

@@ -78,3 +78,53 @@ export function quantiles(histogram: Histogram, bounds: readonly number[]): Quan
   };
   return { count, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
+
+/**
+ * Statistics to add, for one hourly bucket: counter deltas by counter name, histogram deltas by
+ * field (`latency:<STATUS>:<bucket>`, `age:<bucket>`, `purge:<bucket>`). Stores add them up.
+ */
+export interface StatsDelta {
+  hourStart: number;
+  counters: Record<string, number>;
+  histograms: Record<string, number>;
+}
+
+const bump = (fields: Record<string, number>, name: string, by = 1) => {
+  fields[name] = (fields[name] ?? 0) + by;
+};
+
+/**
+ * Adds up statistics events in memory, by hour, so that many captures cost one store write:
+ * the capture service flushes it every second, and before it reads the statistics.
+ */
+export function createStatsBuffer() {
+  let deltas = new Map<number, StatsDelta>();
+  return {
+    add(event: StatsEvent): void {
+      const start = hourStart(event.at);
+      let delta = deltas.get(start);
+      if (!delta) {
+        delta = { hourStart: start, counters: {}, histograms: {} };
+        deltas.set(start, delta);
+      }
+      for (const [name, by] of Object.entries(event.counters))
+        if (by) bump(delta.counters, name, by);
+      if (event.latency) {
+        const bucket = bucketIndex(event.latency.ms, LATENCY_BOUNDS_MS);
+        bump(delta.histograms, `latency:${event.latency.status}:${bucket}`);
+      }
+      if (event.hitAgeSeconds !== undefined) {
+        bump(delta.histograms, `age:${bucketIndex(event.hitAgeSeconds, AGE_BOUNDS_S)}`);
+      }
+      if (event.purgeLagMs !== undefined) {
+        bump(delta.histograms, `purge:${bucketIndex(event.purgeLagMs, PURGE_LAG_BOUNDS_MS)}`);
+      }
+    },
+    /** The deltas added so far, leaving the buffer empty. */
+    take(): StatsDelta[] {
+      const taken = [...deltas.values()];
+      deltas = new Map();
+      return taken;
+    },
+  };
+}

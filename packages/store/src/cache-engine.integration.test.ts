@@ -402,6 +402,8 @@ describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
     await a.capture(options({ url, width: 700 })); // miss
     await b.capture(options({ url, width: 700 })); // hit
     await b.capture(options({ url, noCache: true })); // bypass
+    // Each instance writes its statistics within a second; idle() writes them now.
+    await Promise.all([a.idle(), b.idle()]);
     const [statsA, statsB] = [await a.stats(), await b.stats()];
     expect(statsA).toEqual(statsB);
     expect(statsA).toMatchObject({ hits: 2, misses: 2, bypasses: 1, requests: 5, hitRate: 0.5 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type CacheStore, HOUR_MS, HOURLY_RETENTION_HOURS, type StoredShot } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_MAX_ENTRY_BYTES, PURGE_MARKER_SECONDS } from "./redis-layout";
-import { hourStarts, snapshotFrom, statsFields } from "./stats-fields";
+import { hourStarts, snapshotFrom } from "./stats-fields";
 
 /** Bytes charged per entry on top of the image, for its key, metadata and index slot. */
 const ENTRY_OVERHEAD_BYTES = 512;
@@ -114,22 +114,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (locks.get(name)?.token === token) locks.delete(name);
     },
 
-    async recordStats(event) {
-      const fields = statsFields(event);
-      if (fields.counters.length > 0) {
-        let hour = hours.get(fields.hour);
+    async recordStats(deltas) {
+      for (const delta of deltas) {
+        let hour = hours.get(delta.hourStart);
         if (!hour) {
           hour = new Map();
-          hours.set(fields.hour, hour);
-          const oldest = fields.hour - HOURLY_RETENTION_HOURS * HOUR_MS;
+          hours.set(delta.hourStart, hour);
+          const oldest = delta.hourStart - HOURLY_RETENTION_HOURS * HOUR_MS;
           for (const start of hours.keys()) if (start <= oldest) hours.delete(start);
         }
-        for (const [name, delta] of fields.counters) {
-          increment(counters, name, delta);
-          increment(hour, name, delta);
+        for (const [name, by] of Object.entries(delta.counters)) {
+          increment(counters, name, by);
+          increment(hour, name, by);
         }
+        for (const [name, by] of Object.entries(delta.histograms)) increment(histograms, name, by);
       }
-      for (const [name, delta] of fields.histograms) increment(histograms, name, delta);
     },
 
     async readStats(query) {

@@ -14,7 +14,7 @@ import {
   STORAGE_READ_SCRIPT,
   STORAGE_REMOVE_SCRIPT,
 } from "./redis-layout";
-import { hashFromReply, hourStarts, snapshotFrom, statsFields } from "./stats-fields";
+import { hashFromReply, hourStarts, snapshotFrom } from "./stats-fields";
 
 export const SCRIPTS = {
   setEntry: SET_ENTRY_SCRIPT,
@@ -122,13 +122,20 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
       await driver.runScript("releaseLock", [keys.lock(name)], [token]);
     },
 
-    async recordStats(event) {
-      const { hour, counters, histograms } = statsFields(event);
-      await driver.runScript(
-        "recordStats",
-        [keys.counters, keys.hour(hour), keys.histograms],
-        [HOUR_BUCKET_TTL_SECONDS, counters.length, ...counters.flat(), ...histograms.flat()],
-      );
+    async recordStats(deltas) {
+      for (const delta of deltas) {
+        const counters = Object.entries(delta.counters);
+        await driver.runScript(
+          "recordStats",
+          [keys.counters, keys.hour(delta.hourStart), keys.histograms],
+          [
+            HOUR_BUCKET_TTL_SECONDS,
+            counters.length,
+            ...counters.flat(),
+            ...Object.entries(delta.histograms).flat(),
+          ],
+        );
+      }
     },
 
     async readStats(query) {

@@ -1,6 +1,5 @@
 import {
   AGE_BOUNDS_S,
-  bucketIndex,
   CACHE_COUNTERS,
   CACHE_STATUSES,
   type CounterValues,
@@ -10,7 +9,6 @@ import {
   hourStart,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
-  type StatsEvent,
   type StatsSnapshot,
 } from "@shotcache/core";
 
@@ -20,25 +18,8 @@ export const zeroCounters = (): CounterValues =>
 /**
  * How every store keeps statistics, as flat `field → count` maps (a Redis hash, or a Map in
  * memory), so all stores agree on the figures: counter fields are the counter names, histogram
- * fields are `latency:<STATUS>:<bucket>`, `age:<bucket>` and `purge:<bucket>`.
+ * fields are named by core's stats buffer (`latency:<STATUS>:<bucket>`, `age:<b>`, `purge:<b>`).
  */
-export function statsFields(event: StatsEvent) {
-  const counters = Object.entries(event.counters).filter(
-    (entry): entry is [string, number] => typeof entry[1] === "number" && entry[1] !== 0,
-  );
-  const histograms: [string, number][] = [];
-  if (event.latency) {
-    const bucket = bucketIndex(event.latency.ms, LATENCY_BOUNDS_MS);
-    histograms.push([`latency:${event.latency.status}:${bucket}`, 1]);
-  }
-  if (event.hitAgeSeconds !== undefined) {
-    histograms.push([`age:${bucketIndex(event.hitAgeSeconds, AGE_BOUNDS_S)}`, 1]);
-  }
-  if (event.purgeLagMs !== undefined) {
-    histograms.push([`purge:${bucketIndex(event.purgeLagMs, PURGE_LAG_BOUNDS_MS)}`, 1]);
-  }
-  return { hour: hourStart(event.at), counters, histograms };
-}
 
 /** The hour starts (epoch ms) of the `hours` buckets ending with the one holding `now`. */
 export function hourStarts(now: number, hours: number): number[] {

@@ -1,4 +1,4 @@
-import type { CacheStore, StoredShot } from "@shotcache/core";
+import { type CacheStore, createStatsBuffer, type StoredShot } from "@shotcache/core";
 import { expect, it } from "vitest";
 
 export interface StoreUnderTest {
@@ -150,20 +150,11 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     const { store } = await open({});
     const hour = 3_600_000;
     const at = Math.floor(Date.now() / hour) * hour + 60_000;
-    await Promise.all([
-      store.recordStats({
-        at: at - hour,
-        counters: { misses: 1 },
-        latency: { status: "MISS", ms: 300 },
-      }),
-      store.recordStats({
-        at,
-        counters: { hits: 2 },
-        latency: { status: "HIT", ms: 3 },
-        hitAgeSeconds: 30,
-      }),
-      store.recordStats({ at, counters: { purges: 1 }, purgeLagMs: 7 }),
-    ]);
+    const buffer = createStatsBuffer();
+    buffer.add({ at: at - hour, counters: { misses: 1 }, latency: { status: "MISS", ms: 300 } });
+    buffer.add({ at, counters: { hits: 2 }, latency: { status: "HIT", ms: 3 }, hitAgeSeconds: 30 });
+    buffer.add({ at, counters: { purges: 1 }, purgeLagMs: 7 });
+    await store.recordStats(buffer.take());
     const stats = await store.readStats({ now: at, hours: 3 });
     expect(stats.counters).toMatchObject({ hits: 2, misses: 1, purges: 1, stale: 0 });
     expect(stats.hourly.map((bucket) => bucket.hourStart)).toEqual([
