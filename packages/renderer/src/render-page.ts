@@ -53,15 +53,15 @@ async function scrollThrough(page: Page, maxHeight: number): Promise<void> {
  */
 async function settle(page: Page, capturedHeight: number): Promise<void> {
   await page.evaluate(
+    // No named function may be declared in here: a transpiler that keeps names (tsx) would wrap
+    // it in a helper the page does not have.
     async (waitMs, height) => {
-      const visible = (image: HTMLImageElement) =>
-        image.loading !== "lazy" || image.getBoundingClientRect().top < height;
       const ready = Promise.all([
         document.fonts.ready,
         ...Array.from(document.images, (image) =>
           image.complete
             ? image.decode().catch(() => {})
-            : visible(image)
+            : image.loading !== "lazy" || image.getBoundingClientRect().top < height
               ? new Promise((resolve) => {
                   image.addEventListener("load", resolve, { once: true });
                   image.addEventListener("error", resolve, { once: true });
