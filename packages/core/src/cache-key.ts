@@ -55,11 +55,18 @@ export function urlKeyFor(url: string): Pick<CacheKey, "canonicalUrl" | "urlKey"
   return { canonicalUrl, urlKey: shortHash(canonicalUrl, 16) };
 }
 
+/** Keys already derived, by options object: hashing twice per request is most of a hit's work. */
+const derived = new WeakMap<CaptureOptions, CacheKey>();
+
 export function cacheKeyFor(options: CaptureOptions): CacheKey {
+  const known = derived.get(options);
+  if (known) return known;
   const { canonicalUrl, urlKey } = urlKeyFor(options.url);
   const variant = shortHash(
     JSON.stringify(OUTPUT_OPTIONS.map((name) => options[name] ?? null)),
     16,
   );
-  return { canonicalUrl, urlKey, key: `${KEY_VERSION}:${urlKey}:${variant}` };
+  const key: CacheKey = { canonicalUrl, urlKey, key: `${KEY_VERSION}:${urlKey}:${variant}` };
+  derived.set(options, key);
+  return key;
 }

@@ -1,18 +1,20 @@
 import sharp from "sharp";
 
 /**
- * A single-colour image compresses to almost nothing in every format we produce: anything larger
- * than this cannot be blank, and is not decoded (decoding a full screenshot costs milliseconds).
- */
-const MOST_BYTES_OF_A_BLANK_IMAGE = 64 * 1024;
-
-/**
- * Whether an image is a single colour: every channel has one value across all pixels. A page that
+ * Whether an image is a single colour: every channel has one value across all pixels (within
+ * compression noise). A page that
  * had not drawn anything yet renders so, and such an image must not be cached. sharp (libvips)
  * decodes any of our formats and computes the per-channel minimum and maximum natively.
+ *
+ * Decoding a full screenshot costs tens of milliseconds, so only images small enough to be blank
+ * are decoded: a single colour compresses to far less than 1 byte in 100 of its raw RGB bytes in
+ * every format we produce, and any real page to far more.
  */
-export async function isBlankImage(bytes: Uint8Array): Promise<boolean> {
-  if (bytes.byteLength > MOST_BYTES_OF_A_BLANK_IMAGE) return false;
+const LOSSY_NOISE_LEVELS = 8;
+
+export async function isBlankImage(bytes: Uint8Array, pixels: number): Promise<boolean> {
+  if (bytes.byteLength > Math.max(16 * 1024, (pixels * 3) / 100)) return false;
   const { channels } = await sharp(bytes).stats();
-  return channels.every((channel) => channel.min === channel.max);
+  // Lossy formats (jpeg, webp) add a little noise to a flat colour: a few levels are tolerated.
+  return channels.every((channel) => channel.max - channel.min <= LOSSY_NOISE_LEVELS);
 }

@@ -178,6 +178,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     tenancy.owned.browser.once("disconnected", onLost);
     let proxy: GuardProxy | undefined;
     let context: BrowserContext | undefined;
+    let released: Promise<void> | undefined;
     // Closing the context makes whatever the page is doing fail at once.
     cancel.signal.addEventListener("abort", () => void context?.close().catch(() => {}));
     try {
@@ -194,16 +195,28 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       ]);
       const limits = { deadlineAt, navigationTimeoutMs, fullPageMaxHeight, denials };
       const bytes = await Promise.race([renderInContext(context, capture, limits), cancelled]);
-      const blank = await Promise.race([isBlankImage(bytes), cancelled]);
+      // The page is done with: close it while the image is checked, not before answering.
+      const closing = release();
+      const pixels = capture.width * capture.height * capture.scale ** 2;
+      const blank = await Promise.race([isBlankImage(bytes, pixels), cancelled]);
+      void closing;
       return { bytes, contentType: `image/${capture.format}`, blank };
     } catch (error) {
       throw cancel.signal.aborted ? cancel.signal.reason : toCaptureError(error);
     } finally {
       clearTimeout(timer);
       tenancy.owned.browser.off("disconnected", onLost);
-      await context?.close().catch(() => {});
-      await proxy?.close();
-      checkIn(tenancy);
+      await release();
+    }
+
+    /** Closes the context and the proxy and hands the browser back, once. */
+    function release(): Promise<void> {
+      released ??= (async () => {
+        await context?.close().catch(() => {});
+        await proxy?.close();
+        checkIn(tenancy);
+      })();
+      return released;
     }
   }
 

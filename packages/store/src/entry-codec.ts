@@ -51,5 +51,11 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     return undefined;
   }
   if (!isHeader(header)) return undefined;
-  return { ...header, bytes: new Uint8Array(buffer.subarray(headerEnd)) };
+  // A view, not a copy: the frame was read for this entry alone.
+  const bytes = new Uint8Array(
+    buffer.buffer,
+    buffer.byteOffset + headerEnd,
+    buffer.length - headerEnd,
+  );
+  return { ...header, bytes };
 }

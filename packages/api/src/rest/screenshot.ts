@@ -1,10 +1,12 @@
 import {
   CaptureError,
+  type CaptureOptions,
   type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
   ifNoneMatchMatches,
 } from "@shotcache/core";
+import { LRUCache } from "lru-cache";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { ERROR_KINDS } from "../error-codes";
@@ -13,6 +15,21 @@ import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
 const ALLOWED_METHODS = "GET, HEAD";
+
+/**
+ * Valid options by query string. The cache-hit path is the same query asked again and again:
+ * it then skips validation, and (with the same object) the cache-key hashing too (cache-key.ts).
+ */
+const parsedQueries = new LRUCache<string, CaptureOptions>({ max: 10_000 });
+
+function parseQuery(params: URLSearchParams) {
+  const query = params.toString();
+  const known = parsedQueries.get(query);
+  if (known) return { success: true as const, data: known };
+  const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(params));
+  if (parsed.success) parsedQueries.set(query, Object.freeze(parsed.data));
+  return parsed;
+}
 
 /** `GET|HEAD /api/v1/screenshot?url=…&width=…`: the image, with its cache facts as headers. */
 export async function handleScreenshot(
@@ -24,7 +41,7 @@ export async function handleScreenshot(
       headers: { allow: ALLOWED_METHODS },
     });
   }
-  const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(request.url.searchParams));
+  const parsed = parseQuery(request.url.searchParams);
   if (!parsed.success) {
     return problem("INVALID_INPUT", "The capture options are invalid.", {
       errors: fieldErrorsFrom(parsed.error),
