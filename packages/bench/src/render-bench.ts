@@ -1,21 +1,13 @@
 import { captureOptionsSchema, createCaptureService } from "@shotcache/core";
-import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import {
+  ALLOW_ALL,
+  chromiumArgs,
+  createPuppeteerRenderer,
+  findBrowserExecutable,
+} from "@shotcache/renderer";
 import { createMemoryStore } from "@shotcache/store";
 import type { FixtureSite } from "@shotcache/testkit";
 import puppeteer, { type Browser } from "puppeteer";
-
-/** The flags our renderer launches with, so the floor runs the same browser setup. */
-const ARGS = [
-  ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-  "--hide-scrollbars",
-];
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,7 +44,7 @@ export interface RenderFigures {
 /** Render latency, launch-per-request, render throughput and coalescing, against real Chromium. */
 export async function measureRenders(site: FixtureSite): Promise<RenderFigures> {
   const executablePath = await findBrowserExecutable();
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: ARGS });
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
   const renderer = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL, concurrency: 4 });
   const options = (path: string) => captureOptionsSchema.parse({ url: site.url(path) });
   try {
@@ -72,7 +64,11 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
     for (let i = 0; i < 4; i++) {
       launches.push(
         await timed(async () => {
-          const fresh = await puppeteer.launch({ executablePath, headless: true, args: ARGS });
+          const fresh = await puppeteer.launch({
+            executablePath,
+            headless: true,
+            args: chromiumArgs(),
+          });
           try {
             await floorShot(fresh, site.url("/stable"));
           } finally {

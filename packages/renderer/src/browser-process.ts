@@ -26,7 +26,7 @@ const CHROMIUM_ARGS = [
 const PROTOCOL_TIMEOUT_MS = 120_000;
 
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
-function chromiumArgs(): string[] {
+export function chromiumArgs(): string[] {
   return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
 }
 

@@ -1,5 +1,6 @@
 export { isBlankImage } from "./blank-image";
 export { toCaptureError } from "./browser-errors";
+export { chromiumArgs } from "./browser-process";
 export { BrowserNotFoundError, findBrowserExecutable } from "./find-browser";
 export { DENIED_HEADER, type Denial, type GuardProxy, startGuardProxy } from "./guard-proxy";
 export {

@@ -13,10 +13,10 @@ import {
 import {
   availableOrSkip,
   findRedisServer,
+  type RedisBackends,
   type RedisServer,
   scanKeys,
-  startRedisServer,
-  startUpstashBridge,
+  startRedisBackends,
   type UpstashBridge,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -364,14 +364,12 @@ describe("cache engine on the memory store", () => {
 describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
   let server: RedisServer;
   let bridge: UpstashBridge;
+  let backends: RedisBackends;
   beforeAll(async () => {
-    server = await startRedisServer();
-    bridge = await startUpstashBridge({ redisPort: server.port });
+    backends = await startRedisBackends();
+    ({ server, bridge } = backends);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await server?.stop();
-  });
+  afterAll(() => backends?.close());
   const backend = { keys: (pattern: string) => scanKeys(server, pattern) };
 
   describe("redis", () => {

@@ -1,11 +1,10 @@
 import {
   availableOrSkip,
   findRedisServer,
+  type RedisBackends,
   type RedisServer,
-  RespConnection,
   scanKeys,
-  startRedisServer,
-  startUpstashBridge,
+  startRedisBackends,
   type UpstashBridge,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe } from "vitest";
@@ -32,30 +31,24 @@ function describeRedisBacked(
   ) => StoreUnderTest["store"],
 ) {
   describe.skipIf(!redisAvailable)(name, () => {
-    let server: RedisServer;
-    let bridge: UpstashBridge;
-    let raw: RespConnection;
+    let backends: RedisBackends;
     let stores = 0;
     beforeAll(async () => {
-      server = await startRedisServer();
-      bridge = await startUpstashBridge({ redisPort: server.port });
-      raw = new RespConnection(server.port);
+      backends = await startRedisBackends();
     });
-    afterAll(async () => {
-      raw?.close();
-      await bridge?.close();
-      await server?.stop();
-    });
+    afterAll(() => backends?.close());
 
     itBehavesAsACacheStore(async ({ maxEntryBytes }) => {
       const prefix = `test${++stores}:`;
       const keys = redisKeys(prefix);
       return {
-        store: create(server, bridge, prefix, maxEntryBytes),
-        keys: () => scanKeys(server, `${prefix}*`),
-        ttl: async (key) => Number((await raw.send([["ttl", key]]))[0]),
+        store: create(backends.server, backends.bridge, prefix, maxEntryBytes),
+        keys: () => scanKeys(backends.server, `${prefix}*`),
+        ttl: async (key) => Number((await backends.raw.send([["ttl", key]]))[0]),
         corrupt: async (key, urlKey) => {
-          await raw.send([["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])]]);
+          await backends.raw.send([
+            ["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])],
+          ]);
         },
       };
     });

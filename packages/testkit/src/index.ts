@@ -2,6 +2,7 @@ export { availableOrSkip } from "./available-or-skip";
 export { type FixtureSite, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
+export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
 export { RespConnection, type RespReply } from "./resp-connection";
 export {

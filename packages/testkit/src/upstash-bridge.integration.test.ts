@@ -2,9 +2,10 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { Redis, type RedisConfigNodejs } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { availableOrSkip } from "./available-or-skip";
-import { findRedisServer, type RedisServer, startRedisServer } from "./redis-server";
-import { RespConnection } from "./resp-connection";
-import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
+import { type RedisBackends, startRedisBackends } from "./redis-backends";
+import { findRedisServer, type RedisServer } from "./redis-server";
+import type { RespConnection } from "./resp-connection";
+import type { UpstashBridge } from "./upstash-bridge";
 
 const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));
 
@@ -37,16 +38,12 @@ describe.skipIf(!redisAvailable)("Upstash REST bridge", () => {
   const json = async (response: Response | Promise<Response>): Promise<any> =>
     (await response).json();
 
+  let backends: RedisBackends;
   beforeAll(async () => {
-    server = await startRedisServer();
-    bridge = await startUpstashBridge({ redisPort: server.port });
-    raw = new RespConnection(server.port);
+    backends = await startRedisBackends();
+    ({ server, bridge, raw } = backends);
   });
-  afterAll(async () => {
-    raw?.close();
-    await bridge?.close();
-    await server?.stop();
-  });
+  afterAll(() => backends?.close());
 
   it("1: set, get, get of a missing key", async () => {
     const redis = client();
