@@ -195,10 +195,12 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       ]);
       const limits = { deadlineAt, navigationTimeoutMs, fullPageMaxHeight, denials };
       const bytes = await Promise.race([renderInContext(context, capture, limits), cancelled]);
-      // The page is done with: close it while the image is checked, not before answering.
+      // The browser is done with: hand it back while the image is checked, not before answering
+      // (closing this context no longer concerns the render, nor does the browser's fate).
+      tenancy.owned.browser.off("disconnected", onLost);
       const closing = release();
       const pixels = capture.width * capture.height * capture.scale ** 2;
-      const blank = await Promise.race([isBlankImage(bytes, pixels), cancelled]);
+      const blank = await isBlankImage(bytes, pixels);
       void closing;
       return { bytes, contentType: `image/${capture.format}`, blank };
     } catch (error) {
