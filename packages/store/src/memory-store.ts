@@ -71,7 +71,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
     async set(key, urlKey, shot, keepSeconds) {
       if (shot.bytes.byteLength > maxEntryBytes) return "too-large";
-      if ((purgedAt.get(urlKey) ?? -Infinity) >= shot.capturedAt - shot.renderMs) {
+      if ((purgedAt.get(urlKey) ?? -Infinity) > shot.capturedAt - shot.renderMs) {
         return "superseded";
       }
       // lru-cache reads a TTL of 0 as "never expires"; an entry that is never fresh is not kept.

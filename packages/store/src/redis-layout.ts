@@ -40,11 +40,12 @@ const PRUNE_LIMIT = 200;
 /**
  * KEYS: entry, variants, purged-at. ARGV: value, keep seconds, render start, leaves-at, now (ms).
  * Stores the entry and indexes it, unless the URL was purged after the render began (the image
- * predates the purge). Returns 1 when stored, 0 when refused.
+ * predates the purge; a render that began in the purge's millisecond counts as after it).
+ * Returns 1 when stored, 0 when refused.
  */
 export const SET_ENTRY_SCRIPT = `
 local purged = redis.call('GET', KEYS[3])
-if purged and tonumber(purged) >= tonumber(ARGV[3]) then return 0 end
+if purged and tonumber(purged) > tonumber(ARGV[3]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[4], KEYS[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
