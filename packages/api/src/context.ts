@@ -1,10 +1,13 @@
 import type { CaptureService } from "@shotcache/core";
+import type { AccessPolicy } from "./access";
 
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
   captureService: CaptureService;
   /** Which cache store is in use, for health output. */
   storeKind: string;
+  /** Who may call what. */
+  access: AccessPolicy;
   /** Told about failures that become a 500, whose details never reach the caller. */
   onUnexpectedError?: (error: unknown) => void;
 }

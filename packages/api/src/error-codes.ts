@@ -5,6 +5,10 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 export type ApiErrorCode =
   | CaptureErrorCode
   | "INVALID_INPUT"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "INTERNAL";
@@ -19,11 +23,19 @@ interface ErrorKind {
 export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
   INVALID_INPUT: { status: 400, trpcCode: "BAD_REQUEST", title: "Invalid input" },
   TARGET_NOT_ALLOWED: { status: 400, trpcCode: "BAD_REQUEST", title: "Target not allowed" },
+  UNAUTHORIZED: { status: 401, trpcCode: "UNAUTHORIZED", title: "API key required" },
+  FORBIDDEN: { status: 403, trpcCode: "FORBIDDEN", title: "API key not accepted" },
   NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Not found" },
   METHOD_NOT_ALLOWED: {
     status: 405,
     trpcCode: "METHOD_NOT_SUPPORTED",
     title: "Method not allowed",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, trpcCode: "PAYLOAD_TOO_LARGE", title: "Body too large" },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    trpcCode: "UNSUPPORTED_MEDIA_TYPE",
+    title: "Unsupported media type",
   },
   TARGET_UNREACHABLE: {
     status: 422,

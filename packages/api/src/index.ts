@@ -1,12 +1,26 @@
+export {
+  type Access,
+  type AccessPolicy,
+  type AccessScope,
+  checkAccess,
+  OPEN_ACCESS,
+} from "./access";
 export { cacheHeaders } from "./cache-headers";
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
+export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
 export { nodeHandler, restRequestFromNode } from "./rest/node-adapter";
 export { problem } from "./rest/problem";
-export { handleScreenshot } from "./rest/screenshot";
-export type { RestHandler, RestRequest, RestResponse } from "./rest/types";
+export { handleScreenshot, MAX_OPTIONS_BODY_BYTES } from "./rest/screenshot";
+export { handleStats } from "./rest/stats";
+export {
+  BodyTooLargeError,
+  type RestHandler,
+  type RestRequest,
+  type RestResponse,
+} from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
 export { handleTrpcRequest } from "./trpc-handler";

@@ -6,6 +6,7 @@ import {
   type Renderer,
 } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
+import { type AccessPolicy, OPEN_ACCESS } from "./access";
 import type { ApiContext } from "./context";
 
 /**
@@ -38,13 +39,17 @@ export function createTextRenderer(): TextRenderer {
 }
 
 /** An API context over a real memory store and the text renderer. */
-export function createTestContext(overrides: Partial<CaptureServiceOptions> = {}) {
+export function createTestContext(
+  overrides: Partial<CaptureServiceOptions> = {},
+  access: AccessPolicy = OPEN_ACCESS,
+) {
   const renderer = createTextRenderer();
   const store = overrides.store ?? createMemoryStore();
   const unexpected: unknown[] = [];
   const context: ApiContext = {
     captureService: createCaptureService({ store, renderer, ...overrides }),
     storeKind: store.kind,
+    access,
     onUnexpectedError: (error) => unexpected.push(error),
   };
   return { context, renderer, store, unexpected };

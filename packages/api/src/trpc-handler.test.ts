@@ -148,6 +148,22 @@ describe("tRPC over Fetch", () => {
     });
   });
 
+  it("asks for an API key for purge and stats when keys are configured", async () => {
+    const key = "k".repeat(24);
+    const setup = createTestContext({}, { keys: [key], captureRequiresKey: false });
+    const withKey = (request: Request, value: string) => {
+      request.headers.set("authorization", `Bearer ${value}`);
+      return request;
+    };
+    const none = await call(setup, mutation("cache.purge", { url: URL_A }));
+    expect([none.response.status, none.body.error.data.errorCode]).toEqual([401, "UNAUTHORIZED"]);
+    const wrong = await call(setup, withKey(query("stats.get"), "w".repeat(24)));
+    expect([wrong.response.status, wrong.body.error.data.errorCode]).toEqual([403, "FORBIDDEN"]);
+    const right = await call(setup, withKey(query("stats.get"), key));
+    expect(right.response.status).toBe(200);
+    expect((await capture(setup, { url: URL_A })).response.status).toBe(200); // captures stay open
+  });
+
   it("answers saturation with 503 and Retry-After", async () => {
     const setup = createTestContext();
     setup.renderer.failWith = new CaptureError("SATURATED", "busy", { retryAfterSeconds: 4 });

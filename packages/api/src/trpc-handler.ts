@@ -21,10 +21,11 @@ export async function handleTrpcRequest(
     endpoint,
     req: request,
     router: appRouter,
-    createContext: ({ resHeaders, info }) => ({
+    createContext: ({ req, resHeaders, info }) => ({
       ...context,
       resHeaders,
       isBatchCall: info.isBatchCall,
+      authorization: req.headers.get("authorization"),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {

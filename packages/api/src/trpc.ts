@@ -1,6 +1,7 @@
 import { CaptureError } from "@shotcache/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { type AccessScope, checkAccess } from "./access";
 import type { ApiContext } from "./context";
 import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 import { type FieldError, fieldErrorsFrom, fieldErrorsOfCapture } from "./field-errors";
@@ -11,6 +12,8 @@ export interface TrpcContext extends ApiContext {
   resHeaders: Headers;
   /** Several procedures share one HTTP response: per-call headers would be wrong. */
   isBatchCall: boolean;
+  /** The request's `Authorization` header. */
+  authorization: string | null;
 }
 
 function stableCode(error: TRPCError): ApiErrorCode {
@@ -19,6 +22,8 @@ function stableCode(error: TRPCError): ApiErrorCode {
   if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
   if (error.code === "NOT_FOUND") return "NOT_FOUND";
   if (error.code === "METHOD_NOT_SUPPORTED") return "METHOD_NOT_ALLOWED";
+  if (error.code === "UNAUTHORIZED") return "UNAUTHORIZED";
+  if (error.code === "FORBIDDEN") return "FORBIDDEN";
   return "INVALID_INPUT";
 }
 
@@ -60,3 +65,22 @@ const captureErrors = t.middleware(async ({ ctx, next }) => {
 });
 
 export const publicProcedure = t.procedure.use(captureErrors);
+
+/** A procedure that needs an API key for `scope` whenever keys are configured. */
+function guarded(scope: AccessScope) {
+  return publicProcedure.use(({ ctx, next }) => {
+    const access = checkAccess(ctx.access, ctx.authorization, scope);
+    if (access === "missing") {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Send an API key as a Bearer token." });
+    }
+    if (access === "invalid") {
+      throw new TRPCError({ code: "FORBIDDEN", message: "The API key is not accepted." });
+    }
+    return next();
+  });
+}
+
+/** Captures: open unless the server requires a key for them. */
+export const captureProcedure = guarded("capture");
+/** Purge, inspect, stats: need a key whenever keys are configured. */
+export const adminProcedure = guarded("admin");

@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleScreenshot, handleTrpcRequest, nodeHandler } from "@shotcache/api";
+import { handleScreenshot, handleTrpcRequest, nodeHandler, OPEN_ACCESS } from "@shotcache/api";
 import { createCaptureService } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
 import { stubRenderer } from "./payload";
@@ -14,6 +14,7 @@ const store = createMemoryStore({ maxBytes });
 const context = {
   captureService: createCaptureService({ store, renderer: stubRenderer(50 * 1024) }),
   storeKind: store.kind,
+  access: OPEN_ACCESS,
 };
 const rest = nodeHandler(handleScreenshot, context);
 

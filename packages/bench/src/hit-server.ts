@@ -8,7 +8,7 @@
  */
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleScreenshot, nodeHandler } from "@shotcache/api";
+import { handleScreenshot, nodeHandler, OPEN_ACCESS } from "@shotcache/api";
 import { createCaptureService } from "@shotcache/core";
 import { createMemoryStore, createRedisStore } from "@shotcache/store";
 import { Redis } from "ioredis";
@@ -34,7 +34,11 @@ async function listener(): Promise<RequestListener> {
       ? createRedisStore({ url: redisUrl ?? "", prefix: "bench:" })
       : createMemoryStore();
   const captureService = createCaptureService({ store, renderer: stubRenderer() });
-  return nodeHandler(handleScreenshot, { captureService, storeKind: store.kind });
+  return nodeHandler(handleScreenshot, {
+    captureService,
+    storeKind: store.kind,
+    access: OPEN_ACCESS,
+  });
 }
 
 const server = createServer(await listener());

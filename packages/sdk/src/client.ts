@@ -27,6 +27,8 @@ export interface Capture {
 export interface ShotcacheClientOptions {
   /** Where shotcache runs, e.g. `http://localhost:3000`; `""` in a page served by shotcache itself. */
   baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when the server asks for keys. */
+  apiKey?: string;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Where responses are kept for ETag revalidation; `false` turns it off. @default in memory, 64 M chars */
@@ -51,6 +53,7 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
       httpLink({
         url: `${options.baseUrl.replace(/\/$/, "")}/api/trpc`,
         fetch: cache ? createETagFetch(baseFetch, cache) : baseFetch,
+        headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       }),
     ],
   });

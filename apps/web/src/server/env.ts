@@ -43,6 +43,19 @@ const ttlRulesText = z
 /** Every variable the server reads, validated once; a bad value stops start-up, naming it. */
 const envSchema = z
   .object({
+    /** API keys (comma-separated, at least 16 characters each); none = the server runs open. */
+    SHOTCACHE_API_KEYS: z
+      .string()
+      .default("")
+      .transform((text) =>
+        text
+          .split(",")
+          .map((key) => key.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().min(16, "each key needs at least 16 characters"))),
+    /** Whether captures need a key too (purge and stats always do when keys exist). */
+    SHOTCACHE_CAPTURE_REQUIRES_KEY: booleanText.default(false),
     /** Let captures reach loopback and private networks (tests, local development). */
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
     /** Hosts and address ranges captures may reach besides the public internet, comma-separated. */

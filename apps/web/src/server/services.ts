@@ -80,12 +80,21 @@ async function createServices(): Promise<Services> {
     `[shotcache] store: ${description}; browser: ${executablePath}` +
       (env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? "; private networks ALLOWED (development only)" : ""),
   );
+  if (env.SHOTCACHE_API_KEYS.length === 0) {
+    console.warn(
+      "[shotcache] no API keys configured (SHOTCACHE_API_KEYS): purge and stats are open to anyone",
+    );
+  }
 
   let closing: Promise<void> | undefined;
   return {
     context: {
       captureService,
       storeKind: store.kind,
+      access: {
+        keys: env.SHOTCACHE_API_KEYS,
+        captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
+      },
       onUnexpectedError: (error) => console.error("[shotcache] unexpected error:", error),
     },
     shutdown() {

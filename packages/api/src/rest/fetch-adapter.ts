@@ -1,10 +1,27 @@
-import type { RestHandler, RestRequest, RestResponse } from "./types";
+import { BodyTooLargeError, type RestHandler, type RestRequest, type RestResponse } from "./types";
+
+/** Reads a Fetch body, giving up (and cancelling it) as soon as it passes `maxBytes`. */
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      await reader?.cancel();
+      throw new BodyTooLargeError(`the body is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 export function restRequestFrom(request: Request): RestRequest {
   return {
     method: request.method,
     url: new URL(request.url),
     header: (name) => request.headers.get(name),
+    text: (maxBytes) => readLimited(request, maxBytes),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ApiContext } from "../context";
 import { healthOf } from "../health";
+import { json } from "./common";
 import type { RestRequest, RestResponse } from "./types";
 
 /** `GET /api/health`: whether the server is up, and which store it uses. */
@@ -7,9 +8,5 @@ export async function handleHealth(
   _request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  return {
-    status: 200,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-    body: JSON.stringify(healthOf(context)),
-  };
+  return json(200, healthOf(context));
 }

@@ -1,5 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RestHandler, RestRequest } from "./types";
+import { BodyTooLargeError, type RestHandler, type RestRequest } from "./types";
+
+/** Reads a request body; past `maxBytes` the rest is drained and dropped, then it rejects. */
+async function readLimited(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= maxBytes) chunks.push(chunk as Buffer);
+  }
+  if (size > maxBytes) throw new BodyTooLargeError(`the body is larger than ${maxBytes} bytes`);
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 /** A `node:http` request as a REST handler reads it; no Fetch objects are made. */
 export function restRequestFromNode(request: IncomingMessage): RestRequest {
@@ -10,6 +22,7 @@ export function restRequestFromNode(request: IncomingMessage): RestRequest {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
     },
+    text: (maxBytes) => readLimited(request, maxBytes),
   };
 }
 

@@ -82,9 +82,9 @@ describe("GET /api/v1/screenshot", () => {
 
   it("refuses other methods with 405 and Allow", async () => {
     const { context } = createTestContext();
-    const response = await handleScreenshot(get(`url=${PAGE}`, { method: "POST" }), context);
+    const response = await handleScreenshot(get(`url=${PAGE}`, { method: "PUT" }), context);
     expect(response.status).toBe(405);
-    expect(response.headers.allow).toBe("GET, HEAD");
+    expect(response.headers.allow).toBe("GET, HEAD, POST");
     expect(asJson(response.body).code).toBe("METHOD_NOT_ALLOWED");
   });
 

@@ -1,5 +1,4 @@
 import {
-  CaptureError,
   type CaptureOptions,
   type CaptureResult,
   captureInputFromQuery,
@@ -7,14 +6,20 @@ import {
   ifNoneMatchMatches,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
+import type { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
-import { ERROR_KINDS } from "../error-codes";
-import { fieldErrorsFrom, fieldErrorsOfCapture } from "../field-errors";
+import { fieldErrorsFrom } from "../field-errors";
+import { failure, methodNotAllowed, refusedAccess } from "./common";
 import { problem } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
 
-const ALLOWED_METHODS = "GET, HEAD";
+const METHODS = ["GET", "HEAD", "POST"] as const;
+
+/** Largest JSON body of a POST: the options, `css` and `js` included, fit well within it. */
+export const MAX_OPTIONS_BODY_BYTES = 64 * 1024;
+
+type Parsed = z.ZodSafeParseResult<CaptureOptions>;
 
 /**
  * Valid options by query string. The cache-hit path is the same query asked again and again:
@@ -22,26 +27,45 @@ const ALLOWED_METHODS = "GET, HEAD";
  */
 const parsedQueries = new LRUCache<string, CaptureOptions>({ max: 10_000 });
 
-function parseQuery(params: URLSearchParams) {
+function parseQuery(params: URLSearchParams): Parsed {
   const query = params.toString();
   const known = parsedQueries.get(query);
-  if (known) return { success: true as const, data: known };
+  if (known) return { success: true, data: known };
   const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(params));
   if (parsed.success) parsedQueries.set(query, Object.freeze(parsed.data));
   return parsed;
 }
 
-/** `GET|HEAD /api/v1/screenshot?url=…&width=…`: the image, with its cache facts as headers. */
+/** The options of a POST: a JSON object, as over tRPC. Answers a problem when it is not one. */
+async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
+  if (!/^application\/json\b/i.test(request.header("content-type") ?? "")) {
+    return problem("UNSUPPORTED_MEDIA_TYPE", "Send the options as application/json.");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text(MAX_OPTIONS_BODY_BYTES));
+  } catch (error) {
+    return error instanceof BodyTooLargeError
+      ? problem("PAYLOAD_TOO_LARGE", `The body may hold at most ${MAX_OPTIONS_BODY_BYTES} bytes.`)
+      : problem("INVALID_INPUT", "The body is not valid JSON.");
+  }
+  return captureOptionsSchema.safeParse(body);
+}
+
+/**
+ * `GET|HEAD /api/v1/screenshot?url=…&width=…`, or `POST` with the options as JSON: the image,
+ * with its cache facts as headers.
+ */
 export async function handleScreenshot(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    return problem("METHOD_NOT_ALLOWED", `Use ${ALLOWED_METHODS}.`, {
-      headers: { allow: ALLOWED_METHODS },
-    });
-  }
-  const parsed = parseQuery(request.url.searchParams);
+  if (!(METHODS as readonly string[]).includes(request.method)) return methodNotAllowed(METHODS);
+  const refused = refusedAccess(request, context, "capture");
+  if (refused) return refused;
+  const parsed =
+    request.method === "POST" ? await parseBody(request) : parseQuery(request.url.searchParams);
+  if ("status" in parsed) return parsed;
   if (!parsed.success) {
     return problem("INVALID_INPUT", "The capture options are invalid.", {
       errors: fieldErrorsFrom(parsed.error),
@@ -52,17 +76,7 @@ export async function handleScreenshot(
   try {
     result = await context.captureService.capture(parsed.data);
   } catch (error) {
-    // A failure on our side (5xx) is logged; its cause never reaches the caller.
-    if (!CaptureError.is(error) || ERROR_KINDS[error.code].status >= 500) {
-      context.onUnexpectedError?.(error);
-    }
-    if (!CaptureError.is(error)) return problem("INTERNAL", "The capture failed unexpectedly.");
-    return problem(error.code, error.message, {
-      errors: fieldErrorsOfCapture(error),
-      ...(error.retryAfterSeconds
-        ? { headers: { "retry-after": String(error.retryAfterSeconds) } }
-        : {}),
-    });
+    return failure(error, context);
   }
 
   const headers = cacheHeaders(result);

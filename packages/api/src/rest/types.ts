@@ -6,6 +6,12 @@ export interface RestRequest {
   method: string;
   url: URL;
   header(name: string): string | null;
+  /** The body as text; rejects with `BodyTooLargeError` past `maxBytes`. */
+  text(maxBytes: number): Promise<string>;
+}
+
+export class BodyTooLargeError extends Error {
+  override readonly name = "BodyTooLargeError";
 }
 
 /**

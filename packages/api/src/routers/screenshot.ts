@@ -1,14 +1,14 @@
 import { captureOptionsSchema } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { cacheHeaders } from "../cache-headers";
-import { publicProcedure } from "../trpc";
+import { captureProcedure } from "../trpc";
 
 export const screenshotRouter = {
   /**
    * A query, so an unbatched GET can be answered with 304 when the caller's ETag still matches.
    * The image travels as base64 inside the JSON result.
    */
-  capture: publicProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
+  capture: captureProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
     const result = await ctx.captureService.capture(input);
     if (!ctx.isBatchCall) {
       for (const [name, value] of Object.entries(cacheHeaders(result))) {

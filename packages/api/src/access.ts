@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Who may call what. With no keys the server runs open (and says so at start-up). */
+export interface AccessPolicy {
+  /** API keys accepted as `Authorization: Bearer <key>`. */
+  keys: readonly string[];
+  /** Whether capturing needs a key too (purge, stats and inspect always do when keys exist). */
+  captureRequiresKey: boolean;
+}
+
+export const OPEN_ACCESS: AccessPolicy = { keys: [], captureRequiresKey: false };
+
+/** `capture` for screenshots; `admin` for purge, stats and inspect. */
+export type AccessScope = "capture" | "admin";
+
+export type Access = "granted" | "missing" | "invalid";
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * Whether a request's `Authorization` header grants `scope`. Keys are compared as SHA-256 digests
+ * with `timingSafeEqual`, against every key, so the time taken says nothing about any key.
+ */
+export function checkAccess(
+  policy: AccessPolicy,
+  authorization: string | null | undefined,
+  scope: AccessScope,
+): Access {
+  if (policy.keys.length === 0) return "granted";
+  if (scope === "capture" && !policy.captureRequiresKey) return "granted";
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!presented) return "missing";
+  const given = digest(presented);
+  let matched = false;
+  for (const key of policy.keys) matched = timingSafeEqual(digest(key), given) || matched;
+  return matched ? "granted" : "invalid";
+}

@@ -1,0 +1,33 @@
+import { captureInputFromQuery, purgeRequestSchema } from "@shotcache/core";
+import type { ApiContext } from "../context";
+import { fieldErrorsFrom } from "../field-errors";
+import { failure, json, methodNotAllowed, refusedAccess } from "./common";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+/**
+ * `DELETE /api/v1/cache?url=…` drops every cached variant of the URL; with capture options beside
+ * it (`&width=800&format=webp`), only the variant they select. Needs an API key when keys exist.
+ */
+export async function handleCachePurge(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (request.method !== "DELETE") return methodNotAllowed(["DELETE"]);
+  const refused = refusedAccess(request, context, "admin");
+  if (refused) return refused;
+  const { url, ...options } = captureInputFromQuery(request.url.searchParams);
+  const parsed = purgeRequestSchema.safeParse(
+    Object.keys(options).length > 0 ? { url, options } : { url },
+  );
+  if (!parsed.success) {
+    return problem("INVALID_INPUT", "The purge request is invalid.", {
+      errors: fieldErrorsFrom(parsed.error),
+    });
+  }
+  try {
+    return json(200, await context.captureService.purge(parsed.data));
+  } catch (error) {
+    return failure(error, context);
+  }
+}

@@ -1,0 +1,56 @@
+import { CaptureError } from "@shotcache/core";
+import { type AccessScope, checkAccess } from "../access";
+import type { ApiContext } from "../context";
+import { ERROR_KINDS } from "../error-codes";
+import { fieldErrorsOfCapture } from "../field-errors";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+/** A JSON answer that no cache keeps. */
+export function json(status: number, body: unknown): RestResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A 405 naming the methods the endpoint takes. */
+export function methodNotAllowed(allowed: readonly string[]): RestResponse {
+  const allow = allowed.join(", ");
+  return problem("METHOD_NOT_ALLOWED", `Use ${allow}.`, { headers: { allow } });
+}
+
+/** A 401 (no key) or 403 (a key not accepted) when the request may not use `scope`. */
+export function refusedAccess(
+  request: RestRequest,
+  context: ApiContext,
+  scope: AccessScope,
+): RestResponse | undefined {
+  const access = checkAccess(context.access, request.header("authorization"), scope);
+  if (access === "granted") return undefined;
+  const challenge = { "www-authenticate": 'Bearer realm="shotcache"' };
+  return access === "missing"
+    ? problem("UNAUTHORIZED", "Send an API key as `Authorization: Bearer <key>`.", {
+        headers: challenge,
+      })
+    : problem("FORBIDDEN", "The API key is not accepted.", { headers: challenge });
+}
+
+/**
+ * The problem document for a failure: coded failures keep their message and field; anything else
+ * is logged and answered as an internal error, without details.
+ */
+export function failure(error: unknown, context: ApiContext): RestResponse {
+  // A failure on our side (5xx) is logged; its cause never reaches the caller.
+  if (!CaptureError.is(error) || ERROR_KINDS[error.code].status >= 500) {
+    context.onUnexpectedError?.(error);
+  }
+  if (!CaptureError.is(error)) return problem("INTERNAL", "The request failed unexpectedly.");
+  return problem(error.code, error.message, {
+    errors: fieldErrorsOfCapture(error),
+    ...(error.retryAfterSeconds
+      ? { headers: { "retry-after": String(error.retryAfterSeconds) } }
+      : {}),
+  });
+}

@@ -1,0 +1,32 @@
+import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
+import { z } from "zod";
+import type { ApiContext } from "../context";
+import { fieldErrorsFrom } from "../field-errors";
+import { failure, json, methodNotAllowed, refusedAccess } from "./common";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+const statsQuerySchema = z.strictObject({
+  hours: z.coerce.number().int().min(1).max(HOURLY_RETENTION_HOURS).default(24),
+});
+
+/** `GET /api/v1/stats?hours=24`: every figure the store keeps. Needs an API key when keys exist. */
+export async function handleStats(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (request.method !== "GET") return methodNotAllowed(["GET"]);
+  const refused = refusedAccess(request, context, "admin");
+  if (refused) return refused;
+  const parsed = statsQuerySchema.safeParse(Object.fromEntries(request.url.searchParams));
+  if (!parsed.success) {
+    return problem("INVALID_INPUT", "The stats query is invalid.", {
+      errors: fieldErrorsFrom(parsed.error),
+    });
+  }
+  try {
+    return json(200, await context.captureService.stats(parsed.data.hours));
+  } catch (error) {
+    return failure(error, context);
+  }
+}
