@@ -1,22 +1,30 @@
 import type { CaptureResult } from "@shotcache/core";
 
 /**
- * The cache facts of a capture as HTTP headers, shared by REST and tRPC.
+ * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `shared` marks a
+ * response that shared caches may keep (signed public URLs).
  *
  * `max-age` is the entry's whole lifetime and `Age` how much of it has passed, as RFC 9111 §4.2
  * has a downstream cache compute freshness (lifetime − Age); sending the remaining time as
  * `max-age` together with `Age` would subtract the age twice. `X-Cache-TTL` states the remaining
  * seconds plainly.
  */
-export function cacheHeaders(result: CaptureResult): Record<string, string> {
+export function cacheHeaders(
+  result: CaptureResult,
+  options: { shared?: boolean } = {},
+): Record<string, string> {
+  const lifetime = result.ageSeconds + result.ttlSeconds;
   const headers: Record<string, string> = {
     etag: result.etag,
     "last-modified": new Date(result.capturedAt).toUTCString(),
     age: String(result.ageSeconds),
+    // A signed public URL may be kept by shared caches (a CDN); anything else only by the caller.
     "cache-control":
-      result.ttlSeconds > 0
-        ? `private, max-age=${result.ageSeconds + result.ttlSeconds}`
-        : "no-store",
+      result.ttlSeconds <= 0
+        ? "no-store"
+        : options.shared
+          ? `public, max-age=${lifetime}, s-maxage=${lifetime}`
+          : `private, max-age=${lifetime}`,
     "x-cache": result.status,
     "x-cache-age": String(result.ageSeconds),
     "x-cache-ttl": String(result.ttlSeconds),

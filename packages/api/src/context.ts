@@ -8,6 +8,10 @@ export interface ApiContext {
   storeKind: string;
   /** Who may call what. */
   access: AccessPolicy;
+  /** Secret of signed public URLs; without it, signed URLs are refused. */
+  signingSecret?: string;
+  /** Secret of the invalidation webhook; without it, the webhook answers 404. */
+  webhookSecret?: string;
   /** Told about failures that become a 500, whose details never reach the caller. */
   onUnexpectedError?: (error: unknown) => void;
 }

@@ -7,6 +7,11 @@ export type ApiErrorCode =
   | "INVALID_INPUT"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
+  | "SIGNATURE_INVALID"
+  | "SIGNATURE_EXPIRED"
+  | "WEBHOOK_SIGNATURE_INVALID"
+  | "WEBHOOK_TIMESTAMP_STALE"
+  | "WEBHOOK_REPLAYED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "NOT_FOUND"
@@ -25,6 +30,15 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
   TARGET_NOT_ALLOWED: { status: 400, trpcCode: "BAD_REQUEST", title: "Target not allowed" },
   UNAUTHORIZED: { status: 401, trpcCode: "UNAUTHORIZED", title: "API key required" },
   FORBIDDEN: { status: 403, trpcCode: "FORBIDDEN", title: "API key not accepted" },
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 401,
+    trpcCode: "UNAUTHORIZED",
+    title: "Webhook signature invalid",
+  },
+  WEBHOOK_TIMESTAMP_STALE: { status: 401, trpcCode: "UNAUTHORIZED", title: "Webhook too old" },
+  SIGNATURE_INVALID: { status: 403, trpcCode: "FORBIDDEN", title: "Signature invalid" },
+  SIGNATURE_EXPIRED: { status: 403, trpcCode: "FORBIDDEN", title: "Signed URL expired" },
+  WEBHOOK_REPLAYED: { status: 409, trpcCode: "CONFLICT", title: "Webhook already received" },
   NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Not found" },
   METHOD_NOT_ALLOWED: {
     status: 405,

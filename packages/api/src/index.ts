@@ -12,6 +12,13 @@ export type { FieldError } from "./field-errors";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
+export {
+  handleInvalidate,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  WEBHOOK_TOLERANCE_SECONDS,
+  webhookSignature,
+} from "./rest/invalidate";
 export { nodeHandler, restRequestFromNode } from "./rest/node-adapter";
 export { problem } from "./rest/problem";
 export { handleScreenshot, MAX_OPTIONS_BODY_BYTES } from "./rest/screenshot";
@@ -23,4 +30,5 @@ export {
   type RestResponse,
 } from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
+export { checkSignature, EXPIRES_PARAM, SIGNATURE_PARAM, signCapture } from "./signing";
 export { handleTrpcRequest } from "./trpc-handler";

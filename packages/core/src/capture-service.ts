@@ -80,6 +80,11 @@ export interface CaptureService {
   stats(hours?: number): Promise<CacheStats>;
   /** Settles once the background renders under way have finished and statistics are written. */
   idle(): Promise<void>;
+  /**
+   * True the first time `name` is claimed within `ttlMs`, in any instance sharing the store (a
+   * webhook delivery, say); false after. Fails when the store cannot say.
+   */
+  claimOnce(name: string, ttlMs: number): Promise<boolean>;
 }
 
 /** One capture as the service works on it. */
@@ -433,5 +438,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     await flushStats();
   }
 
-  return { capture, purge, stats, idle };
+  async function claimOnce(name: string, ttlMs: number): Promise<boolean> {
+    try {
+      return (await store.acquireLock(`once:${name}`, ttlMs)) !== undefined;
+    } catch (cause) {
+      throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
+    }
+  }
+
+  return { capture, purge, stats, idle, claimOnce };
 }

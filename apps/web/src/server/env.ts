@@ -56,6 +56,10 @@ const envSchema = z
       .pipe(z.array(z.string().min(16, "each key needs at least 16 characters"))),
     /** Whether captures need a key too (purge and stats always do when keys exist). */
     SHOTCACHE_CAPTURE_REQUIRES_KEY: booleanText.default(false),
+    /** Secret of signed public URLs (none: signed URLs are refused). */
+    SHOTCACHE_SIGNING_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
+    /** Secret of the invalidation webhook (none: the webhook is off). */
+    SHOTCACHE_WEBHOOK_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
     /** Let captures reach loopback and private networks (tests, local development). */
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
     /** Hosts and address ranges captures may reach besides the public internet, comma-separated. */

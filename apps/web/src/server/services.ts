@@ -95,6 +95,8 @@ async function createServices(): Promise<Services> {
         keys: env.SHOTCACHE_API_KEYS,
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
       },
+      signingSecret: env.SHOTCACHE_SIGNING_SECRET,
+      webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
       onUnexpectedError: (error) => console.error("[shotcache] unexpected error:", error),
     },
     shutdown() {

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
+import { checkSignature, EXPIRES_PARAM, SIGNATURE_PARAM } from "../signing";
 import { failure, methodNotAllowed, refusedAccess } from "./common";
 import { problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
@@ -52,24 +53,60 @@ async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
   return captureOptionsSchema.safeParse(body);
 }
 
+/** A signed URL's signature and expiry, taken out of its query; the rest are the options. */
+function splitSignature(url: URL) {
+  const params = new URLSearchParams(url.searchParams);
+  const signature = params.get(SIGNATURE_PARAM);
+  const expires = params.get(EXPIRES_PARAM);
+  params.delete(SIGNATURE_PARAM);
+  params.delete(EXPIRES_PARAM);
+  return { params, signature, expires };
+}
+
+/** A problem when a signed URL does not hold; undefined when it does. */
+function refusedSignature(
+  options: CaptureOptions,
+  context: ApiContext,
+  signature: string,
+  expires: string | null,
+): RestResponse | undefined {
+  const expiry = expires === null ? undefined : Number(expires);
+  const verdict =
+    context.signingSecret && (expiry === undefined || Number.isInteger(expiry))
+      ? checkSignature(options, context.signingSecret, signature, expiry)
+      : "invalid";
+  if (verdict === "valid") return undefined;
+  return verdict === "expired"
+    ? problem("SIGNATURE_EXPIRED", "This signed URL has expired.")
+    : problem("SIGNATURE_INVALID", "The signature does not match these options.");
+}
+
 /**
  * `GET|HEAD /api/v1/screenshot?url=…&width=…`, or `POST` with the options as JSON: the image,
- * with its cache facts as headers.
+ * with its cache facts as headers. A GET signed with the server's secret (`signature`, and
+ * optionally `expires`) needs no API key, and may be kept by shared caches (a CDN).
  */
 export async function handleScreenshot(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
   if (!(METHODS as readonly string[]).includes(request.method)) return methodNotAllowed(METHODS);
-  const refused = refusedAccess(request, context, "capture");
-  if (refused) return refused;
-  const parsed =
-    request.method === "POST" ? await parseBody(request) : parseQuery(request.url.searchParams);
+  const { params, signature, expires } = splitSignature(request.url);
+  const signed = signature !== null && request.method !== "POST";
+  if (!signed) {
+    const refused = refusedAccess(request, context, "capture");
+    if (refused) return refused;
+  }
+  const parsed = request.method === "POST" ? await parseBody(request) : parseQuery(params);
   if ("status" in parsed) return parsed;
   if (!parsed.success) {
     return problem("INVALID_INPUT", "The capture options are invalid.", {
       errors: fieldErrorsFrom(parsed.error),
     });
+  }
+  if (signed) {
+    const refused = refusedSignature(parsed.data, context, signature, expires);
+    if (refused) return refused;
   }
 
   let result: CaptureResult;
@@ -79,7 +116,7 @@ export async function handleScreenshot(
     return failure(error, context);
   }
 
-  const headers = cacheHeaders(result);
+  const headers = cacheHeaders(result, { shared: signed });
   if (ifNoneMatchMatches(request.header("if-none-match"), result.etag)) {
     return { status: 304, headers, body: null };
   }

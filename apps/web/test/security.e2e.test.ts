@@ -1,0 +1,124 @@
+import { signCapture, webhookSignature } from "@shotcache/api";
+import { captureOptionsSchema } from "@shotcache/core";
+import { createShotcacheClient } from "@shotcache/sdk";
+import { type FixtureSite, startFixtureSite } from "@shotcache/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
+
+const KEY = "shotcache-test-key-0123456789";
+const SECRET = "shotcache-test-secret-0123456789abcdef";
+
+describe.skipIf(!browserAvailable)(
+  "API keys, signed URLs and the webhook through next start",
+  () => {
+    let env: RunningApp;
+    let site: FixtureSite;
+    const call = (path: string, init: RequestInit = {}) => fetch(`${env.app.origin}${path}`, init);
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+    beforeAll(async () => {
+      site = await startFixtureSite();
+      env = await startApp({
+        SHOTCACHE_API_KEYS: KEY,
+        SHOTCACHE_SIGNING_SECRET: SECRET,
+        SHOTCACHE_WEBHOOK_SECRET: SECRET,
+      });
+    });
+    afterAll(async () => {
+      await env?.stop();
+      await site?.close();
+    });
+
+    it("captures with POST and JSON options, without a key (captures are open)", async () => {
+      const response = await call("/api/v1/screenshot", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url: site.url("/options"), width: 640, height: 400 }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("image/png");
+    });
+
+    it.each([
+      ["DELETE", () => `/api/v1/cache?url=${encodeURIComponent(site.url("/options"))}`],
+      ["GET", () => "/api/v1/stats?hours=2"],
+    ])("%s needs the key: 401 without, 403 with a wrong one, 200 with it", async (method, path) => {
+      const none = await call(path(), { method });
+      expect(none.status).toBe(401);
+      expect(none.headers.get("content-type")).toBe("application/problem+json");
+      expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await none.json()).code).toBe("UNAUTHORIZED");
+      expect(
+        (await call(path(), { method, headers: bearer("not-the-key-000000000") })).status,
+      ).toBe(403);
+      const granted = await call(path(), { method, headers: bearer(KEY) });
+      expect(granted.status).toBe(200);
+      expect(granted.headers.get("content-type")).toBe("application/json");
+    });
+
+    it("refuses an unsupported method with a problem document", async () => {
+      const response = await call("/api/v1/cache", { method: "PUT", headers: bearer(KEY) });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("DELETE");
+    });
+
+    it("serves a signed URL publicly, and refuses it changed or expired", async () => {
+      const url = site.url("/options");
+      const expires = Math.floor(Date.now() / 1000) + 600;
+      const options = captureOptionsSchema.parse({ url, width: 500, height: 300 });
+      const query = (changes: Record<string, string> = {}) =>
+        new URLSearchParams({
+          url,
+          width: "500",
+          height: "300",
+          expires: String(expires),
+          signature: signCapture(options, SECRET, expires),
+          ...changes,
+        });
+      const signed = await call(`/api/v1/screenshot?${query()}`);
+      expect(signed.status).toBe(200);
+      expect(signed.headers.get("cache-control")).toMatch(/^public, .*s-maxage=\d+$/);
+      expect((await call(`/api/v1/screenshot?${query({ width: "501" })}`)).status).toBe(403);
+      const past = Math.floor(Date.now() / 1000) - 5;
+      const expired = query({
+        expires: String(past),
+        signature: signCapture(options, SECRET, past),
+      });
+      const refused = await call(`/api/v1/screenshot?${expired}`);
+      expect([refused.status, (await refused.json()).code]).toEqual([403, "SIGNATURE_EXPIRED"]);
+    });
+
+    it("purges on a signed webhook delivery and refuses its replay", async () => {
+      const url = site.url("/options");
+      await call(`/api/v1/screenshot?url=${encodeURIComponent(url)}&width=320`);
+      const body = JSON.stringify({ url });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const init = {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-shotcache-timestamp": String(timestamp),
+          "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
+        },
+        body,
+      };
+      const delivered = await call("/api/v1/invalidate", init);
+      expect(delivered.status).toBe(200);
+      expect((await delivered.json()).purged).toBeGreaterThanOrEqual(1);
+      expect((await call("/api/v1/invalidate", init)).status).toBe(409);
+      const forged = await call("/api/v1/invalidate", {
+        ...init,
+        headers: { ...init.headers, "x-shotcache-signature": "v1=00" },
+      });
+      expect(forged.status).toBe(401);
+    });
+
+    it("lets the SDK in with its key, and not without", async () => {
+      const keyed = createShotcacheClient({ baseUrl: env.app.origin, apiKey: KEY });
+      expect((await keyed.stats()).requests).toBeGreaterThanOrEqual(1);
+      const anonymous = createShotcacheClient({ baseUrl: env.app.origin });
+      const error = await anonymous.stats().catch((caught) => caught);
+      expect(error.data?.errorCode).toBe("UNAUTHORIZED");
+    });
+  },
+);

@@ -1,0 +1,92 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { captureOptionsObjectSchema } from "@shotcache/core";
+import { z } from "zod";
+import type { ApiContext } from "../context";
+import { fieldErrorsFrom } from "../field-errors";
+import { failure, json, methodNotAllowed } from "./common";
+import { problem } from "./problem";
+import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
+
+export const TIMESTAMP_HEADER = "x-shotcache-timestamp";
+export const SIGNATURE_HEADER = "x-shotcache-signature";
+/** A delivery older or newer than this is refused, so a captured one cannot be replayed later. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const MAX_BODY_BYTES = 64 * 1024;
+
+const invalidationSchema = z.union([
+  z.strictObject({ url: captureOptionsObjectSchema.shape.url }),
+  z.strictObject({ urls: z.array(captureOptionsObjectSchema.shape.url).min(1).max(100) }),
+]);
+
+/** `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, as a sender computes it. */
+export function webhookSignature(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+function sameSignature(expected: string, given: string): boolean {
+  const [a, b] = [Buffer.from(expected), Buffer.from(given)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * `POST /api/v1/invalidate`: a CMS or CI job says a page changed, and every cached variant of it
+ * goes. Signed with HMAC-SHA256 over `<timestamp>.<raw body>` (headers `X-Shotcache-Timestamp`,
+ * `X-Shotcache-Signature: v1=<hex>`), at most 5 minutes old, compared in constant time, and each
+ * delivery accepted once (in every instance sharing the store).
+ */
+export async function handleInvalidate(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (!context.webhookSecret)
+    return problem("NOT_FOUND", "The invalidation webhook is not enabled.");
+  if (request.method !== "POST") return methodNotAllowed(["POST"]);
+  let body: string;
+  try {
+    body = await request.text(MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return problem("PAYLOAD_TOO_LARGE", `The body may hold at most ${MAX_BODY_BYTES} bytes.`);
+    }
+    throw error;
+  }
+
+  const timestamp = Number(request.header(TIMESTAMP_HEADER));
+  const signature = request.header(SIGNATURE_HEADER) ?? "";
+  if (!Number.isInteger(timestamp)) {
+    return problem("WEBHOOK_SIGNATURE_INVALID", `Send ${TIMESTAMP_HEADER} in epoch seconds.`);
+  }
+  if (!sameSignature(webhookSignature(context.webhookSecret, timestamp, body), signature)) {
+    return problem("WEBHOOK_SIGNATURE_INVALID", "The signature does not match the body.");
+  }
+  if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
+    return problem("WEBHOOK_TIMESTAMP_STALE", "The delivery is more than 5 minutes off.");
+  }
+
+  let parsed: ReturnType<typeof invalidationSchema.safeParse>;
+  try {
+    parsed = invalidationSchema.safeParse(JSON.parse(body));
+  } catch {
+    return problem("INVALID_INPUT", "The body is not valid JSON.");
+  }
+  if (!parsed.success) {
+    return problem("INVALID_INPUT", "Send { url } or { urls: [...] }.", {
+      errors: fieldErrorsFrom(parsed.error),
+    });
+  }
+
+  try {
+    const ttl = 2 * WEBHOOK_TOLERANCE_SECONDS * 1000;
+    if (!(await context.captureService.claimOnce(`webhook:${signature}`, ttl))) {
+      return problem("WEBHOOK_REPLAYED", "This delivery was already received.");
+    }
+    const urls = "url" in parsed.data ? [parsed.data.url] : parsed.data.urls;
+    let purged = 0;
+    for (const url of urls) {
+      purged += (await context.captureService.purge({ url }, timestamp * 1000)).purged;
+    }
+    return json(200, { purged });
+  } catch (error) {
+    return failure(error, context);
+  }
+}

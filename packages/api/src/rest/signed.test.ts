@@ -1,0 +1,129 @@
+import { captureOptionsSchema } from "@shotcache/core";
+import { describe, expect, it } from "vitest";
+import { signCapture } from "../signing";
+import { createTestContext } from "../test-support";
+import { restRequestFrom } from "./fetch-adapter";
+import { handleInvalidate, webhookSignature } from "./invalidate";
+import { handleScreenshot } from "./screenshot";
+import type { RestResponse } from "./types";
+
+const SECRET = "s".repeat(40);
+const PAGE = "https://a.test/page";
+const codeOf = (response: RestResponse) => JSON.parse(String(response.body)).code;
+
+function keyedContext() {
+  const setup = createTestContext({}, { keys: ["k".repeat(24)], captureRequiresKey: true });
+  setup.context.signingSecret = SECRET;
+  setup.context.webhookSecret = SECRET;
+  return setup;
+}
+
+/** The query of a signed URL for `input`, as an integrator would build it. */
+function signedQuery(input: Record<string, string | number>, expires?: number) {
+  const options = captureOptionsSchema.parse(input);
+  const params = new URLSearchParams(
+    Object.entries(input).map(([k, v]): [string, string] => [k, String(v)]),
+  );
+  params.set("signature", signCapture(options, SECRET, expires));
+  if (expires !== undefined) params.set("expires", String(expires));
+  return params;
+}
+
+const get = (params: URLSearchParams) =>
+  restRequestFrom(new Request(`http://shotcache.test/api/v1/screenshot?${params}`));
+
+describe("signed public URLs", () => {
+  it("answer without an API key, cacheable by shared caches", async () => {
+    const { context } = keyedContext();
+    const response = await handleScreenshot(get(signedQuery({ url: PAGE, width: 800 })), context);
+    expect(response.status).toBe(200);
+    expect(response.headers["cache-control"]).toMatch(/^public, max-age=\d+, s-maxage=\d+$/);
+  });
+
+  it.each([
+    ["a changed option", (p: URLSearchParams) => p.set("width", "801")],
+    ["an added option", (p: URLSearchParams) => p.set("noCache", "true")],
+    ["a changed URL", (p: URLSearchParams) => p.set("url", `${PAGE}?x=1`)],
+    ["a changed expiry", (p: URLSearchParams) => p.set("expires", "9999999999")],
+    ["a tampered signature", (p: URLSearchParams) => p.set("signature", "A".repeat(43))],
+  ])("refuse %s with 403", async (_name, change) => {
+    const { context, renderer } = keyedContext();
+    const params = signedQuery({ url: PAGE, width: 800 }, Math.floor(Date.now() / 1000) + 600);
+    change(params);
+    const response = await handleScreenshot(get(params), context);
+    expect([response.status, codeOf(response)]).toEqual([403, "SIGNATURE_INVALID"]);
+    expect(renderer.renders).toBe(0);
+  });
+
+  it("refuse an expired one with 403", async () => {
+    const { context } = keyedContext();
+    const params = signedQuery({ url: PAGE }, Math.floor(Date.now() / 1000) - 1);
+    const response = await handleScreenshot(get(params), context);
+    expect([response.status, codeOf(response)]).toEqual([403, "SIGNATURE_EXPIRED"]);
+  });
+
+  it("are refused when the server has no signing secret", async () => {
+    const { context } = createTestContext();
+    const response = await handleScreenshot(get(signedQuery({ url: PAGE })), context);
+    expect([response.status, codeOf(response)]).toEqual([403, "SIGNATURE_INVALID"]);
+  });
+});
+
+describe("POST /api/v1/invalidate", () => {
+  const deliver = (body: string, headers: Record<string, string>) =>
+    restRequestFrom(
+      new Request("http://shotcache.test/api/v1/invalidate", { method: "POST", headers, body }),
+    );
+  const signed = (body: string, timestamp = Math.floor(Date.now() / 1000)) => ({
+    "x-shotcache-timestamp": String(timestamp),
+    "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
+  });
+
+  it("purges every variant of the URLs it names, once per delivery", async () => {
+    const { context } = keyedContext();
+    for (const width of [800, 1024]) {
+      await context.captureService.capture(captureOptionsSchema.parse({ url: PAGE, width }));
+    }
+    const body = JSON.stringify({ urls: [PAGE, "https://b.test/"] });
+    const headers = signed(body);
+    const first = await handleInvalidate(deliver(body, headers), context);
+    expect([first.status, JSON.parse(String(first.body))]).toEqual([200, { purged: 2 }]);
+    const replay = await handleInvalidate(deliver(body, headers), context);
+    expect([replay.status, codeOf(replay)]).toEqual([409, "WEBHOOK_REPLAYED"]);
+    const stats = await context.captureService.stats();
+    expect(stats.purgeLagMs.count).toBe(2);
+  });
+
+  it.each([
+    [
+      "a bad signature",
+      (body: string) => ({ ...signed(body), "x-shotcache-signature": "v1=00" }),
+      401,
+      "WEBHOOK_SIGNATURE_INVALID",
+    ],
+    [
+      "a body changed after signing",
+      (body: string) => signed(`${body} `),
+      401,
+      "WEBHOOK_SIGNATURE_INVALID",
+    ],
+    [
+      "a stale timestamp",
+      (body: string) => signed(body, Math.floor(Date.now() / 1000) - 301),
+      401,
+      "WEBHOOK_TIMESTAMP_STALE",
+    ],
+    ["no timestamp", () => ({}), 401, "WEBHOOK_SIGNATURE_INVALID"],
+  ])("refuses %s", async (_name, headersFor, status, code) => {
+    const { context } = keyedContext();
+    const body = JSON.stringify({ url: PAGE });
+    const response = await handleInvalidate(deliver(body, headersFor(body)), context);
+    expect([response.status, codeOf(response)]).toEqual([status, code]);
+  });
+
+  it("is not there without a secret", async () => {
+    const { context } = createTestContext();
+    const body = JSON.stringify({ url: PAGE });
+    expect((await handleInvalidate(deliver(body, signed(body)), context)).status).toBe(404);
+  });
+});
