@@ -56,6 +56,18 @@ describe.skipIf(!browserAvailable)(
       expect(granted.headers.get("content-type")).toBe("application/json");
     });
 
+    it("serves metrics to a key holder, health to anyone, and the OpenAPI document", async () => {
+      expect((await call("/api/metrics")).status).toBe(401);
+      const metrics = await call("/api/metrics", { headers: bearer(KEY) });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^shotcache_captures_total\{status="MISS"\} \d+$/m);
+      const health = await (await call("/api/health")).json();
+      expect(health).toMatchObject({ status: "ok", store: { kind: "memory", circuit: "closed" } });
+      const openapi = await (await call("/api/openapi.json")).json();
+      expect(openapi.openapi).toBe("3.1.0");
+      expect(Object.keys(openapi.paths)).toContain("/api/v1/invalidate");
+    });
+
     it("refuses an unsupported method with a problem document", async () => {
       const response = await call("/api/v1/cache", { method: "PUT", headers: bearer(KEY) });
       expect(response.status).toBe(405);

@@ -38,7 +38,7 @@ describe.skipIf(!browserAvailable || !redisAvailable).each(["redis", "upstash"] 
       }
       apps = await Promise.all([startApp(env), startApp(env)]);
       const health = await (await fetch(`${apps[0]?.app.origin}/api/health`)).json();
-      expect(health.store).toBe(kind);
+      expect(health.store.kind).toBe(kind);
     });
     afterAll(async () => {
       await Promise.all(apps.map((app) => app.stop()));

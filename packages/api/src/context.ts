@@ -1,5 +1,6 @@
 import type { CaptureService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
+import type { Metrics } from "./metrics";
 
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
@@ -12,6 +13,10 @@ export interface ApiContext {
   signingSecret?: string;
   /** Secret of the invalidation webhook; without it, the webhook answers 404. */
   webhookSecret?: string;
+  /** This process's Prometheus metrics, for `/api/metrics`. */
+  metrics?: Metrics;
+  /** What the browser is doing, for health output. */
+  renderLoad?: () => { running: number; waiting: number };
   /** Told about failures that become a 500, whose details never reach the caller. */
   onUnexpectedError?: (error: unknown) => void;
 }

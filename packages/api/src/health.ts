@@ -1,6 +1,14 @@
 import type { ApiContext } from "./context";
 
-/** What `/api/health` and the `health` procedure report. */
+/**
+ * What `/api/health` and the `health` procedure report: `degraded` while the store is being left
+ * alone after failures (captures still work, without the cache).
+ */
 export function healthOf(context: ApiContext) {
-  return { status: "ok" as const, store: context.storeKind };
+  const circuit = context.captureService.storeCircuit();
+  return {
+    status: circuit === "closed" ? ("ok" as const) : ("degraded" as const),
+    store: { kind: context.storeKind, circuit },
+    renders: context.renderLoad?.() ?? null,
+  };
 }

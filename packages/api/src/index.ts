@@ -9,6 +9,8 @@ export { cacheHeaders } from "./cache-headers";
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
+export { createMetrics, type Metrics } from "./metrics";
+export { openApiDocument } from "./openapi";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
@@ -19,7 +21,9 @@ export {
   WEBHOOK_TOLERANCE_SECONDS,
   webhookSignature,
 } from "./rest/invalidate";
+export { handleMetrics } from "./rest/metrics";
 export { nodeHandler, restRequestFromNode } from "./rest/node-adapter";
+export { handleOpenApi } from "./rest/openapi";
 export { problem } from "./rest/problem";
 export { handleScreenshot, MAX_OPTIONS_BODY_BYTES } from "./rest/screenshot";
 export { handleStats } from "./rest/stats";

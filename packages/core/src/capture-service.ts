@@ -59,6 +59,8 @@ export interface CaptureServiceOptions {
   onStoreError?: (error: unknown, operation: string) => void;
   /** Told about failed background renders; the entry they would have replaced stays. */
   onBackgroundError?: (error: unknown) => void;
+  /** Told about every capture answered (for process metrics), with how long it took. */
+  onCaptured?: (result: CaptureResult, durationMs: number) => void;
   /** How long statistics are added up in memory before one write to the store. @default 1000 */
   statsFlushMs?: number;
 }
@@ -78,6 +80,8 @@ export interface CaptureService {
   purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }>;
   /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
   stats(hours?: number): Promise<CacheStats>;
+  /** The store's circuit: `closed` when it answers, `open` while it is left alone after failures. */
+  storeCircuit(): "closed" | "open" | "probing";
   /** Settles once the background renders under way have finished and statistics are written. */
   idle(): Promise<void>;
   /**
@@ -386,6 +390,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       throw error;
     }
     const { result, outcome } = answered;
+    tell(options.onCaptured, result, now() - started);
     const fromCache = result.status === "HIT" || result.status === "STALE";
     record({
       counters: { [outcome]: 1 },
@@ -446,5 +451,5 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     }
   }
 
-  return { capture, purge, stats, idle, claimOnce };
+  return { capture, purge, stats, idle, claimOnce, storeCircuit: () => store.circuit() };
 }

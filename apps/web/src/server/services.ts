@@ -1,4 +1,4 @@
-import type { ApiContext } from "@shotcache/api";
+import { type ApiContext, createMetrics } from "@shotcache/api";
 import { type CacheStore, createCaptureService } from "@shotcache/core";
 import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
 import { createMemoryStore, createRedisStore, createUpstashStore } from "@shotcache/store";
@@ -59,6 +59,7 @@ async function createServices(): Promise<Services> {
     fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
     recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
   });
+  const metrics = createMetrics({ renderLoad: renderer.load });
   const captureService = createCaptureService({
     store,
     renderer,
@@ -74,6 +75,7 @@ async function createServices(): Promise<Services> {
       console.warn(`[shotcache] store ${operation} failed: ${messageOf(error)}`),
     onBackgroundError: (error) =>
       console.warn(`[shotcache] background render failed: ${messageOf(error)}`),
+    onCaptured: metrics.observeCapture,
   });
 
   console.info(
@@ -95,6 +97,8 @@ async function createServices(): Promise<Services> {
         keys: env.SHOTCACHE_API_KEYS,
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
       },
+      metrics,
+      renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
       onUnexpectedError: (error) => console.error("[shotcache] unexpected error:", error),

@@ -1,0 +1,57 @@
+import type { CaptureResult } from "@shotcache/core";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Seconds: from a memory hit (sub-millisecond) to a slow render. */
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface Metrics {
+  registry: Registry;
+  /** Counts a capture and its duration, by cache status. */
+  observeCapture(result: CaptureResult, durationMs: number): void;
+}
+
+/**
+ * This process's metrics in the Prometheus text format, through prom-client: captures and their
+ * duration by cache status, renders running and waiting, and Node's own process metrics. (The
+ * shared, all-instance figures are `/api/v1/stats`.)
+ */
+export function createMetrics(
+  options: { renderLoad?: () => { running: number; waiting: number } } = {},
+): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "shotcache_" });
+  const captures = new Counter({
+    name: "shotcache_captures_total",
+    help: "Captures answered, by cache status.",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "shotcache_capture_duration_seconds",
+    help: "Time to answer a capture, by cache status.",
+    labelNames: ["status"],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const { renderLoad } = options;
+  if (renderLoad) {
+    new Gauge({
+      name: "shotcache_renders",
+      help: "Renders running and waiting for a slot.",
+      labelNames: ["state"],
+      registers: [registry],
+      collect() {
+        const load = renderLoad();
+        this.set({ state: "running" }, load.running);
+        this.set({ state: "waiting" }, load.waiting);
+      },
+    });
+  }
+  return {
+    registry,
+    observeCapture(result, durationMs) {
+      captures.inc({ status: result.status });
+      duration.observe({ status: result.status }, durationMs / 1000);
+    },
+  };
+}

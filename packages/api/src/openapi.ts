@@ -1,0 +1,272 @@
+import {
+  CAPTURE_ERROR_CODES,
+  captureOptionsObjectSchema,
+  HOURLY_RETENTION_HOURS,
+} from "@shotcache/core";
+import { z } from "zod";
+import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
+
+/** JSON Schema of a zod schema as a caller writes it (defaults optional), OpenAPI 3.1 dialect. */
+const schemaOf = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+};
+
+const problemResponse = (codes: readonly ApiErrorCode[]) => ({
+  description: codes.map((code) => `\`${code}\` — ${ERROR_KINDS[code].title}`).join("; "),
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+/** Error responses by status, each listing the codes it may carry. */
+function errorResponses(codes: readonly ApiErrorCode[]) {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes) {
+    const { status } = ERROR_KINDS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [String(status), problemResponse(list)]),
+  );
+}
+
+const captureParameters = () =>
+  Object.entries(captureOptionsObjectSchema.shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: name === "url",
+    schema: schemaOf(field as z.ZodType),
+    ...(name === "hideSelectors" ? { style: "form", explode: true } : {}),
+  }));
+
+const CACHE_FACT_HEADERS = Object.fromEntries(
+  [
+    ["ETag", "Strong tag of the image bytes."],
+    ["Last-Modified", "When the image was rendered."],
+    ["Age", "Seconds since the render."],
+    ["Cache-Control", "private (or public for signed URLs), max-age = the entry's lifetime."],
+    ["X-Cache", "HIT, MISS, STALE, REFRESH or BYPASS."],
+    ["X-Cache-Reason", "Why, for BYPASS and STALE."],
+    ["X-Cache-Age", "Seconds since the render."],
+    ["X-Cache-TTL", "Seconds the image stays fresh."],
+    ["X-Cache-Key", "The cache key of this variant."],
+    ["X-Render-Time", "Milliseconds the render took, when rendered."],
+  ].map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+);
+
+const CAPTURE_ERRORS: ApiErrorCode[] = [
+  "INVALID_INPUT",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "SIGNATURE_INVALID",
+  "SIGNATURE_EXPIRED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "METHOD_NOT_ALLOWED",
+  ...CAPTURE_ERROR_CODES.filter((code) => code !== "STORE_UNAVAILABLE"),
+  "INTERNAL",
+];
+const ADMIN_ERRORS: ApiErrorCode[] = [
+  "INVALID_INPUT",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "METHOD_NOT_ALLOWED",
+  "STORE_UNAVAILABLE",
+  "INTERNAL",
+];
+
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the same zod schemas the handlers
+ * validate with: never written by hand, so it cannot drift from what the server accepts.
+ */
+export function openApiDocument() {
+  const image = {
+    description: "The screenshot.",
+    headers: CACHE_FACT_HEADERS,
+    content: Object.fromEntries(
+      ["image/png", "image/jpeg", "image/webp"].map((type) => [
+        type,
+        { schema: { type: "string", contentMediaType: type } },
+      ]),
+    ),
+  };
+  const screenshotGet = {
+    summary: "Capture a page (or answer from the cache)",
+    parameters: [
+      ...captureParameters(),
+      { name: "signature", in: "query", schema: { type: "string" }, description: "Signed URL." },
+      { name: "expires", in: "query", schema: { type: "integer" }, description: "Epoch seconds." },
+      { name: "If-None-Match", in: "header", schema: { type: "string" } },
+    ],
+    responses: {
+      "200": image,
+      "304": {
+        description: "Not modified: the caller's ETag is current.",
+        headers: CACHE_FACT_HEADERS,
+      },
+      ...errorResponses(CAPTURE_ERRORS),
+    },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "shotcache",
+      version: "1",
+      description: "Screenshots of web pages, answered from a cache that tells the truth.",
+    },
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status", "code"],
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            code: { type: "string", enum: Object.keys(ERROR_KINDS) },
+            detail: { type: "string" },
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["message"],
+                properties: { field: { type: "string" }, message: { type: "string" } },
+              },
+            },
+          },
+        },
+        CaptureOptions: schemaOf(captureOptionsObjectSchema),
+      },
+    },
+    security: [{}, { apiKey: [] }],
+    paths: {
+      "/api/v1/screenshot": {
+        get: { ...screenshotGet, operationId: "captureGet" },
+        head: { ...screenshotGet, operationId: "captureHead", summary: "Cache facts only" },
+        post: {
+          operationId: "capturePost",
+          summary: "Capture a page, options as JSON",
+          requestBody: {
+            required: true,
+            ...json({ $ref: "#/components/schemas/CaptureOptions" }),
+          },
+          responses: { "200": image, ...errorResponses(CAPTURE_ERRORS) },
+        },
+      },
+      "/api/v1/cache": {
+        delete: {
+          operationId: "purge",
+          summary: "Drop every cached variant of a URL, or the one the options select",
+          security: [{ apiKey: [] }],
+          parameters: captureParameters(),
+          responses: {
+            "200": {
+              description: "How many entries were dropped.",
+              ...json({ type: "object", properties: { purged: { type: "integer" } } }),
+            },
+            ...errorResponses(ADMIN_ERRORS),
+          },
+        },
+      },
+      "/api/v1/stats": {
+        get: {
+          operationId: "stats",
+          summary: "Shared statistics",
+          security: [{ apiKey: [] }],
+          parameters: [
+            {
+              name: "hours",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: HOURLY_RETENTION_HOURS, default: 24 },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "Counters, hourly buckets, latency, storage.",
+              ...json({ type: "object" }),
+            },
+            ...errorResponses(ADMIN_ERRORS),
+          },
+        },
+      },
+      "/api/v1/invalidate": {
+        post: {
+          operationId: "invalidate",
+          summary: "Signed webhook: these pages changed",
+          parameters: [
+            {
+              name: "X-Shotcache-Timestamp",
+              in: "header",
+              required: true,
+              schema: { type: "integer" },
+            },
+            {
+              name: "X-Shotcache-Signature",
+              in: "header",
+              required: true,
+              schema: { type: "string" },
+            },
+          ],
+          requestBody: {
+            required: true,
+            ...json({
+              oneOf: [
+                { type: "object", required: ["url"], properties: { url: { type: "string" } } },
+                {
+                  type: "object",
+                  required: ["urls"],
+                  properties: { urls: { type: "array", items: { type: "string" } } },
+                },
+              ],
+            }),
+          },
+          responses: {
+            "200": { description: "Dropped.", ...json({ type: "object" }) },
+            ...errorResponses([
+              "INVALID_INPUT",
+              "WEBHOOK_SIGNATURE_INVALID",
+              "WEBHOOK_TIMESTAMP_STALE",
+              "NOT_FOUND",
+              "WEBHOOK_REPLAYED",
+              "PAYLOAD_TOO_LARGE",
+              "STORE_UNAVAILABLE",
+            ]),
+          },
+        },
+      },
+      "/api/health": {
+        get: {
+          operationId: "health",
+          summary: "Whether the server, its store and its browser are well",
+          responses: { "200": { description: "ok or degraded.", ...json({ type: "object" }) } },
+        },
+      },
+      "/api/metrics": {
+        get: {
+          operationId: "metrics",
+          summary: "This process's metrics, Prometheus text format",
+          security: [{ apiKey: [] }],
+          responses: {
+            "200": {
+              description: "Prometheus text.",
+              content: { "text/plain": { schema: { type: "string" } } },
+            },
+            ...errorResponses(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]),
+          },
+        },
+      },
+      "/api/openapi.json": {
+        get: {
+          operationId: "openapi",
+          summary: "This document",
+          responses: { "200": { description: "OpenAPI 3.1.", ...json({ type: "object" }) } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ApiContext } from "../context";
+import { methodNotAllowed, refusedAccess } from "./common";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+/** `GET /api/metrics`: Prometheus text. Needs an API key when keys exist (scrapers can send one). */
+export async function handleMetrics(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (request.method !== "GET") return methodNotAllowed(["GET"]);
+  const refused = refusedAccess(request, context, "admin");
+  if (refused) return refused;
+  if (!context.metrics) return problem("NOT_FOUND", "Metrics are not enabled.");
+  return {
+    status: 200,
+    headers: { "content-type": context.metrics.registry.contentType, "cache-control": "no-store" },
+    body: await context.metrics.registry.metrics(),
+  };
+}
