@@ -33,7 +33,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const tempDir = mkdtempSync(join(tmpdir(), "shotcache-e2e-"));
   const app = await startWebApp({
     appDir: APP_DIR,
-    env: { SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true", TMPDIR: tempDir, ...env },
+    env: {
+      SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true",
+      // The tests make many captures from one address; the rate-limit test sets its own limit.
+      SHOTCACHE_RATE_LIMIT_PER_MINUTE: "0",
+      TMPDIR: tempDir,
+      ...env,
+    },
   });
   return {
     app,

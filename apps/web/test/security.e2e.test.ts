@@ -68,6 +68,22 @@ describe.skipIf(!browserAvailable)(
       expect(Object.keys(openapi.paths)).toContain("/api/v1/invalidate");
     });
 
+    it("refuses a capture over the rate limit with 429 and Retry-After", async () => {
+      const limited = await startApp({ SHOTCACHE_RATE_LIMIT_PER_MINUTE: "2" });
+      try {
+        const url = `${limited.app.origin}/api/v1/screenshot?url=${encodeURIComponent(site.url("/stable"))}`;
+        const statuses = [];
+        for (let i = 0; i < 2; i++) statuses.push((await fetch(url)).status);
+        const refused = await fetch(url);
+        expect([...statuses, refused.status]).toEqual([200, 200, 429]);
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(refused.headers.get("ratelimit-remaining")).toBe("0");
+        expect((await refused.json()).code).toBe("RATE_LIMITED");
+      } finally {
+        await limited.stop();
+      }
+    });
+
     it("refuses an unsupported method with a problem document", async () => {
       const response = await call("/api/v1/cache", { method: "PUT", headers: bearer(KEY) });
       expect(response.status).toBe(405);

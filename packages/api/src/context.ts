@@ -1,6 +1,7 @@
 import type { CaptureService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
 import type { Metrics } from "./metrics";
+import type { RateLimits } from "./rate-limit";
 
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
@@ -9,6 +10,8 @@ export interface ApiContext {
   storeKind: string;
   /** Who may call what. */
   access: AccessPolicy;
+  /** Limits on captures; none = unlimited. */
+  rateLimits?: RateLimits;
   /** Secret of signed public URLs; without it, signed URLs are refused. */
   signingSecret?: string;
   /** Secret of the invalidation webhook; without it, the webhook answers 404. */

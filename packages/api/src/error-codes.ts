@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | "WEBHOOK_SIGNATURE_INVALID"
   | "WEBHOOK_TIMESTAMP_STALE"
   | "WEBHOOK_REPLAYED"
+  | "RATE_LIMITED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "NOT_FOUND"
@@ -73,6 +74,7 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     trpcCode: "SERVICE_UNAVAILABLE",
     title: "Browser unavailable",
   },
+  RATE_LIMITED: { status: 429, trpcCode: "TOO_MANY_REQUESTS", title: "Too many requests" },
   SATURATED: { status: 503, trpcCode: "SERVICE_UNAVAILABLE", title: "Too busy" },
   STORE_UNAVAILABLE: {
     status: 503,

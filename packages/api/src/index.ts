@@ -11,6 +11,7 @@ export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
 export { createMetrics, type Metrics } from "./metrics";
 export { openApiDocument } from "./openapi";
+export { applyRateLimit, type RateLimits } from "./rate-limit";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";

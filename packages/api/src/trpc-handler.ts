@@ -2,6 +2,7 @@ import { ifNoneMatchMatches } from "@shotcache/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiContext } from "./context";
+import { clientAddressFrom } from "./rest/fetch-adapter";
 import { appRouter } from "./root";
 
 /** Headers that describe a body, which a 304 has none of (RFC 9110 §15.4.5). */
@@ -26,6 +27,7 @@ export async function handleTrpcRequest(
       resHeaders,
       isBatchCall: info.isBatchCall,
       authorization: req.headers.get("authorization"),
+      clientAddress: clientAddressFrom(req.headers),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {

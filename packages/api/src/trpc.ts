@@ -14,6 +14,8 @@ export interface TrpcContext extends ApiContext {
   isBatchCall: boolean;
   /** The request's `Authorization` header. */
   authorization: string | null;
+  /** The caller's address, for per-address rate limits. */
+  clientAddress: string;
 }
 
 function stableCode(error: TRPCError): ApiErrorCode {
@@ -24,6 +26,7 @@ function stableCode(error: TRPCError): ApiErrorCode {
   if (error.code === "METHOD_NOT_SUPPORTED") return "METHOD_NOT_ALLOWED";
   if (error.code === "UNAUTHORIZED") return "UNAUTHORIZED";
   if (error.code === "FORBIDDEN") return "FORBIDDEN";
+  if (error.code === "TOO_MANY_REQUESTS") return "RATE_LIMITED";
   return "INVALID_INPUT";
 }
 

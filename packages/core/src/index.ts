@@ -45,6 +45,8 @@ export {
   type CacheStore,
   type CounterValues,
   OUTCOME_COUNTERS,
+  type RateLimitDecision,
+  type RateLimiter,
   type RenderedImage,
   type Renderer,
   type StoredShot,

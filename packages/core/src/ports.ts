@@ -96,3 +96,19 @@ export interface Renderer {
   render(options: CaptureOptions): Promise<RenderedImage>;
   close(): Promise<void>;
 }
+
+/** The answer of a rate limiter for one request. */
+export interface RateLimitDecision {
+  success: boolean;
+  /** Requests allowed per window. */
+  limit: number;
+  /** Requests left in the current window. */
+  remaining: number;
+  /** When the window resets (epoch ms). */
+  reset: number;
+}
+
+/** Counts requests per identifier (an API key, an address) over a sliding window. */
+export interface RateLimiter {
+  limit(identifier: string): Promise<RateLimitDecision>;
+}

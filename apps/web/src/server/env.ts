@@ -60,6 +60,9 @@ const envSchema = z
     SHOTCACHE_SIGNING_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
     /** Secret of the invalidation webhook (none: the webhook is off). */
     SHOTCACHE_WEBHOOK_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
+    /** Captures per minute per client address without a key, and per key; 0 = unlimited. */
+    SHOTCACHE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    SHOTCACHE_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
     /** Let captures reach loopback and private networks (tests, local development). */
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
     /** Hosts and address ranges captures may reach besides the public internet, comma-separated. */

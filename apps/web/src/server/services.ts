@@ -1,7 +1,14 @@
-import { type ApiContext, createMetrics } from "@shotcache/api";
+import { type ApiContext, createMetrics, type RateLimits } from "@shotcache/api";
 import { type CacheStore, createCaptureService } from "@shotcache/core";
 import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
-import { createMemoryStore, createRedisStore, createUpstashStore } from "@shotcache/store";
+import {
+  createMemoryRateLimiter,
+  createMemoryStore,
+  createRedisRateLimiter,
+  createRedisStore,
+  createUpstashRateLimiter,
+  createUpstashStore,
+} from "@shotcache/store";
 import { parseServerEnv, type ServerEnv } from "./env";
 
 export interface Services {
@@ -11,6 +18,27 @@ export interface Services {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Capture rate limits on the configured store, so every instance shares them. */
+function createRateLimits(env: ServerEnv): RateLimits {
+  const limiter = (limit: number) => {
+    if (limit === 0) return undefined;
+    const options = { limit, prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:` };
+    if (env.store === "redis") return createRedisRateLimiter(env.REDIS_URL ?? "", options);
+    if (env.store === "upstash") {
+      const connection = {
+        url: env.UPSTASH_REDIS_REST_URL ?? "",
+        token: env.UPSTASH_REDIS_REST_TOKEN ?? "",
+      };
+      return createUpstashRateLimiter(connection, options);
+    }
+    return createMemoryRateLimiter(options);
+  };
+  return {
+    anonymous: limiter(env.SHOTCACHE_RATE_LIMIT_PER_MINUTE),
+    keyed: limiter(env.SHOTCACHE_KEY_RATE_LIMIT_PER_MINUTE),
+  };
+}
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
 function createStore(env: ServerEnv): { store: CacheStore; description: string } {
@@ -98,6 +126,7 @@ async function createServices(): Promise<Services> {
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
       },
       metrics,
+      rateLimits: createRateLimits(env),
       renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,

@@ -1,3 +1,4 @@
+import { createMemoryRateLimiter } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../test-support";
 import { handleCachePurge } from "./cache";
@@ -119,5 +120,40 @@ describe("API keys", () => {
   it("leaves captures open unless the server requires a key for them", async () => {
     const response = await call(handleScreenshot, keyed(false), `/api/v1/screenshot?url=${PAGE}`);
     expect(response.status).toBe(200);
+  });
+});
+
+describe("rate limits", () => {
+  it("refuse the capture over the limit with 429, Retry-After and RateLimit headers", async () => {
+    const setup = createTestContext();
+    setup.context.rateLimits = { anonymous: createMemoryRateLimiter({ limit: 2 }) };
+    const responses = [];
+    for (let i = 0; i < 3; i++) {
+      responses.push(await call(handleScreenshot, setup.context, `/api/v1/screenshot?url=${PAGE}`));
+    }
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(responses[0]?.headers).toMatchObject({
+      "ratelimit-limit": "2",
+      "ratelimit-remaining": "1",
+    });
+    const refused = responses[2];
+    expect(refused && codeOf(refused)).toBe("RATE_LIMITED");
+    expect(Number(refused?.headers["retry-after"])).toBeGreaterThan(0);
+    expect(setup.renderer.renders).toBe(1);
+  });
+
+  it("count key holders apart from anonymous callers, by key", async () => {
+    const setup = createTestContext({}, { keys: [KEY], captureRequiresKey: false });
+    setup.context.rateLimits = {
+      anonymous: createMemoryRateLimiter({ limit: 1 }),
+      keyed: createMemoryRateLimiter({ limit: 5 }),
+    };
+    const anonymous = () => call(handleScreenshot, setup.context, `/api/v1/screenshot?url=${PAGE}`);
+    const keyed = () =>
+      call(handleScreenshot, setup.context, `/api/v1/screenshot?url=${PAGE}`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+    expect([(await anonymous()).status, (await anonymous()).status]).toEqual([200, 429]);
+    expect([(await keyed()).status, (await keyed()).status]).toEqual([200, 200]);
   });
 });

@@ -16,11 +16,21 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The caller's address as a Fetch host knows it: the last `X-Forwarded-For` hop, which is the one
+ * the nearest proxy (or Next.js itself, when there is none) saw. Earlier hops are the caller's own
+ * word and are ignored.
+ */
+export function clientAddressFrom(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
+}
+
 export function restRequestFrom(request: Request): RestRequest {
   return {
     method: request.method,
     url: new URL(request.url),
     header: (name) => request.headers.get(name),
+    clientAddress: () => clientAddressFrom(request.headers),
     text: (maxBytes) => readLimited(request, maxBytes),
   };
 }

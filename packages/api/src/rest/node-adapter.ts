@@ -22,6 +22,7 @@ export function restRequestFromNode(request: IncomingMessage): RestRequest {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
     },
+    clientAddress: () => request.socket.remoteAddress ?? "unknown",
     text: (maxBytes) => readLimited(request, maxBytes),
   };
 }

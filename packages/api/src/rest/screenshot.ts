@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
+import { applyRateLimit } from "../rate-limit";
 import { checkSignature, EXPIRES_PARAM, SIGNATURE_PARAM } from "../signing";
 import { failure, methodNotAllowed, refusedAccess } from "./common";
 import { problem } from "./problem";
@@ -108,6 +109,16 @@ export async function handleScreenshot(
     const refused = refusedSignature(parsed.data, context, signature, expires);
     if (refused) return refused;
   }
+  const limited = await applyRateLimit(
+    context,
+    request.header("authorization"),
+    request.clientAddress(),
+  );
+  if (!limited.allowed) {
+    return problem("RATE_LIMITED", "Too many captures; try again later.", {
+      headers: limited.headers,
+    });
+  }
 
   let result: CaptureResult;
   try {
@@ -116,7 +127,7 @@ export async function handleScreenshot(
     return failure(error, context);
   }
 
-  const headers = cacheHeaders(result, { shared: signed });
+  const headers = { ...cacheHeaders(result, { shared: signed }), ...limited.headers };
   if (ifNoneMatchMatches(request.header("if-none-match"), result.etag)) {
     return { status: 304, headers, body: null };
   }

@@ -6,6 +6,8 @@ export interface RestRequest {
   method: string;
   url: URL;
   header(name: string): string | null;
+  /** The caller's address, for per-address rate limits. */
+  clientAddress(): string;
   /** The body as text; rejects with `BodyTooLargeError` past `maxBytes`. */
   text(maxBytes: number): Promise<string>;
 }

@@ -1,6 +1,7 @@
 import { captureOptionsSchema } from "@shotcache/core";
-import type { TRPCRouterRecord } from "@trpc/server";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { cacheHeaders } from "../cache-headers";
+import { applyRateLimit } from "../rate-limit";
 import { captureProcedure } from "../trpc";
 
 export const screenshotRouter = {
@@ -9,6 +10,14 @@ export const screenshotRouter = {
    * The image travels as base64 inside the JSON result.
    */
   capture: captureProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
+    const limited = await applyRateLimit(ctx, ctx.authorization, ctx.clientAddress);
+    for (const [name, value] of Object.entries(limited.headers)) ctx.resHeaders.set(name, value);
+    if (!limited.allowed) {
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: "Too many captures; try again later.",
+      });
+    }
     const result = await ctx.captureService.capture(input);
     if (!ctx.isBatchCall) {
       for (const [name, value] of Object.entries(cacheHeaders(result))) {

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import type { RateLimiter } from "@shotcache/core";
+import { checkAccess } from "./access";
+import type { ApiContext } from "./context";
+
+/** Limits on captures: per API key for key holders, per client address for everyone else. */
+export interface RateLimits {
+  keyed?: RateLimiter;
+  anonymous?: RateLimiter;
+}
+
+export interface RateLimitOutcome {
+  allowed: boolean;
+  /** `RateLimit-*` headers, and `Retry-After` when refused. */
+  headers: Record<string, string>;
+}
+
+const ALLOWED: RateLimitOutcome = { allowed: true, headers: {} };
+
+/**
+ * Counts a capture against the caller's limit. A limiter that fails (its store is down) lets the
+ * request through: rate limiting must not turn a store outage into an API outage.
+ */
+export async function applyRateLimit(
+  context: ApiContext,
+  authorization: string | null,
+  clientAddress: string,
+): Promise<RateLimitOutcome> {
+  const keyed =
+    context.access.keys.length > 0 &&
+    checkAccess({ ...context.access, captureRequiresKey: true }, authorization, "capture") ===
+      "granted";
+  const limiter = keyed ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
+  if (!limiter) return ALLOWED;
+  // The key itself never becomes a store key or a log line: only a digest of it does.
+  const identifier = keyed
+    ? `key:${createHash("sha256")
+        .update(authorization ?? "")
+        .digest("base64url")
+        .slice(0, 22)}`
+    : `ip:${clientAddress}`;
+  let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
+  try {
+    decision = await limiter.limit(identifier);
+  } catch (error) {
+    context.onUnexpectedError?.(error);
+    return ALLOWED;
+  }
+  const resetSeconds = Math.max(0, Math.ceil((decision.reset - Date.now()) / 1000));
+  const headers: Record<string, string> = {
+    "ratelimit-limit": String(decision.limit),
+    "ratelimit-remaining": String(decision.remaining),
+    "ratelimit-reset": String(resetSeconds),
+  };
+  if (!decision.success) headers["retry-after"] = String(Math.max(1, resetSeconds));
+  return { allowed: decision.success, headers };
+}

@@ -1,0 +1,119 @@
+import type { RateLimitDecision, RateLimiter } from "@shotcache/core";
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis as UpstashRedis } from "@upstash/redis";
+import { Redis } from "ioredis";
+
+export interface RateLimitOptions {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in ms. @default 60000 */
+  windowMs?: number;
+  /** Prepended to every key. @default "shotcache:ratelimit:" */
+  prefix?: string;
+}
+
+/**
+ * The sliding-window estimate @upstash/ratelimit uses: the current fixed window's count plus the
+ * previous window's, weighted by how much of it still overlaps the sliding window.
+ */
+function slidingWindow(
+  limit: number,
+  windowMs: number,
+  now: number,
+  counts: { previous: number; current: number },
+): { allowed: boolean; used: number; reset: number } {
+  const window = Math.floor(now / windowMs);
+  const overlap = 1 - (now % windowMs) / windowMs;
+  const used = counts.previous * overlap + counts.current;
+  return { allowed: used < limit, used, reset: (window + 1) * windowMs };
+}
+
+const decision = (limit: number, used: number, reset: number, success: boolean) => ({
+  success,
+  limit,
+  remaining: Math.max(0, Math.floor(limit - used - (success ? 1 : 0))),
+  reset,
+});
+
+/** In this process only: for the memory store. */
+export function createMemoryRateLimiter(options: RateLimitOptions): RateLimiter {
+  const windowMs = options.windowMs ?? 60_000;
+  const counts = new Map<string, { window: number; current: number; previous: number }>();
+  return {
+    async limit(identifier) {
+      const now = Date.now();
+      const window = Math.floor(now / windowMs);
+      let entry = counts.get(identifier);
+      if (!entry || entry.window < window - 1) entry = { window, current: 0, previous: 0 };
+      else if (entry.window === window - 1) entry = { window, current: 0, previous: entry.current };
+      counts.set(identifier, entry);
+      const { allowed, used, reset } = slidingWindow(options.limit, windowMs, now, entry);
+      if (allowed) entry.current++;
+      // Identifiers idle for two windows carry nothing: forget them now and then.
+      if (counts.size > 10_000) {
+        for (const [key, value] of counts) if (value.window < window - 1) counts.delete(key);
+      }
+      return decision(options.limit, used, reset, allowed);
+    },
+  };
+}
+
+/**
+ * KEYS: current window, previous window. ARGV: limit, overlap of the previous window (0–1),
+ * window ms. The same sliding window as @upstash/ratelimit, in one atomic step. Returns
+ * { allowed (1/0), used × 1000 }.
+ */
+const SLIDING_WINDOW_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+local used = previous * tonumber(ARGV[2]) + current
+if used >= tonumber(ARGV[1]) then return { 0, math.floor(used * 1000) } end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+return { 1, math.floor(used * 1000) }`;
+
+/** Shared by every instance through Redis over TCP. */
+export function createRedisRateLimiter(url: string, options: RateLimitOptions): RateLimiter {
+  const windowMs = options.windowMs ?? 60_000;
+  const prefix = options.prefix ?? "shotcache:ratelimit:";
+  const redis = new Redis(url, { commandTimeout: 1000, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {});
+  return {
+    async limit(identifier) {
+      const now = Date.now();
+      const window = Math.floor(now / windowMs);
+      const key = (w: number) => `${prefix}{${identifier}}:${w}`;
+      const overlap = 1 - (now % windowMs) / windowMs;
+      const [allowed, usedMilli] = (await redis.eval(
+        SLIDING_WINDOW_SCRIPT,
+        2,
+        key(window),
+        key(window - 1),
+        options.limit,
+        overlap,
+        windowMs,
+      )) as [number, number];
+      return decision(options.limit, usedMilli / 1000, (window + 1) * windowMs, allowed === 1);
+    },
+  };
+}
+
+/** Shared by every instance through Upstash, with @upstash/ratelimit itself. */
+export function createUpstashRateLimiter(
+  connection: { url: string; token: string },
+  options: RateLimitOptions,
+): RateLimiter {
+  const windowSeconds = Math.round((options.windowMs ?? 60_000) / 1000);
+  const ratelimit = new Ratelimit({
+    redis: new UpstashRedis({ ...connection, enableTelemetry: false }),
+    limiter: Ratelimit.slidingWindow(options.limit, `${windowSeconds} s`),
+    prefix: options.prefix ?? "shotcache:ratelimit",
+    analytics: false,
+  });
+  return {
+    async limit(identifier): Promise<RateLimitDecision> {
+      const { success, limit, remaining, reset } = await ratelimit.limit(identifier);
+      return { success, limit, remaining, reset };
+    },
+  };
+}
