@@ -84,6 +84,28 @@ describe.skipIf(!browserAvailable)(
       }
     });
 
+    it("logs one JSON line per request, with its id, and never a key or a secret", async () => {
+      const response = await call("/api/v1/stats", {
+        headers: { ...bearer(KEY), "x-request-id": "trace-42" },
+      });
+      expect(response.headers.get("x-request-id")).toBe("trace-42");
+      const lines = env.app
+        .output()
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line));
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: "request",
+          reqId: "trace-42",
+          path: "/api/v1/stats",
+          status: 200,
+        }),
+      );
+      expect(env.app.output()).not.toContain(KEY);
+      expect(env.app.output()).not.toContain(SECRET);
+    });
+
     it("refuses an unsupported method with a problem document", async () => {
       const response = await call("/api/v1/cache", { method: "PUT", headers: bearer(KEY) });
       expect(response.status).toBe(405);

@@ -2,6 +2,7 @@ import type { CaptureService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-limit";
+import type { RequestLogger } from "./request-log";
 
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
@@ -20,6 +21,8 @@ export interface ApiContext {
   metrics?: Metrics;
   /** What the browser is doing, for health output. */
   renderLoad?: () => { running: number; waiting: number };
+  /** Where each request is logged, one line, with its id. */
+  logger?: RequestLogger;
   /** Told about failures that become a 500, whose details never reach the caller. */
   onUnexpectedError?: (error: unknown) => void;
 }

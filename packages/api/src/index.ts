@@ -12,6 +12,7 @@ export type { FieldError } from "./field-errors";
 export { createMetrics, type Metrics } from "./metrics";
 export { openApiDocument } from "./openapi";
 export { applyRateLimit, type RateLimits } from "./rate-limit";
+export { logRequest, type RequestLogger, requestIdFrom } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";

@@ -2,6 +2,7 @@ import { ifNoneMatchMatches } from "@shotcache/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiContext } from "./context";
+import { logRequest, requestIdFrom } from "./request-log";
 import { clientAddressFrom } from "./rest/fetch-adapter";
 import { appRouter } from "./root";
 
@@ -18,6 +19,7 @@ export async function handleTrpcRequest(
   context: ApiContext,
   endpoint = "/api/trpc",
 ): Promise<Response> {
+  const started = performance.now();
   const response = await fetchRequestHandler({
     endpoint,
     req: request,
@@ -34,6 +36,16 @@ export async function handleTrpcRequest(
       if (getHTTPStatusCodeFromError(error) >= 500)
         context.onUnexpectedError?.(error.cause ?? error);
     },
+  });
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
+  response.headers.set("x-request-id", requestId);
+  logRequest(context.logger, {
+    requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: response.status,
+    ms: performance.now() - started,
+    cache: response.headers.get("x-cache"),
   });
   const etag = response.headers.get("etag");
   if (

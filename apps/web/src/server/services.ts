@@ -9,6 +9,7 @@ import {
   createUpstashRateLimiter,
   createUpstashStore,
 } from "@shotcache/store";
+import pino from "pino";
 import { parseServerEnv, type ServerEnv } from "./env";
 
 export interface Services {
@@ -17,7 +18,8 @@ export interface Services {
   shutdown(): Promise<void>;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. */
+const logger = pino({ base: undefined, name: "shotcache" });
 
 /** Capture rate limits on the configured store, so every instance shares them. */
 function createRateLimits(env: ServerEnv): RateLimits {
@@ -99,21 +101,23 @@ async function createServices(): Promise<Services> {
     storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },
     // The lock must outlast the longest render.
     lockTtlMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
-    onStoreError: (error, operation) =>
-      console.warn(`[shotcache] store ${operation} failed: ${messageOf(error)}`),
-    onBackgroundError: (error) =>
-      console.warn(`[shotcache] background render failed: ${messageOf(error)}`),
+    onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
+    onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
     onCaptured: metrics.observeCapture,
   });
 
-  console.info(
-    `[shotcache] store: ${description}; browser: ${executablePath}` +
-      (env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? "; private networks ALLOWED (development only)" : ""),
+  logger.info(
+    {
+      store: description,
+      browser: executablePath,
+      privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
+        ? "ALLOWED (development only)"
+        : "refused",
+    },
+    "shotcache started",
   );
   if (env.SHOTCACHE_API_KEYS.length === 0) {
-    console.warn(
-      "[shotcache] no API keys configured (SHOTCACHE_API_KEYS): purge and stats are open to anyone",
-    );
+    logger.warn("no API keys configured (SHOTCACHE_API_KEYS): purge and stats are open to anyone");
   }
 
   let closing: Promise<void> | undefined;
@@ -130,7 +134,8 @@ async function createServices(): Promise<Services> {
       renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
-      onUnexpectedError: (error) => console.error("[shotcache] unexpected error:", error),
+      logger,
+      onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },
     shutdown() {
       closing ??= Promise.allSettled([renderer.close(), captureService.idle(), store.close()]).then(

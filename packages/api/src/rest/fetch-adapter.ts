@@ -1,4 +1,11 @@
-import { BodyTooLargeError, type RestHandler, type RestRequest, type RestResponse } from "./types";
+import { logRequest, requestIdFrom } from "../request-log";
+import {
+  BodyTooLargeError,
+  type LoggingContext,
+  type RestHandler,
+  type RestRequest,
+  type RestResponse,
+} from "./types";
 
 /** Reads a Fetch body, giving up (and cancelling it) as soon as it passes `maxBytes`. */
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
@@ -43,11 +50,29 @@ export function toFetchResponse(response: RestResponse): Response {
   });
 }
 
-/** Mounts a REST handler where a Fetch `Request → Response` function is expected (Next routes). */
-export function fetchHandler<Context>(
+/**
+ * Mounts a REST handler where a Fetch `Request → Response` function is expected (Next routes),
+ * giving every response an `X-Request-Id` and every request a log line.
+ */
+export function fetchHandler<Context extends LoggingContext>(
   handler: RestHandler<Context>,
   context: () => Context | Promise<Context>,
 ): (request: Request) => Promise<Response> {
-  return async (request) =>
-    toFetchResponse(await handler(restRequestFrom(request), await context()));
+  return async (request) => {
+    const started = performance.now();
+    const rest = restRequestFrom(request);
+    const resolved = await context();
+    const answer = await handler(rest, resolved);
+    const requestId = requestIdFrom(rest.header("x-request-id"));
+    answer.headers["x-request-id"] = requestId;
+    logRequest(resolved.logger, {
+      requestId,
+      method: rest.method,
+      path: rest.url.pathname,
+      status: answer.status,
+      ms: performance.now() - started,
+      cache: answer.headers["x-cache"],
+    });
+    return toFetchResponse(answer);
+  };
 }

@@ -1,3 +1,5 @@
+import type { RequestLogger } from "../request-log";
+
 /**
  * What a REST handler needs of a request: enough for a Fetch `Request` or a `node:http` message
  * turned into one cheaply.
@@ -24,6 +26,11 @@ export interface RestResponse {
   status: number;
   headers: Record<string, string>;
   body: Uint8Array | string | null;
+}
+
+/** What a mount needs of a context to log requests. */
+export interface LoggingContext {
+  logger?: RequestLogger;
 }
 
 export type RestHandler<Context> = (
