@@ -51,6 +51,27 @@ describe.skipIf(!browserAvailable)("REST through next start", () => {
     expect(problem.errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
+  it("answers If-Modified-Since with 304 when nothing newer exists", async () => {
+    const query = `url=${encodeURIComponent(env.site.url("/stable?ims=1"))}`;
+    const first = await screenshot(query);
+    const lastModified = first.headers.get("last-modified") ?? "";
+    expect(
+      (await screenshot(query, { headers: { "if-modified-since": lastModified } })).status,
+    ).toBe(304);
+    const before = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+    expect((await screenshot(query, { headers: { "if-modified-since": before } })).status).toBe(
+      200,
+    );
+  });
+
+  it("answers a render past its timeout with 504 RENDER_TIMEOUT", async () => {
+    const response = await screenshot(
+      `url=${encodeURIComponent(env.site.url("/slow?ms=10000"))}&timeout=1000`,
+    );
+    expect(response.status).toBe(504);
+    expect((await response.json()).code).toBe("RENDER_TIMEOUT");
+  });
+
   it("answers a target's 404 with a 422 problem, and does not cache it", async () => {
     const query = `url=${encodeURIComponent(env.site.url("/status/404"))}`;
     const first = await screenshot(query);

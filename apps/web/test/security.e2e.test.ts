@@ -106,6 +106,25 @@ describe.skipIf(!browserAvailable)(
       expect(env.app.output()).not.toContain(SECRET);
     });
 
+    it("answers 503 SATURATED with Retry-After when every render slot and the queue are full", async () => {
+      const busy = await startApp({
+        SHOTCACHE_RENDER_CONCURRENCY: "1",
+        SHOTCACHE_RENDER_QUEUE: "0",
+      });
+      try {
+        const slow = `${busy.app.origin}/api/v1/screenshot?url=${encodeURIComponent(site.url("/slow?ms=2000"))}`;
+        const running = fetch(slow);
+        await new Promise((resolve) => setTimeout(resolve, 700)); // the first render holds the slot
+        const refused = await fetch(`${slow}&width=700`);
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get("retry-after")).toBe("2");
+        expect((await refused.json()).code).toBe("SATURATED");
+        expect((await running).status).toBe(200);
+      } finally {
+        await busy.stop();
+      }
+    });
+
     it("refuses an unsupported method with a problem document", async () => {
       const response = await call("/api/v1/cache", { method: "PUT", headers: bearer(KEY) });
       expect(response.status).toBe(405);

@@ -24,7 +24,7 @@ export {
   type PurgeRequest,
 } from "./capture-service";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
-export { etagFor, ifNoneMatchMatches } from "./etag";
+export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
 export {
   type CaptureInput,

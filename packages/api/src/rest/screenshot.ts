@@ -3,7 +3,7 @@ import {
   type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
-  ifNoneMatchMatches,
+  notModified,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
@@ -128,7 +128,11 @@ export async function handleScreenshot(
   }
 
   const headers = { ...cacheHeaders(result, { shared: signed }), ...limited.headers };
-  if (ifNoneMatchMatches(request.header("if-none-match"), result.etag)) {
+  const conditions = {
+    ifNoneMatch: request.header("if-none-match"),
+    ifModifiedSince: request.header("if-modified-since"),
+  };
+  if (notModified(conditions, result.etag, result.capturedAt)) {
     return { status: 304, headers, body: null };
   }
   return {
