@@ -53,6 +53,9 @@ describe.skipIf(!browserAvailable)("SDK against next start", () => {
     for (const variant of variants)
       expect((await client.capture(variant)).cache.status).toBe("HIT");
 
+    const inspected = await client.inspect({ url });
+    expect(inspected).toHaveLength(variants.length);
+    expect(inspected.every((variant) => variant.size > 0 && variant.ttlSeconds > 0)).toBe(true);
     expect(await client.purge({ url })).toEqual({ purged: variants.length });
     for (const variant of variants)
       expect((await client.capture(variant)).cache.status).toBe("MISS");

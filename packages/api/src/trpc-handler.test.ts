@@ -104,6 +104,21 @@ describe("tRPC over Fetch", () => {
     );
   });
 
+  it("inspects the variants of a URL", async () => {
+    const setup = createTestContext();
+    await capture(setup, { url: URL_A });
+    await capture(setup, { url: URL_A, width: 640 });
+    const { body } = await call(setup, query("cache.inspect", { url: `${URL_A}#x` }));
+    const variants = body.result.data;
+    expect(variants).toHaveLength(2);
+    expect(variants[0]).toMatchObject({
+      contentType: "image/png",
+      ageSeconds: 0,
+      ttlSeconds: 900,
+      size: expect.any(Number),
+    });
+  });
+
   it("counts hits and misses in stats", async () => {
     const setup = createTestContext();
     await capture(setup, { url: URL_A });

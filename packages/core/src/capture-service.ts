@@ -11,7 +11,14 @@ import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
 import { CircuitOpenError, guardStore, type StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import type { CacheCounter, CacheStore, Renderer, SetOutcome, StoredShot } from "./ports";
+import type {
+  CacheCounter,
+  CacheStore,
+  Renderer,
+  SetOutcome,
+  StoredShot,
+  StoredVariant,
+} from "./ports";
 import { createStatsBuffer, type StatsEvent } from "./stats";
 import { type CacheStats, deriveStats } from "./stats-report";
 import { shouldRefreshEarly } from "./xfetch";
@@ -65,6 +72,19 @@ export interface CaptureServiceOptions {
   statsFlushMs?: number;
 }
 
+/** A cached variant as `cache.inspect` reports it. */
+export interface VariantReport {
+  key: string;
+  contentType: string;
+  etag: string;
+  /** ISO time of the render. */
+  capturedAt: string;
+  ageSeconds: number;
+  /** Seconds of freshness left; 0 once stale (it may still be served in a stale window). */
+  ttlSeconds: number;
+  size: number;
+}
+
 export interface PurgeRequest {
   url: string;
   /** Purge only the variant these options select; without them, every variant of the URL. */
@@ -80,6 +100,8 @@ export interface CaptureService {
   purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }>;
   /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
   stats(hours?: number): Promise<CacheStats>;
+  /** The cached variants of `url`, with their age, remaining freshness and size. */
+  inspect(url: string): Promise<VariantReport[]>;
   /** The store's circuit: `closed` when it answers, `open` while it is left alone after failures. */
   storeCircuit(): "closed" | "open" | "probing";
   /** Settles once the background renders under way have finished and statistics are written. */
@@ -443,6 +465,27 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     await flushStats();
   }
 
+  async function inspect(url: string): Promise<VariantReport[]> {
+    let variants: StoredVariant[];
+    try {
+      variants = await store.inspect(urlKeyFor(url).urlKey);
+    } catch (cause) {
+      throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
+    }
+    const at = now();
+    return variants
+      .map((variant) => ({
+        key: variant.key,
+        contentType: variant.contentType,
+        etag: variant.etag,
+        capturedAt: new Date(variant.capturedAt).toISOString(),
+        ageSeconds: secondsBetween(variant.capturedAt, at),
+        ttlSeconds: Math.max(0, Math.ceil((variant.expiresAt - at) / 1000)),
+        size: variant.size,
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
   async function claimOnce(name: string, ttlMs: number): Promise<boolean> {
     try {
       return (await store.acquireLock(`once:${name}`, ttlMs)) !== undefined;
@@ -451,5 +494,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     }
   }
 
-  return { capture, purge, stats, idle, claimOnce, storeCircuit: () => store.circuit() };
+  return {
+    capture,
+    purge,
+    stats,
+    idle,
+    inspect,
+    claimOnce,
+    storeCircuit: () => store.circuit(),
+  };
 }

@@ -85,6 +85,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
       call(() => store.set(key, urlKey, shot, keep), writeTimeoutMs),
     delete: (key, urlKey, at) => call(() => store.delete(key, urlKey, at)),
     purgeUrl: (urlKey, at) => call(() => store.purgeUrl(urlKey, at)),
+    inspect: (urlKey) => call(() => store.inspect(urlKey)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),

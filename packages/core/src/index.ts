@@ -50,6 +50,7 @@ export {
   type RenderedImage,
   type Renderer,
   type StoredShot,
+  type StoredVariant,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
 export {

@@ -34,6 +34,13 @@ export const OUTCOME_COUNTERS = [
 
 export type SetOutcome = "stored" | "too-large" | "superseded";
 
+/** One cached variant as `inspect` describes it. */
+export interface StoredVariant extends Omit<StoredShot, "bytes"> {
+  key: string;
+  /** Image size in bytes. */
+  size: number;
+}
+
 /** Counters every instance shares through the store. */
 export const CACHE_COUNTERS = [
   ...OUTCOME_COUNTERS,
@@ -72,6 +79,8 @@ export interface CacheStore {
   delete(key: string, urlKey: string, at: number): Promise<boolean>;
   /** Removes every variant of `urlKey`; resolves to how many entries were removed. */
   purgeUrl(urlKey: string, at: number): Promise<number>;
+  /** The variants of `urlKey` the store holds, by cache key, without their bytes' content. */
+  inspect(urlKey: string): Promise<StoredVariant[]>;
   /** Takes the named lock for `ttlMs` unless it is held; resolves to a release token, or undefined. */
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */

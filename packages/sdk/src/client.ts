@@ -40,6 +40,8 @@ export interface ShotcacheClient {
   capture(input: CaptureInput): Promise<Capture>;
   /** Drops every cached variant of `url` on the server. */
   purge(input: { url: string }): Promise<{ purged: number }>;
+  /** The cached variants of `url`: key, age, freshness left, size. */
+  inspect(input: { url: string }): Promise<Outputs["cache"]["inspect"]>;
   /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */
   stats(input?: { hours?: number }): Promise<CacheStats>;
 }
@@ -72,6 +74,7 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
       };
     },
     purge: (input) => trpc.cache.purge.mutate(input),
+    inspect: (input) => trpc.cache.inspect.query(input),
     stats: (input) => trpc.stats.get.query(input),
   };
 }

@@ -102,6 +102,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       return purged;
     },
 
+    async inspect(urlKey) {
+      return [...(variantsByUrl.get(urlKey) ?? [])].flatMap((key) => {
+        const entry = entries.peek(key);
+        if (!entry) return [];
+        const { bytes, ...facts } = entry.shot;
+        return [{ ...facts, key, size: bytes.byteLength }];
+      });
+    },
+
     async acquireLock(name, ttlMs) {
       const held = locks.get(name);
       if (held && held.expiresAt > now()) return undefined;

@@ -38,6 +38,8 @@ export interface RedisDriver {
   runScript(name: ScriptName, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>;
   /** SET key value PX ms NX; resolves to whether it was set. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** The members of a sorted set. */
+  readSetMembers(key: string): Promise<string[]>;
   /** DEL of keys of one slot; resolves to how many existed. */
   deleteKeys(keys: string[]): Promise<number>;
   /** HGETALL of each key, in one round trip. */
@@ -109,6 +111,21 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
       const purged = await driver.deleteKeys(members);
       await account("storageRemove", members);
       return purged;
+    },
+
+    async inspect(urlKey) {
+      const members = await driver.readSetMembers(keys.variants(urlKey));
+      const entryPrefix = keys.entry("", urlKey);
+      const variants = await Promise.all(
+        members.map(async (member) => {
+          const frame = await driver.readFrame(member);
+          const shot = frame ? decodeEntry(frame) : undefined;
+          if (!shot) return undefined;
+          const { bytes, ...facts } = shot;
+          return { ...facts, key: member.slice(entryPrefix.length), size: bytes.byteLength };
+        }),
+      );
+      return variants.filter((variant) => variant !== undefined);
     },
 
     async acquireLock(name, ttlMs) {

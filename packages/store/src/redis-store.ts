@@ -48,6 +48,7 @@ export function createRedisStore(options: RedisStoreOptions) {
       setIfAbsent: async (key, value, ttlMs) =>
         (await redis.set(key, value, "PX", ttlMs, "NX")) === "OK",
       deleteKeys: (keys) => redis.del(...keys),
+      readSetMembers: (key) => redis.zrange(key, "0", "-1"),
       readHashes: async (keys) => {
         const pipeline = redis.pipeline();
         for (const key of keys) pipeline.hgetall(key);

@@ -90,6 +90,25 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     }
   });
 
+  it("describes the variants of a URL without their bytes", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(2);
+    const [small = "", large = ""] = keys;
+    await store.set(small, urlKey, shotOf(new Uint8Array(10)), 60);
+    await store.set(large, urlKey, shotOf(new Uint8Array(2_000)), 60);
+    const variants = await store.inspect(urlKey);
+    expect(
+      variants.map(({ key, size }) => ({ key, size })).sort((a, b) => a.size - b.size),
+    ).toEqual([
+      { key: small, size: 10 },
+      { key: large, size: 2_000 },
+    ]);
+    expect(variants[0]).toMatchObject({ contentType: "image/png", renderMs: 123 });
+    expect(variants[0]).not.toHaveProperty("bytes");
+    await store.purgeUrl(urlKey, Date.now());
+    expect(await store.inspect(urlKey)).toEqual([]);
+  });
+
   it("deletes one variant and keeps the others purgeable", async () => {
     const { store } = await open({});
     const { urlKey, keys } = ids(3);

@@ -1,5 +1,6 @@
-import { purgeRequestSchema } from "@shotcache/core";
+import { captureOptionsObjectSchema, purgeRequestSchema } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
 import { adminProcedure } from "../trpc";
 
 export const cacheRouter = {
@@ -10,4 +11,8 @@ export const cacheRouter = {
   purge: adminProcedure
     .input(purgeRequestSchema)
     .mutation(({ ctx, input }) => ctx.captureService.purge(input)),
+  /** The cached variants of a URL: key, age, freshness left, size. */
+  inspect: adminProcedure
+    .input(z.strictObject({ url: captureOptionsObjectSchema.shape.url }))
+    .query(({ ctx, input }) => ctx.captureService.inspect(input.url)),
 } satisfies TRPCRouterRecord;
