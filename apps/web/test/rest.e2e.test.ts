@@ -26,9 +26,25 @@ describe.skipIf(!browserAvailable)("REST through next start", () => {
     expect(hit.headers.get("x-cache")).toBe("HIT");
     expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
     expect(Buffer.from(hitBytes).equals(Buffer.from(missBytes))).toBe(true);
-    for (const header of ["age", "x-cache-age", "x-cache-ttl", "cache-control", "last-modified"]) {
+    for (const header of [
+      "age",
+      "x-cache-age",
+      "x-cache-ttl",
+      "x-cache-key",
+      "cache-control",
+      "last-modified",
+      "x-request-id",
+    ]) {
       expect(hit.headers.get(header), header).not.toBeNull();
     }
+
+    expect(miss.headers.get("x-render-time")).toMatch(/^\d+$/);
+    const head = await screenshot(query, { method: "HEAD" });
+    expect([
+      head.status,
+      head.headers.get("x-cache"),
+      (await head.arrayBuffer()).byteLength,
+    ]).toEqual([200, "HIT", 0]);
 
     const etag = hit.headers.get("etag") ?? "";
     const notModified = await screenshot(query, { headers: { "if-none-match": etag } });
