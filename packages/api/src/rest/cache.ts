@@ -1,7 +1,7 @@
 import { captureInputFromQuery, purgeRequestSchema } from "@shotcache/core";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
-import { failure, json, methodNotAllowed, refusedAccess } from "./common";
+import { failure, json, refusedAdminRequest } from "./common";
 import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
@@ -13,8 +13,7 @@ export async function handleCachePurge(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  if (request.method !== "DELETE") return methodNotAllowed(["DELETE"]);
-  const refused = refusedAccess(request, context, "admin");
+  const refused = refusedAdminRequest(request, context, "DELETE");
   if (refused) return refused;
   const { url, ...options } = captureInputFromQuery(request.url.searchParams);
   const parsed = purgeRequestSchema.safeParse(

@@ -37,6 +37,16 @@ export function refusedAccess(
     : problem("FORBIDDEN", "The API key is not accepted.", { headers: challenge });
 }
 
+/** A 405 or a 401/403 for an admin endpoint, or undefined when the request may go on. */
+export function refusedAdminRequest(
+  request: RestRequest,
+  context: ApiContext,
+  method: string,
+): RestResponse | undefined {
+  if (request.method !== method) return methodNotAllowed([method]);
+  return refusedAccess(request, context, "admin");
+}
+
 /**
  * The problem document for a failure: coded failures keep their message and field; anything else
  * is logged and answered as an internal error, without details.

@@ -1,5 +1,5 @@
 import type { ApiContext } from "../context";
-import { methodNotAllowed, refusedAccess } from "./common";
+import { refusedAdminRequest } from "./common";
 import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
@@ -8,8 +8,7 @@ export async function handleMetrics(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  if (request.method !== "GET") return methodNotAllowed(["GET"]);
-  const refused = refusedAccess(request, context, "admin");
+  const refused = refusedAdminRequest(request, context, "GET");
   if (refused) return refused;
   if (!context.metrics) return problem("NOT_FOUND", "Metrics are not enabled.");
   return {

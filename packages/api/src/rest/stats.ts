@@ -2,7 +2,7 @@ import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
-import { failure, json, methodNotAllowed, refusedAccess } from "./common";
+import { failure, json, refusedAdminRequest } from "./common";
 import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
@@ -15,8 +15,7 @@ export async function handleStats(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  if (request.method !== "GET") return methodNotAllowed(["GET"]);
-  const refused = refusedAccess(request, context, "admin");
+  const refused = refusedAdminRequest(request, context, "GET");
   if (refused) return refused;
   const parsed = statsQuerySchema.safeParse(Object.fromEntries(request.url.searchParams));
   if (!parsed.success) {
