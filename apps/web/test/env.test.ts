@@ -48,6 +48,7 @@ describe("server configuration", () => {
     [{ SHOTCACHE_ALLOWED_TARGETS: "10.0.0.0/8, not a host!" }, "SHOTCACHE_ALLOWED_TARGETS"],
     [{ SHOTCACHE_RENDER_CONCURRENCY: "0" }, "SHOTCACHE_RENDER_CONCURRENCY"],
     [{ SHOTCACHE_API_KEYS: "long-enough-key-000000,short" }, "SHOTCACHE_API_KEYS"],
+    [{ SHOTCACHE_CAPTURE_REQUIRES_KEY: "true" }, "SHOTCACHE_API_KEYS"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
   });

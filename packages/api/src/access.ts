@@ -15,6 +15,20 @@ export type AccessScope = "capture" | "admin";
 
 export type Access = "granted" | "missing" | "invalid";
 
+/** The key a request presents, when it is one of the configured keys (whatever the spelling of the header). */
+export function matchedKey(
+  policy: AccessPolicy,
+  authorization: string | null | undefined,
+): string | undefined {
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!presented) return undefined;
+  const given = digest(presented);
+  let matched: string | undefined;
+  // Every key is compared, so the time taken says nothing about which one (if any) matched.
+  for (const key of policy.keys) if (timingSafeEqual(digest(key), given)) matched = key;
+  return matched;
+}
+
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 /**
@@ -28,10 +42,6 @@ export function checkAccess(
 ): Access {
   if (policy.keys.length === 0) return "granted";
   if (scope === "capture" && !policy.captureRequiresKey) return "granted";
-  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (!presented) return "missing";
-  const given = digest(presented);
-  let matched = false;
-  for (const key of policy.keys) matched = timingSafeEqual(digest(key), given) || matched;
-  return matched ? "granted" : "invalid";
+  if (!/^Bearer\s+\S+\s*$/i.test(authorization ?? "")) return "missing";
+  return matchedKey(policy, authorization) ? "granted" : "invalid";
 }

@@ -5,6 +5,7 @@ import {
 } from "@shotcache/core";
 import { z } from "zod";
 import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
+import { invalidationSchema } from "./rest/invalidate";
 
 /** JSON Schema of a zod schema as a caller writes it (defaults optional), OpenAPI 3.1 dialect. */
 const schemaOf = (schema: z.ZodType) => {
@@ -102,6 +103,7 @@ export function openApiDocument() {
       { name: "signature", in: "query", schema: { type: "string" }, description: "Signed URL." },
       { name: "expires", in: "query", schema: { type: "integer" }, description: "Epoch seconds." },
       { name: "If-None-Match", in: "header", schema: { type: "string" } },
+      { name: "If-Modified-Since", in: "header", schema: { type: "string" } },
     ],
     responses: {
       "200": image,
@@ -156,7 +158,12 @@ export function openApiDocument() {
             required: true,
             ...json({ $ref: "#/components/schemas/CaptureOptions" }),
           },
-          responses: { "200": image, ...errorResponses(CAPTURE_ERRORS) },
+          responses: {
+            "200": image,
+            ...errorResponses(
+              CAPTURE_ERRORS.filter((code) => !code.startsWith("SIGNATURE_")), // signed URLs are GETs
+            ),
+          },
         },
       },
       "/api/v1/cache": {
@@ -199,6 +206,7 @@ export function openApiDocument() {
         post: {
           operationId: "invalidate",
           summary: "Signed webhook: these pages changed",
+          security: [], // authenticated by its HMAC signature, not by an API key
           parameters: [
             {
               name: "X-Shotcache-Timestamp",
@@ -213,19 +221,7 @@ export function openApiDocument() {
               schema: { type: "string" },
             },
           ],
-          requestBody: {
-            required: true,
-            ...json({
-              oneOf: [
-                { type: "object", required: ["url"], properties: { url: { type: "string" } } },
-                {
-                  type: "object",
-                  required: ["urls"],
-                  properties: { urls: { type: "array", items: { type: "string" } } },
-                },
-              ],
-            }),
-          },
+          requestBody: { required: true, ...json(schemaOf(invalidationSchema)) },
           responses: {
             "200": { description: "Dropped.", ...json({ type: "object" }) },
             ...errorResponses([
@@ -233,6 +229,7 @@ export function openApiDocument() {
               "WEBHOOK_SIGNATURE_INVALID",
               "WEBHOOK_TIMESTAMP_STALE",
               "NOT_FOUND",
+              "METHOD_NOT_ALLOWED",
               "WEBHOOK_REPLAYED",
               "PAYLOAD_TOO_LARGE",
               "STORE_UNAVAILABLE",
@@ -257,7 +254,7 @@ export function openApiDocument() {
               description: "Prometheus text.",
               content: { "text/plain": { schema: { type: "string" } } },
             },
-            ...errorResponses(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]),
+            ...errorResponses(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED"]),
           },
         },
       },

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RateLimiter } from "@shotcache/core";
-import { checkAccess } from "./access";
+import { matchedKey } from "./access";
 import type { ApiContext } from "./context";
 
 /** Limits on captures: per API key for key holders, per client address for everyone else. */
@@ -26,19 +26,16 @@ export async function applyRateLimit(
   authorization: string | null,
   clientAddress: string,
 ): Promise<RateLimitOutcome> {
-  const keyed =
-    context.access.keys.length > 0 &&
-    checkAccess({ ...context.access, captureRequiresKey: true }, authorization, "capture") ===
-      "granted";
-  const limiter = keyed ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
+  const key = matchedKey(context.access, authorization);
+  const limiter = key ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
   if (!limiter) return ALLOWED;
-  // The key itself never becomes a store key or a log line: only a digest of it does.
-  const identifier = keyed
-    ? `key:${createHash("sha256")
-        .update(authorization ?? "")
-        .digest("base64url")
-        .slice(0, 22)}`
-    : `ip:${clientAddress}`;
+  // Counted by the key matched, not by how the header spells it. The key itself never becomes a
+  // store key or a log line: only a digest of it does.
+  const digest = createHash("sha256")
+    .update(key ?? "")
+    .digest("base64url")
+    .slice(0, 22);
+  const identifier = key ? `key:${digest}` : `ip:${clientAddress}`;
   let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
   try {
     decision = await limiter.limit(identifier);

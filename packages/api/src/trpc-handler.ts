@@ -24,6 +24,7 @@ export async function handleTrpcRequest(
     endpoint,
     req: request,
     router: appRouter,
+    maxBatchSize: 10,
     createContext: ({ req, resHeaders, info }) => ({
       ...context,
       resHeaders,
@@ -39,25 +40,31 @@ export async function handleTrpcRequest(
   });
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
   response.headers.set("x-request-id", requestId);
+  const answer = await notModifiedOr(request, response);
   logRequest(context.logger, {
     requestId,
     method: request.method,
     path: new URL(request.url).pathname,
-    status: response.status,
+    status: answer.status,
     ms: performance.now() - started,
-    cache: response.headers.get("x-cache"),
+    cache: answer.headers.get("x-cache"),
   });
+  return answer;
+}
+
+/** A bodiless 304 when a GET's procedure set an ETag the caller already holds; else `response`. */
+async function notModifiedOr(request: Request, response: Response): Promise<Response> {
   const etag = response.headers.get("etag");
   if (
-    request.method === "GET" &&
-    response.status === 200 &&
-    etag &&
-    ifNoneMatchMatches(request.headers.get("if-none-match"), etag)
+    request.method !== "GET" ||
+    response.status !== 200 ||
+    !etag ||
+    !ifNoneMatchMatches(request.headers.get("if-none-match"), etag)
   ) {
-    await response.body?.cancel();
-    const headers = new Headers(response.headers);
-    for (const name of BODY_HEADERS) headers.delete(name);
-    return new Response(null, { status: 304, headers });
+    return response;
   }
-  return response;
+  await response.body?.cancel();
+  const headers = new Headers(response.headers);
+  for (const name of BODY_HEADERS) headers.delete(name);
+  return new Response(null, { status: 304, headers });
 }

@@ -27,6 +27,8 @@ function stableCode(error: TRPCError): ApiErrorCode {
   if (error.code === "UNAUTHORIZED") return "UNAUTHORIZED";
   if (error.code === "FORBIDDEN") return "FORBIDDEN";
   if (error.code === "TOO_MANY_REQUESTS") return "RATE_LIMITED";
+  if (error.code === "PAYLOAD_TOO_LARGE") return "PAYLOAD_TOO_LARGE";
+  if (error.code === "UNSUPPORTED_MEDIA_TYPE") return "UNSUPPORTED_MEDIA_TYPE";
   return "INVALID_INPUT";
 }
 
@@ -61,7 +63,9 @@ const captureErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && CaptureError.is(result.error.cause)) {
     const cause = result.error.cause;
-    if (cause.retryAfterSeconds) ctx.resHeaders.set("retry-after", String(cause.retryAfterSeconds));
+    if (cause.retryAfterSeconds && !ctx.isBatchCall) {
+      ctx.resHeaders.set("retry-after", String(cause.retryAfterSeconds));
+    }
     throw new TRPCError({ code: ERROR_KINDS[cause.code].trpcCode, message: cause.message, cause });
   }
   return result;

@@ -53,7 +53,14 @@ const envSchema = z
           .map((key) => key.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.string().min(16, "each key needs at least 16 characters"))),
+      .pipe(
+        z.array(
+          z
+            .string()
+            .min(16, "each key needs at least 16 characters")
+            .regex(/^\S+$/, "a key may not contain white space"),
+        ),
+      ),
     /** Whether captures need a key too (purge and stats always do when keys exist). */
     SHOTCACHE_CAPTURE_REQUIRES_KEY: booleanText.default(false),
     /** Secret of signed public URLs (none: signed URLs are refused). */
@@ -137,6 +144,13 @@ const envSchema = z
       need("UPSTASH_REDIS_REST_TOKEN");
     }
     if (store === "redis") need("REDIS_URL");
+    if (env.SHOTCACHE_CAPTURE_REQUIRES_KEY && env.SHOTCACHE_API_KEYS.length === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_API_KEYS"],
+        message: "is empty, but SHOTCACHE_CAPTURE_REQUIRES_KEY asks for keys",
+      });
+    }
     return {
       ...env,
       store,

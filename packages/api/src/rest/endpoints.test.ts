@@ -156,4 +156,22 @@ describe("rate limits", () => {
     expect([(await anonymous()).status, (await anonymous()).status]).toEqual([200, 429]);
     expect([(await keyed()).status, (await keyed()).status]).toEqual([200, 200]);
   });
+
+  it("count a key once, however its header is spelled", async () => {
+    const setup = createTestContext({}, { keys: [KEY], captureRequiresKey: false });
+    setup.context.rateLimits = { keyed: createMemoryRateLimiter({ limit: 2 }) };
+    const statuses = [];
+    for (const header of [`Bearer ${KEY}`, `bearer ${KEY}`, `Bearer  ${KEY} `]) {
+      const response = await call(
+        handleScreenshot,
+        setup.context,
+        `/api/v1/screenshot?url=${PAGE}`,
+        {
+          headers: { authorization: header },
+        },
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
 });

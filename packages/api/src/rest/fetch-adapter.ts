@@ -1,4 +1,5 @@
 import { logRequest, requestIdFrom } from "../request-log";
+import { problem } from "./problem";
 import {
   BodyTooLargeError,
   type LoggingContext,
@@ -62,7 +63,14 @@ export function fetchHandler<Context extends LoggingContext>(
     const started = performance.now();
     const rest = restRequestFrom(request);
     const resolved = await context();
-    const answer = await handler(rest, resolved);
+    let answer: RestResponse;
+    try {
+      answer = await handler(rest, resolved);
+    } catch (error) {
+      // Handlers answer their own failures; anything escaping is a bug, kept from the caller.
+      resolved.onUnexpectedError?.(error);
+      answer = problem("INTERNAL", "The request failed unexpectedly.");
+    }
     const requestId = requestIdFrom(rest.header("x-request-id"));
     answer.headers["x-request-id"] = requestId;
     logRequest(resolved.logger, {

@@ -13,7 +13,8 @@ export const SIGNATURE_HEADER = "x-shotcache-signature";
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 const MAX_BODY_BYTES = 64 * 1024;
 
-const invalidationSchema = z.union([
+/** The body of a delivery: one URL, or up to 100. */
+export const invalidationSchema = z.union([
   z.strictObject({ url: captureOptionsObjectSchema.shape.url }),
   z.strictObject({ urls: z.array(captureOptionsObjectSchema.shape.url).min(1).max(100) }),
 ]);
@@ -51,9 +52,10 @@ export async function handleInvalidate(
     throw error;
   }
 
-  const timestamp = Number(request.header(TIMESTAMP_HEADER));
+  const timestampText = request.header(TIMESTAMP_HEADER) ?? "";
+  const timestamp = Number(timestampText);
   const signature = request.header(SIGNATURE_HEADER) ?? "";
-  if (!Number.isInteger(timestamp)) {
+  if (!/^\d+$/.test(timestampText)) {
     return problem("WEBHOOK_SIGNATURE_INVALID", `Send ${TIMESTAMP_HEADER} in epoch seconds.`);
   }
   if (!sameSignature(webhookSignature(context.webhookSecret, timestamp, body), signature)) {
@@ -76,14 +78,17 @@ export async function handleInvalidate(
   }
 
   try {
-    const ttl = 2 * WEBHOOK_TOLERANCE_SECONDS * 1000;
-    if (!(await context.captureService.claimOnce(`webhook:${signature}`, ttl))) {
-      return problem("WEBHOOK_REPLAYED", "This delivery was already received.");
-    }
+    // Purged first, then marked received: a purge that fails (the store is down) leaves the
+    // delivery unclaimed, so the sender's retry is not refused as a replay. Purging twice is
+    // harmless.
     const urls = "url" in parsed.data ? [parsed.data.url] : parsed.data.urls;
     let purged = 0;
     for (const url of urls) {
       purged += (await context.captureService.purge({ url }, timestamp * 1000)).purged;
+    }
+    const ttl = 2 * WEBHOOK_TOLERANCE_SECONDS * 1000;
+    if (!(await context.captureService.claimOnce(`webhook:${signature}`, ttl))) {
+      return problem("WEBHOOK_REPLAYED", "This delivery was already received.");
     }
     return json(200, { purged });
   } catch (error) {

@@ -28,4 +28,22 @@ describe("node:http mount", () => {
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toBe("application/problem+json");
   });
+
+  it("keeps an odd request line a path, whatever the Host header says", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const port = Number(new URL(origin).port);
+      request(
+        { port, host: "127.0.0.1", path: "//evil.test/x", headers: { host: "a b%" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(400); // no url option: a problem, and the server is still up
+    expect((await fetch(`${origin}/api/v1/screenshot?width=0`)).status).toBe(400);
+  });
 });

@@ -17,7 +17,8 @@ async function readLimited(request: IncomingMessage, maxBytes: number): Promise<
 export function restRequestFromNode(request: IncomingMessage): RestRequest {
   return {
     method: request.method ?? "GET",
-    url: new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`),
+    // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
+    url: new URL(`http://localhost${request.url?.startsWith("/") ? request.url : "/"}`),
     header: (name) => {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
@@ -36,7 +37,14 @@ export function nodeHandler<Context>(
   context: Context,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    handler(restRequestFromNode(request), context).then(
+    let rest: RestRequest;
+    try {
+      rest = restRequestFromNode(request);
+    } catch {
+      response.writeHead(400, { "content-type": "text/plain" }).end("malformed request");
+      return;
+    }
+    handler(rest, context).then(
       (result) => {
         response.writeHead(result.status, result.headers);
         response.end(result.body ?? undefined);

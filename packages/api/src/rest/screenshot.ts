@@ -27,7 +27,12 @@ type Parsed = z.ZodSafeParseResult<CaptureOptions>;
  * Valid options by query string. The cache-hit path is the same query asked again and again:
  * it then skips validation, and (with the same object) the cache-key hashing too (cache-key.ts).
  */
-const parsedQueries = new LRUCache<string, CaptureOptions>({ max: 10_000 });
+const parsedQueries = new LRUCache<string, CaptureOptions>({
+  max: 10_000,
+  // Bounded by size too: a query may carry css and js, and anyone may send queries.
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (_options, query) => query.length * 2,
+});
 
 function parseQuery(params: URLSearchParams): Parsed {
   const query = params.toString();
@@ -132,7 +137,8 @@ export async function handleScreenshot(
     ifNoneMatch: request.header("if-none-match"),
     ifModifiedSince: request.header("if-modified-since"),
   };
-  if (notModified(conditions, result.etag, result.capturedAt)) {
+  // Conditional requests are for reads (RFC 9110 §13.1): a POST always gets the image.
+  if (request.method !== "POST" && notModified(conditions, result.etag, result.capturedAt)) {
     return { status: 304, headers, body: null };
   }
   return {

@@ -31,6 +31,7 @@ export interface RestResponse {
 /** What a mount needs of a context to log requests. */
 export interface LoggingContext {
   logger?: RequestLogger;
+  onUnexpectedError?: (error: unknown) => void;
 }
 
 export type RestHandler<Context> = (

@@ -11,7 +11,9 @@ export const screenshotRouter = {
    */
   capture: captureProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
     const limited = await applyRateLimit(ctx, ctx.authorization, ctx.clientAddress);
-    for (const [name, value] of Object.entries(limited.headers)) ctx.resHeaders.set(name, value);
+    if (!ctx.isBatchCall) {
+      for (const [name, value] of Object.entries(limited.headers)) ctx.resHeaders.set(name, value);
+    }
     if (!limited.allowed) {
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",
