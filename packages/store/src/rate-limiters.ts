@@ -39,6 +39,7 @@ const decision = (limit: number, used: number, reset: number, success: boolean) 
 export function createMemoryRateLimiter(options: RateLimitOptions): RateLimiter {
   const windowMs = options.windowMs ?? 60_000;
   const counts = new Map<string, { window: number; current: number; previous: number }>();
+  let sweptWindow = 0;
   return {
     async limit(identifier) {
       const now = Date.now();
@@ -49,8 +50,9 @@ export function createMemoryRateLimiter(options: RateLimitOptions): RateLimiter 
       counts.set(identifier, entry);
       const { allowed, used, reset } = slidingWindow(options.limit, windowMs, now, entry);
       if (allowed) entry.current++;
-      // Identifiers idle for two windows carry nothing: forget them now and then.
-      if (counts.size > 10_000) {
+      // Identifiers idle for two windows carry nothing: forget them, at most once a window.
+      if (counts.size > 10_000 && sweptWindow !== window) {
+        sweptWindow = window;
         for (const [key, value] of counts) if (value.window < window - 1) counts.delete(key);
       }
       return decision(options.limit, used, reset, allowed);
