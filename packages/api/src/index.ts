@@ -36,5 +36,12 @@ export {
   type RestResponse,
 } from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
-export { checkSignature, EXPIRES_PARAM, SIGNATURE_PARAM, signCapture } from "./signing";
+export {
+  checkSignature,
+  EXPIRES_PARAM,
+  queryPairs,
+  SIGNATURE_PARAM,
+  type SignableInput,
+  signCapture,
+} from "./signing";
 export { handleTrpcRequest } from "./trpc-handler";

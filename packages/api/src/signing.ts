@@ -1,40 +1,58 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type CaptureOptions, canonicalizeUrl } from "@shotcache/core";
 
 /** Query parameters of a signed URL, beside the capture options. */
 export const SIGNATURE_PARAM = "signature";
 export const EXPIRES_PARAM = "expires";
 
+/** Bumped if what a signature covers ever changes, so old and new can never be confused. */
+const SIGNATURE_VERSION = "v1";
+
+/** A capture input as its signer holds it: option names to values, lists for repeated options. */
+export type SignableInput = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>;
+
+/** The query pairs of an input, as they travel in a URL. */
+export function queryPairs(input: SignableInput): [string, string][] {
+  return Object.entries(input).flatMap(([name, value]): [string, string][] => {
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value.map((item): [string, string] => [name, String(item)]);
+    return [[name, String(value)]];
+  });
+}
+
 /**
- * What a signature covers: every option (cache controls included, so a signed URL cannot be
- * turned into a `noCache` flood), with the URL in canonical form and keys sorted, and the expiry.
+ * What a signature covers: exactly the parameters the signer sent (not the options after
+ * defaults, so adding an option or changing a default never breaks an issued URL, and every
+ * spelling is its own signature), sorted, and the expiry.
  */
-function signedPayload(options: CaptureOptions, expires: number | undefined): string {
-  const entries = Object.entries({ ...options, url: canonicalizeUrl(options.url) })
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `${JSON.stringify(entries)}|${expires ?? ""}`;
+function signedPayload(pairs: readonly [string, string][], expires: number | undefined): string {
+  const sorted = [...pairs].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1));
+  return [SIGNATURE_VERSION, JSON.stringify(sorted), expires ?? ""].join("|");
 }
 
 const hmac = (secret: string, payload: string) =>
   createHmac("sha256", secret).update(payload).digest("base64url");
 
-/** The signature of a public URL for `options`, valid until `expires` (epoch seconds), if given. */
-export function signCapture(options: CaptureOptions, secret: string, expires?: number): string {
-  return hmac(secret, signedPayload(options, expires));
+/**
+ * The signature of a public URL for `input` (the options as you will put them in the query),
+ * valid until `expires` (epoch seconds), if given. Sign on your server, never in a page.
+ */
+export function signCapture(input: SignableInput, secret: string, expires?: number): string {
+  return hmac(secret, signedPayload(queryPairs(input), expires));
 }
 
 export type SignatureCheck = "valid" | "invalid" | "expired";
 
-/** Checks a signature in constant time; an expired one is refused even when it matches. */
+/** Checks a signature over the query `pairs` in constant time; an expired one is refused. */
 export function checkSignature(
-  options: CaptureOptions,
+  pairs: readonly [string, string][],
   secret: string,
   signature: string,
   expires: number | undefined,
   nowSeconds = Date.now() / 1000,
 ): SignatureCheck {
-  const expected = Buffer.from(signCapture(options, secret, expires));
+  const expected = Buffer.from(hmac(secret, signedPayload(pairs, expires)));
   const given = Buffer.from(signature);
   const matches = given.length === expected.length && timingSafeEqual(given, expected);
   if (!matches) return "invalid";

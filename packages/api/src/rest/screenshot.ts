@@ -71,15 +71,15 @@ function splitSignature(url: URL) {
 
 /** A problem when a signed URL does not hold; undefined when it does. */
 function refusedSignature(
-  options: CaptureOptions,
+  params: URLSearchParams,
   context: ApiContext,
   signature: string,
   expires: string | null,
 ): RestResponse | undefined {
   const expiry = expires === null ? undefined : Number(expires);
   const verdict =
-    context.signingSecret && (expiry === undefined || Number.isInteger(expiry))
-      ? checkSignature(options, context.signingSecret, signature, expiry)
+    context.signingSecret && (expires === null || /^\d+$/.test(expires))
+      ? checkSignature([...params], context.signingSecret, signature, expiry)
       : "invalid";
   if (verdict === "valid") return undefined;
   return verdict === "expired"
@@ -111,7 +111,7 @@ export async function handleScreenshot(
     });
   }
   if (signed) {
-    const refused = refusedSignature(parsed.data, context, signature, expires);
+    const refused = refusedSignature(params, context, signature, expires);
     if (refused) return refused;
   }
   const limited = await applyRateLimit(
