@@ -1,4 +1,4 @@
-import { createShotcacheClient, type ShotcacheClient } from "@shotcache/sdk";
+import { createShotcacheClient, type ShotcacheClient, ShotcacheError } from "@shotcache/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
@@ -83,9 +83,9 @@ describe.skipIf(!browserAvailable)("SDK against next start", () => {
       [{ url: env.site.url("/stable"), height: "tall" }, "height"],
     ] as const) {
       const error = await client.capture(input as never).catch((e) => e);
-      expect(error.data?.code, JSON.stringify(input)).toBe("BAD_REQUEST");
-      expect(error.data.errorCode).toBe("INVALID_INPUT");
-      expect(error.data.fieldErrors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(ShotcacheError.is(error), JSON.stringify(input)).toBe(true);
+      expect([error.code, error.status]).toEqual(["INVALID_INPUT", 400]);
+      expect(error.fieldErrors.map((e: { field?: string }) => e.field)).toContain(field);
     }
   });
 });

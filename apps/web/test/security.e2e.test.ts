@@ -186,7 +186,7 @@ describe.skipIf(!browserAvailable)(
       expect((await keyed.stats()).requests).toBeGreaterThanOrEqual(1);
       const anonymous = createShotcacheClient({ baseUrl: env.app.origin });
       const error = await anonymous.stats().catch((caught) => caught);
-      expect(error.data?.errorCode).toBe("UNAUTHORIZED");
+      expect([error.code, error.status]).toEqual(["UNAUTHORIZED", 401]);
     });
   },
 );

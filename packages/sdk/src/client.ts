@@ -2,8 +2,10 @@ import type { AppRouter } from "@shotcache/api";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { bytesFromBase64 } from "./base64";
+import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
 import { createETagFetch, FROM_CLIENT_CACHE } from "./etag-fetch";
+import { createRetryFetch, type RetryOptions } from "./retry-fetch";
 
 type Inputs = inferRouterInputs<AppRouter>;
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -33,6 +35,10 @@ export interface ShotcacheClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Where responses are kept for ETag revalidation; `false` turns it off. @default in memory, 64 M chars */
   cache?: ETagCache | false;
+  /** Retries of 429/503 (after `Retry-After`) and network failures; `false` turns them off. @default 2 retries */
+  retry?: RetryOptions | false;
+  /** Longest wait for one HTTP exchange, in ms (a render can take a while). @default 60000 */
+  timeout?: number;
 }
 
 export interface ShotcacheClient {
@@ -47,7 +53,17 @@ export interface ShotcacheClient {
 }
 
 export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const timeoutMs = options.timeout ?? 60_000;
+  // Each exchange gets its own deadline, on top of whatever signal the caller passed.
+  const timed: typeof fetch = (input, init) =>
+    fetchImpl(input, {
+      ...init,
+      signal: init?.signal
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
+    });
+  const baseFetch = options.retry === false ? timed : createRetryFetch(timed, options.retry);
   const cache = options.cache ?? createMemoryETagCache();
   const trpc = createTRPCClient<AppRouter>({
     links: [
@@ -60,9 +76,18 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     ],
   });
 
+  /** Every failure leaves the SDK as a ShotcacheError. */
+  const call = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw ShotcacheError.from(error);
+    }
+  };
+
   return {
     async capture(input) {
-      const result = await trpc.screenshot.capture.query(input);
+      const result = await call(() => trpc.screenshot.capture.query(input));
       return {
         bytes: bytesFromBase64(result.image),
         contentType: result.contentType,
@@ -73,8 +98,8 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
         },
       };
     },
-    purge: (input) => trpc.cache.purge.mutate(input),
-    inspect: (input) => trpc.cache.inspect.query(input),
-    stats: (input) => trpc.stats.get.query(input),
+    purge: (input) => call(() => trpc.cache.purge.mutate(input)),
+    inspect: (input) => call(() => trpc.cache.inspect.query(input)),
+    stats: (input) => call(() => trpc.stats.get.query(input)),
   };
 }

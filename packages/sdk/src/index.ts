@@ -7,4 +7,10 @@ export {
   type ShotcacheClient,
   type ShotcacheClientOptions,
 } from "./client";
+export {
+  SHOTCACHE_ERROR_CODES,
+  ShotcacheError,
+  type ShotcacheErrorCode,
+} from "./errors";
 export { type CachedResponse, createMemoryETagCache, type ETagCache } from "./etag-cache";
+export type { RetryOptions } from "./retry-fetch";

@@ -1,6 +1,6 @@
 "use client";
 
-import { type Capture, createShotcacheClient } from "@shotcache/sdk";
+import { type Capture, createShotcacheClient, ShotcacheError } from "@shotcache/sdk";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 
 const FORMATS = ["png", "jpeg", "webp"] as const;
@@ -12,10 +12,10 @@ interface Problem {
 
 /** The server's message and per-field details from a failed call. */
 function problemFrom(error: unknown): Problem {
-  const data = (error as { data?: { fieldErrors?: { field?: string; message: string }[] } }).data;
+  const failure = ShotcacheError.from(error);
   const fields: Record<string, string> = {};
-  for (const entry of data?.fieldErrors ?? []) if (entry.field) fields[entry.field] = entry.message;
-  return { message: error instanceof Error ? error.message : String(error), fields };
+  for (const entry of failure.fieldErrors) if (entry.field) fields[entry.field] = entry.message;
+  return { message: failure.message, fields };
 }
 
 export function Playground() {

@@ -1,0 +1,94 @@
+import type { ApiErrorCode, FieldError } from "@shotcache/api";
+
+/** Failures that happen on the way, before the server could answer. */
+const TRANSPORT_CODES = ["NETWORK_ERROR", "TIMEOUT", "ABORTED"] as const;
+
+/** Every code a `ShotcacheError` can carry: the server's stable codes, and the transport's. */
+export const SHOTCACHE_ERROR_CODES = [
+  "INVALID_INPUT",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "SIGNATURE_INVALID",
+  "SIGNATURE_EXPIRED",
+  "WEBHOOK_SIGNATURE_INVALID",
+  "WEBHOOK_TIMESTAMP_STALE",
+  "WEBHOOK_REPLAYED",
+  "RATE_LIMITED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "INTERNAL",
+  "TARGET_NOT_ALLOWED",
+  "TARGET_UNREACHABLE",
+  "TARGET_HTTP_ERROR",
+  "RENDER_TIMEOUT",
+  "BROWSER_UNAVAILABLE",
+  "RENDER_FAILED",
+  "STORE_UNAVAILABLE",
+  "ELEMENT_NOT_FOUND",
+  "SATURATED",
+  ...TRANSPORT_CODES,
+] as const;
+
+export type ShotcacheErrorCode = (typeof SHOTCACHE_ERROR_CODES)[number];
+
+// The list mirrors the server's: this line stops compiling when the server gains a code.
+const mirrorsServer: Exclude<ApiErrorCode, ShotcacheErrorCode> extends never ? true : false = true;
+void mirrorsServer;
+
+const CODES = new Set<string>(SHOTCACHE_ERROR_CODES);
+
+/** Every failure of the SDK: a stable `code`, the server's message and per-field details. */
+export class ShotcacheError extends Error {
+  override readonly name = "ShotcacheError";
+
+  constructor(
+    readonly code: ShotcacheErrorCode,
+    message: string,
+    readonly details: {
+      /** The HTTP status, when the server answered. */
+      status?: number;
+      /** Which fields of the input were wrong, and why. */
+      fieldErrors?: readonly FieldError[];
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, { cause: details.cause });
+  }
+
+  get status(): number | undefined {
+    return this.details.status;
+  }
+
+  get fieldErrors(): readonly FieldError[] {
+    return this.details.fieldErrors ?? [];
+  }
+
+  static is(error: unknown): error is ShotcacheError {
+    return error instanceof ShotcacheError;
+  }
+
+  /** The ShotcacheError for whatever a call threw (a tRPC client error, an abort, …). */
+  static from(error: unknown): ShotcacheError {
+    if (ShotcacheError.is(error)) return error;
+    const data = (
+      error as { data?: { errorCode?: string; httpStatus?: number; fieldErrors?: FieldError[] } }
+    )?.data;
+    const message = error instanceof Error ? error.message : String(error);
+    if (data?.errorCode && CODES.has(data.errorCode)) {
+      return new ShotcacheError(data.errorCode as ShotcacheErrorCode, message, {
+        status: data.httpStatus,
+        fieldErrors: data.fieldErrors,
+        cause: error,
+      });
+    }
+    const cause = (error as { cause?: unknown })?.cause ?? error;
+    const name = (cause as { name?: string })?.name;
+    if (name === "TimeoutError")
+      return new ShotcacheError("TIMEOUT", "The request timed out.", { cause: error });
+    if (name === "AbortError")
+      return new ShotcacheError("ABORTED", "The request was aborted.", { cause: error });
+    return new ShotcacheError("NETWORK_ERROR", message, { cause: error });
+  }
+}
