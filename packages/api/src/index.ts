@@ -1,3 +1,5 @@
+// Signing lives in core (the SDK's `sign` entry shares it); re-exported for server code.
+export { checkSignature, queryPairs, type SignableInput, signCapture } from "@shotcache/core";
 export {
   type Access,
   type AccessPolicy,
@@ -36,12 +38,4 @@ export {
   type RestResponse,
 } from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
-export {
-  checkSignature,
-  EXPIRES_PARAM,
-  queryPairs,
-  SIGNATURE_PARAM,
-  type SignableInput,
-  signCapture,
-} from "./signing";
 export { handleTrpcRequest } from "./trpc-handler";

@@ -54,6 +54,15 @@ export {
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
 export {
+  checkSignature,
+  EXPIRES_PARAM,
+  queryPairs,
+  SIGNATURE_PARAM,
+  type SignableInput,
+  type SignatureCheck,
+  signCapture,
+} from "./signing";
+export {
   AGE_BOUNDS_S,
   bucketIndex,
   CACHE_STATUSES,

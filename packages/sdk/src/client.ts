@@ -6,6 +6,7 @@ import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
 import { createETagFetch, FROM_CLIENT_CACHE } from "./etag-fetch";
 import { createRetryFetch, type RetryOptions } from "./retry-fetch";
+import { createSharedFetch } from "./shared-fetch";
 
 type Inputs = inferRouterInputs<AppRouter>;
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -63,7 +64,8 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
         ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs),
     });
-  const baseFetch = options.retry === false ? timed : createRetryFetch(timed, options.retry);
+  const retried = options.retry === false ? timed : createRetryFetch(timed, options.retry);
+  const baseFetch = createSharedFetch(retried);
   const cache = options.cache ?? createMemoryETagCache();
   const trpc = createTRPCClient<AppRouter>({
     links: [

@@ -3,7 +3,10 @@ import {
   type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
+  checkSignature,
+  EXPIRES_PARAM,
   notModified,
+  SIGNATURE_PARAM,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
@@ -11,7 +14,7 @@ import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
 import { applyRateLimit } from "../rate-limit";
-import { checkSignature, EXPIRES_PARAM, SIGNATURE_PARAM } from "../signing";
+
 import { failure, methodNotAllowed, refusedAccess } from "./common";
 import { problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";

@@ -1,6 +1,5 @@
-import { captureOptionsSchema } from "@shotcache/core";
+import { captureOptionsSchema, queryPairs, signCapture } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
-import { queryPairs, signCapture } from "../signing";
 import { createTestContext } from "../test-support";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleInvalidate, webhookSignature } from "./invalidate";

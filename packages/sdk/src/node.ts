@@ -1,0 +1,1 @@
+export { createFileETagCache } from "./file-etag-cache";
