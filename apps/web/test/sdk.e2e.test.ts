@@ -1,4 +1,9 @@
-import { createShotcacheClient, type ShotcacheClient, ShotcacheError } from "@shotcache/sdk";
+import {
+  createShotcacheClient,
+  isShotcacheError,
+  type ShotcacheClient,
+  ShotcacheError,
+} from "@shotcache/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
@@ -74,7 +79,15 @@ describe.skipIf(!browserAvailable)("SDK against next start", () => {
     expect(after.misses - before.misses).toBe(2);
   });
 
-  it("rejects bad input with BAD_REQUEST naming the field", async () => {
+  it("reports health, and abandons a call whose signal has aborted", async () => {
+    expect(await client.health()).toMatchObject({ status: "ok", store: { circuit: "closed" } });
+    const error = await client
+      .capture({ url: env.site.url("/stable") }, { signal: AbortSignal.abort() })
+      .catch((e) => e);
+    expect(isShotcacheError(error) && error.code).toBe("ABORTED");
+  });
+
+  it("rejects bad input with INVALID_INPUT naming the field", async () => {
     for (const [input, field] of [
       [{}, "url"],
       [{ url: "ftp://127.0.0.1/" }, "url"],

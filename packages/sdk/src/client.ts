@@ -42,15 +42,22 @@ export interface ShotcacheClientOptions {
   timeout?: number;
 }
 
+/** Per call: a signal that abandons it (the SDK then throws `ShotcacheError` code `ABORTED`). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 export interface ShotcacheClient {
   /** Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). */
-  capture(input: CaptureInput): Promise<Capture>;
+  capture(input: CaptureInput, options?: CallOptions): Promise<Capture>;
   /** Drops every cached variant of `url` on the server. */
-  purge(input: { url: string }): Promise<{ purged: number }>;
+  purge(input: { url: string }, options?: CallOptions): Promise<{ purged: number }>;
   /** The cached variants of `url`: key, age, freshness left, size. */
-  inspect(input: { url: string }): Promise<Outputs["cache"]["inspect"]>;
+  inspect(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["inspect"]>;
   /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */
-  stats(input?: { hours?: number }): Promise<CacheStats>;
+  stats(input?: { hours?: number }, options?: CallOptions): Promise<CacheStats>;
+  /** Whether the server's store and browser are well. */
+  health(options?: CallOptions): Promise<Outputs["health"]>;
 }
 
 export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
@@ -88,8 +95,8 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
   };
 
   return {
-    async capture(input) {
-      const result = await call(() => trpc.screenshot.capture.query(input));
+    async capture(input, callOptions) {
+      const result = await call(() => trpc.screenshot.capture.query(input, callOptions));
       return {
         bytes: bytesFromBase64(result.image),
         contentType: result.contentType,
@@ -100,8 +107,9 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
         },
       };
     },
-    purge: (input) => call(() => trpc.cache.purge.mutate(input)),
-    inspect: (input) => call(() => trpc.cache.inspect.query(input)),
-    stats: (input) => call(() => trpc.stats.get.query(input)),
+    purge: (input, callOptions) => call(() => trpc.cache.purge.mutate(input, callOptions)),
+    inspect: (input, callOptions) => call(() => trpc.cache.inspect.query(input, callOptions)),
+    stats: (input, callOptions) => call(() => trpc.stats.get.query(input, callOptions)),
+    health: (callOptions) => call(() => trpc.health.query(undefined, callOptions)),
   };
 }

@@ -92,3 +92,7 @@ export class ShotcacheError extends Error {
     return new ShotcacheError("NETWORK_ERROR", message, { cause: error });
   }
 }
+
+/** True when `error` came from the SDK: narrows it to `ShotcacheError` for its `code`. */
+export const isShotcacheError = (error: unknown): error is ShotcacheError =>
+  error instanceof ShotcacheError;

@@ -1,6 +1,7 @@
 export {
   type CacheFacts,
   type CacheStats,
+  type CallOptions,
   type Capture,
   type CaptureInput,
   createShotcacheClient,
@@ -8,6 +9,7 @@ export {
   type ShotcacheClientOptions,
 } from "./client";
 export {
+  isShotcacheError,
   SHOTCACHE_ERROR_CODES,
   ShotcacheError,
   type ShotcacheErrorCode,

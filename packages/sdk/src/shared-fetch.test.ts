@@ -31,4 +31,23 @@ describe("shared fetch", () => {
     await Promise.all([shared(`${origin}/a`), shared(`${origin}/b`)]);
     expect(requests).toBe(3);
   });
+
+  it("lets one caller give up without failing the others, and ends the request when all have", async () => {
+    const shared = createSharedFetch(fetch);
+    const before = requests;
+    const quitter = new AbortController();
+    const first = shared(`${origin}/c`, { signal: quitter.signal });
+    const second = shared(`${origin}/c`);
+    quitter.abort();
+    await expect(first).rejects.toMatchObject({ name: "AbortError" });
+    expect(await (await second).text()).toBe("the body");
+    expect(requests).toBe(before + 1);
+
+    const everyone = new AbortController();
+    const waits = [1, 2].map(() => shared(`${origin}/d`, { signal: everyone.signal }));
+    everyone.abort();
+    for (const wait of waits) await expect(wait).rejects.toMatchObject({ name: "AbortError" });
+    // The abandoned request is not reused: the next call sends its own.
+    expect(await (await shared(`${origin}/d`)).text()).toBe("the body");
+  });
 });
