@@ -18,8 +18,17 @@ test("captures a page: MISS, then HIT, then MISS again after a purge", async ({ 
   await expect(image).toBeVisible();
   expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
 
+  await expect(page.getByTestId("bytes-from")).toHaveText("the server");
+
+  // The SDK in this page revalidates with its ETag: a 304 with no image bytes, the held bytes shown.
+  const revalidation = page.waitForResponse((r) => r.url().includes("/screenshot.capture"));
   await capture.click();
   await expect(status).toHaveText("HIT");
+  await expect(page.getByTestId("bytes-from")).toHaveText("this browser (304)");
+  const answer = await revalidation;
+  expect(answer.status()).toBe(304);
+  expect((await answer.request().sizes()).responseBodySize).toBeLessThanOrEqual(1024);
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
 
   await page.getByRole("button", { name: "Purge" }).click();
   await expect(page.getByRole("status")).toHaveText("Purged 1 cached variant.");

@@ -149,6 +149,10 @@ export function Playground() {
             <dd>{shot.capture.cache.ageSeconds} s</dd>
             <dt>TTL</dt>
             <dd>{shot.capture.cache.ttlSeconds} s</dd>
+            <dt>Bytes from</dt>
+            <dd data-testid="bytes-from">
+              {shot.capture.cache.fromClientCache ? "this browser (304)" : "the server"}
+            </dd>
             <dt>Size</dt>
             <dd>{shot.capture.bytes.byteLength.toLocaleString()} bytes</dd>
           </dl>
