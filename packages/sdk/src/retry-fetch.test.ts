@@ -10,10 +10,12 @@ describe("retries", () => {
   let origin: string;
   let script: ("ok" | "drop" | { status: number; retryAfter: string })[] = [];
   let requests = 0;
+  let arrivals: number[] = [];
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       requests++;
+      arrivals.push(Date.now());
       const step = script.shift() ?? "ok";
       if (step === "drop") return request.socket.destroy();
       if (step === "ok") return response.writeHead(200).end("done");
@@ -25,6 +27,7 @@ describe("retries", () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   beforeEach(() => {
     requests = 0;
+    arrivals = [];
   });
 
   const retrying = createRetryFetch(fetch, { backoffMs: 10 });
@@ -33,6 +36,13 @@ describe("retries", () => {
     script = [{ status: 503, retryAfter: "0" }, "ok"];
     const response = await retrying(`${origin}/`);
     expect([response.status, requests]).toEqual([200, 2]);
+  });
+
+  it("waits the Retry-After of a 429 before trying again", async () => {
+    script = [{ status: 429, retryAfter: "1" }, "ok"];
+    const response = await retrying(`${origin}/`);
+    expect([response.status, requests]).toEqual([200, 2]);
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
   });
 
   it("gives up after its retries and hands back the last answer", async () => {
