@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, build, unit and integration tests (vitest), browser tests
-# (Playwright). Every browser the tests start keeps its folders under one temporary directory of
-# this run, so afterwards we can prove that none was left running or left files behind.
+# The whole test suite: lint, types, build, the packed SDK in a scratch project, unit and
+# integration tests (vitest), browser tests (Playwright). Every browser the tests start keeps its
+# folders under one temporary directory of this run, so afterwards we can prove that none was left
+# running or left files behind.
 set -euo pipefail
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ trap 'rm -rf "$run_tmp"' EXIT
 pnpm lint
 pnpm typecheck
 pnpm build
+bash scripts/check-sdk-package.sh
 TMPDIR="$run_tmp" pnpm exec vitest run \
   --reporter=default --reporter=json --outputFile.json="$run_tmp/vitest.json"
 TMPDIR="$run_tmp" PLAYWRIGHT_JSON_OUTPUT_NAME="$run_tmp/playwright.json" \

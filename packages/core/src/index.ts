@@ -22,6 +22,7 @@ export {
   type CaptureServiceOptions,
   createCaptureService,
   type PurgeRequest,
+  type VariantReport,
 } from "./capture-service";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";

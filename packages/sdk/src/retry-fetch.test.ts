@@ -42,7 +42,8 @@ describe("retries", () => {
     script = [{ status: 429, retryAfter: "1" }, "ok"];
     const response = await retrying(`${origin}/`);
     expect([response.status, requests]).toEqual([200, 2]);
-    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
+    const [first = 0, second = 0] = arrivals;
+    expect(second - first).toBeGreaterThanOrEqual(950);
   });
 
   it("gives up after its retries and hands back the last answer", async () => {

@@ -1,4 +1,4 @@
-import { checkSignature } from "@shotcache/core";
+import { checkSignature } from "@shotcache/core/signing";
 import { describe, expect, it } from "vitest";
 import { signedScreenshotUrl } from "./sign";
 

@@ -8,7 +8,7 @@ import {
   SIGNATURE_PARAM,
   type SignableInput,
   signCapture,
-} from "@shotcache/core";
+} from "@shotcache/core/signing";
 
 export { type SignableInput, signCapture };
 
