@@ -18,15 +18,21 @@ export type CacheFacts = Outputs["screenshot"]["capture"]["cache"] & {
   /** True when the server answered 304 and the bytes came from this client's own cache. */
   fromClientCache: boolean;
 };
+/** Hits, misses, hit rate and hourly buckets, shared by every instance of the server. */
 export type CacheStats = Outputs["stats"]["get"];
 
+/** A screenshot and the facts of how it was answered. */
 export interface Capture {
+  /** The image, exactly as the server rendered it. */
   bytes: Uint8Array;
+  /** `image/png`, `image/jpeg` or `image/webp`. */
   contentType: string;
+  /** The image's strong ETag: equal ETags mean equal bytes. */
   etag: string;
   cache: CacheFacts;
 }
 
+/** How a client reaches the server and how it caches, retries and times out. */
 export interface ShotcacheClientOptions {
   /** Where shotcache runs, e.g. `http://localhost:3000`; `""` in a page served by shotcache itself. */
   baseUrl: string;
@@ -47,6 +53,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** The typed calls of shotcache; every failure is thrown as a `ShotcacheError`. */
 export interface ShotcacheClient {
   /** Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). */
   capture(input: CaptureInput, options?: CallOptions): Promise<Capture>;
@@ -60,6 +67,7 @@ export interface ShotcacheClient {
   health(options?: CallOptions): Promise<Outputs["health"]>;
 }
 
+/** A client for the shotcache server at `options.baseUrl`. */
 export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const timeoutMs = options.timeout ?? 60_000;

@@ -31,6 +31,7 @@ export const SHOTCACHE_ERROR_CODES = [
   ...TRANSPORT_CODES,
 ] as const;
 
+/** One of `SHOTCACHE_ERROR_CODES`. */
 export type ShotcacheErrorCode = (typeof SHOTCACHE_ERROR_CODES)[number];
 
 // The list mirrors the server's: this line stops compiling when the server gains a code.

@@ -1,5 +1,6 @@
 type Fetch = typeof globalThis.fetch;
 
+/** When a failed exchange is tried again. */
 export interface RetryOptions {
   /** Tries after the first. @default 2 */
   retries?: number;

@@ -10,6 +10,7 @@ import {
   signCapture,
 } from "@shotcache/core/signing";
 
+/** The bare signature, for building the query yourself. */
 export { type SignableInput, signCapture };
 
 /**
