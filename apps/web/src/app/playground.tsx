@@ -26,7 +26,7 @@ export function Playground() {
   const [height, setHeight] = useState("720");
   const [format, setFormat] = useState<(typeof FORMATS)[number]>("png");
   const [busy, setBusy] = useState(false);
-  const [shot, setShot] = useState<{ capture: Capture; src: string }>();
+  const [shot, setShot] = useState<{ capture: Capture; src: string; elapsedMs: number }>();
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState("");
 
@@ -38,6 +38,7 @@ export function Playground() {
     setBusy(true);
     setProblem(undefined);
     setNotice("");
+    const started = performance.now();
     try {
       const capture = await client.capture({
         url,
@@ -46,7 +47,8 @@ export function Playground() {
         format,
       });
       const blob = new Blob([capture.bytes as BlobPart], { type: capture.contentType });
-      setShot({ capture, src: URL.createObjectURL(blob) });
+      const elapsedMs = Math.round(performance.now() - started);
+      setShot({ capture, src: URL.createObjectURL(blob), elapsedMs });
     } catch (error) {
       setProblem(problemFrom(error));
     } finally {
@@ -155,6 +157,14 @@ export function Playground() {
             </dd>
             <dt>Size</dt>
             <dd>{shot.capture.bytes.byteLength.toLocaleString()} bytes</dd>
+            <dt>ETag</dt>
+            <dd data-testid="etag">{shot.capture.etag}</dd>
+            <dt>Render time</dt>
+            <dd>{shot.capture.cache.renderMs} ms</dd>
+            <dt>Elapsed</dt>
+            <dd>{shot.elapsedMs} ms</dd>
+            <dt>Key</dt>
+            <dd className="key">{shot.capture.cache.key}</dd>
           </dl>
           {/* biome-ignore lint/performance/noImgElement: a blob: URL of bytes we already hold */}
           <img src={shot.src} alt={`Screenshot of ${url}`} />
