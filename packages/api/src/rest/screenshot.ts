@@ -14,7 +14,6 @@ import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { fieldErrorsFrom } from "../field-errors";
 import { applyRateLimit } from "../rate-limit";
-
 import { failure, methodNotAllowed, refusedAccess } from "./common";
 import { problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
