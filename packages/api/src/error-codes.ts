@@ -1,23 +1,29 @@
-import type { CaptureErrorCode } from "@shotcache/core";
+import { CAPTURE_ERROR_CODES } from "@shotcache/core/errors";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
-/** Every code a client can receive, over REST (`code` of the problem document) and tRPC. */
-export type ApiErrorCode =
-  | CaptureErrorCode
-  | "INVALID_INPUT"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "SIGNATURE_INVALID"
-  | "SIGNATURE_EXPIRED"
-  | "WEBHOOK_SIGNATURE_INVALID"
-  | "WEBHOOK_TIMESTAMP_STALE"
-  | "WEBHOOK_REPLAYED"
-  | "RATE_LIMITED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "INTERNAL";
+/**
+ * Every code a client can receive, over REST (`code` of the problem document) and tRPC. The SDK
+ * builds its own list from this one (this module imports nothing from the server at run time).
+ */
+export const API_ERROR_CODES = [
+  ...CAPTURE_ERROR_CODES,
+  "INVALID_INPUT",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "SIGNATURE_INVALID",
+  "SIGNATURE_EXPIRED",
+  "WEBHOOK_SIGNATURE_INVALID",
+  "WEBHOOK_TIMESTAMP_STALE",
+  "WEBHOOK_REPLAYED",
+  "RATE_LIMITED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "INTERNAL",
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 interface ErrorKind {
   status: number;

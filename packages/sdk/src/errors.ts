@@ -1,42 +1,14 @@
-import type { ApiErrorCode, FieldError } from "@shotcache/api";
+import type { FieldError } from "@shotcache/api";
+import { API_ERROR_CODES } from "@shotcache/api/error-codes";
 
 /** Failures that happen on the way, before the server could answer. */
 const TRANSPORT_CODES = ["NETWORK_ERROR", "TIMEOUT", "ABORTED"] as const;
 
 /** Every code a `ShotcacheError` can carry: the server's stable codes, and the transport's. */
-export const SHOTCACHE_ERROR_CODES = [
-  "INVALID_INPUT",
-  "UNAUTHORIZED",
-  "FORBIDDEN",
-  "SIGNATURE_INVALID",
-  "SIGNATURE_EXPIRED",
-  "WEBHOOK_SIGNATURE_INVALID",
-  "WEBHOOK_TIMESTAMP_STALE",
-  "WEBHOOK_REPLAYED",
-  "RATE_LIMITED",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
-  "NOT_FOUND",
-  "METHOD_NOT_ALLOWED",
-  "INTERNAL",
-  "TARGET_NOT_ALLOWED",
-  "TARGET_UNREACHABLE",
-  "TARGET_HTTP_ERROR",
-  "RENDER_TIMEOUT",
-  "BROWSER_UNAVAILABLE",
-  "RENDER_FAILED",
-  "STORE_UNAVAILABLE",
-  "ELEMENT_NOT_FOUND",
-  "SATURATED",
-  ...TRANSPORT_CODES,
-] as const;
+export const SHOTCACHE_ERROR_CODES = [...API_ERROR_CODES, ...TRANSPORT_CODES] as const;
 
 /** One of `SHOTCACHE_ERROR_CODES`. */
 export type ShotcacheErrorCode = (typeof SHOTCACHE_ERROR_CODES)[number];
-
-// The list mirrors the server's: this line stops compiling when the server gains a code.
-const mirrorsServer: Exclude<ApiErrorCode, ShotcacheErrorCode> extends never ? true : false = true;
-void mirrorsServer;
 
 const CODES = new Set<string>(SHOTCACHE_ERROR_CODES);
 

@@ -1,8 +1,7 @@
 import { captureInputFromQuery, purgeRequestSchema } from "@shotcache/core";
 import type { ApiContext } from "../context";
-import { fieldErrorsFrom } from "../field-errors";
 import { failure, json, refusedAdminRequest } from "./common";
-import { problem } from "./problem";
+import { invalidInput } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
 /**
@@ -20,9 +19,7 @@ export async function handleCachePurge(
     Object.keys(options).length > 0 ? { url, options } : { url },
   );
   if (!parsed.success) {
-    return problem("INVALID_INPUT", "The purge request is invalid.", {
-      errors: fieldErrorsFrom(parsed.error),
-    });
+    return invalidInput("The purge request is invalid.", parsed.error);
   }
   try {
     return json(200, await context.captureService.purge(parsed.data));

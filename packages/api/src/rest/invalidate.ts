@@ -2,9 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { captureOptionsObjectSchema } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
-import { fieldErrorsFrom } from "../field-errors";
 import { failure, json, methodNotAllowed } from "./common";
-import { problem } from "./problem";
+import { invalidInput, problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
 
 export const TIMESTAMP_HEADER = "x-shotcache-timestamp";
@@ -72,9 +71,7 @@ export async function handleInvalidate(
     return problem("INVALID_INPUT", "The body is not valid JSON.");
   }
   if (!parsed.success) {
-    return problem("INVALID_INPUT", "Send { url } or { urls: [...] }.", {
-      errors: fieldErrorsFrom(parsed.error),
-    });
+    return invalidInput("Send { url } or { urls: [...] }.", parsed.error);
   }
 
   try {

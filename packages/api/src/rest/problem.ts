@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import { type ApiErrorCode, ERROR_KINDS } from "../error-codes";
-import type { FieldError } from "../field-errors";
+import { type FieldError, fieldErrorsFrom } from "../field-errors";
 import type { RestResponse } from "./types";
 
 /** An RFC 9457 problem document with shotcache's stable `code` and per-field `errors`. */
@@ -27,3 +28,7 @@ export function problem(
     body: JSON.stringify(document),
   };
 }
+
+/** A 400 `INVALID_INPUT` naming each field the schema refused. */
+export const invalidInput = (detail: string, error: z.ZodError): RestResponse =>
+  problem("INVALID_INPUT", detail, { errors: fieldErrorsFrom(error) });

@@ -12,10 +12,9 @@ import { LRUCache } from "lru-cache";
 import type { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
-import { fieldErrorsFrom } from "../field-errors";
 import { applyRateLimit } from "../rate-limit";
 import { failure, methodNotAllowed, refusedAccess } from "./common";
-import { problem } from "./problem";
+import { invalidInput, problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
 
 const METHODS = ["GET", "HEAD", "POST"] as const;
@@ -108,9 +107,7 @@ export async function handleScreenshot(
   const parsed = request.method === "POST" ? await parseBody(request) : parseQuery(params);
   if ("status" in parsed) return parsed;
   if (!parsed.success) {
-    return problem("INVALID_INPUT", "The capture options are invalid.", {
-      errors: fieldErrorsFrom(parsed.error),
-    });
+    return invalidInput("The capture options are invalid.", parsed.error);
   }
   if (signed) {
     const refused = refusedSignature(params, context, signature, expires);

@@ -1,9 +1,8 @@
 import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
-import { fieldErrorsFrom } from "../field-errors";
 import { failure, json, refusedAdminRequest } from "./common";
-import { problem } from "./problem";
+import { invalidInput } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
 const statsQuerySchema = z.strictObject({
@@ -19,9 +18,7 @@ export async function handleStats(
   if (refused) return refused;
   const parsed = statsQuerySchema.safeParse(Object.fromEntries(request.url.searchParams));
   if (!parsed.success) {
-    return problem("INVALID_INPUT", "The stats query is invalid.", {
-      errors: fieldErrorsFrom(parsed.error),
-    });
+    return invalidInput("The stats query is invalid.", parsed.error);
   }
   try {
     return json(200, await context.captureService.stats(parsed.data.hours));
