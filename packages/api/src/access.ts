@@ -25,11 +25,23 @@ export function matchedKey(
   const given = digest(presented);
   let matched: string | undefined;
   // Every key is compared, so the time taken says nothing about which one (if any) matched.
-  for (const key of policy.keys) if (timingSafeEqual(digest(key), given)) matched = key;
+  for (const [key, keyDigest] of digestsOf(policy))
+    if (timingSafeEqual(keyDigest, given)) matched = key;
   return matched;
 }
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** The configured keys with their digests, computed once per policy rather than per request. */
+const keyDigests = new WeakMap<AccessPolicy, [string, Buffer][]>();
+function digestsOf(policy: AccessPolicy): [string, Buffer][] {
+  let digests = keyDigests.get(policy);
+  if (!digests) {
+    digests = policy.keys.map((key) => [key, digest(key)]);
+    keyDigests.set(policy, digests);
+  }
+  return digests;
+}
 
 /**
  * Whether a request's `Authorization` header grants `scope`. Keys are compared as SHA-256 digests

@@ -1,10 +1,9 @@
 // Signing lives in core (the SDK's `sign` entry shares it); re-exported for server code.
-export { checkSignature, queryPairs, type SignableInput, signCapture } from "@shotcache/core";
+export { signCapture } from "@shotcache/core";
 export {
   type Access,
   type AccessPolicy,
   type AccessScope,
-  checkAccess,
   OPEN_ACCESS,
 } from "./access";
 export { cacheHeaders } from "./cache-headers";
@@ -12,30 +11,18 @@ export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
 export { createMetrics, type Metrics } from "./metrics";
-export { openApiDocument } from "./openapi";
-export { applyRateLimit, type RateLimits } from "./rate-limit";
-export { logRequest, type RequestLogger, requestIdFrom } from "./request-log";
+export type { RateLimits } from "./rate-limit";
+export type { RequestLogger } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
-export {
-  handleInvalidate,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  WEBHOOK_TOLERANCE_SECONDS,
-  webhookSignature,
-} from "./rest/invalidate";
+export { handleInvalidate, webhookSignature } from "./rest/invalidate";
 export { handleMetrics } from "./rest/metrics";
-export { nodeHandler, restRequestFromNode } from "./rest/node-adapter";
+export { nodeHandler } from "./rest/node-adapter";
 export { handleOpenApi } from "./rest/openapi";
 export { problem } from "./rest/problem";
-export { handleScreenshot, MAX_OPTIONS_BODY_BYTES } from "./rest/screenshot";
+export { handleScreenshot } from "./rest/screenshot";
 export { handleStats } from "./rest/stats";
-export {
-  BodyTooLargeError,
-  type RestHandler,
-  type RestRequest,
-  type RestResponse,
-} from "./rest/types";
+export type { RestHandler, RestRequest, RestResponse } from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
 export { handleTrpcRequest } from "./trpc-handler";

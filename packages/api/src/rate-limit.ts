@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import type { RateLimiter } from "@shotcache/core";
+import { type RateLimiter, shortHash } from "@shotcache/core";
 import { matchedKey } from "./access";
 import type { ApiContext } from "./context";
 
@@ -31,11 +30,7 @@ export async function applyRateLimit(
   if (!limiter) return ALLOWED;
   // Counted by the key matched, not by how the header spells it. The key itself never becomes a
   // store key or a log line: only a digest of it does.
-  const digest = createHash("sha256")
-    .update(key ?? "")
-    .digest("base64url")
-    .slice(0, 22);
-  const identifier = key ? `key:${digest}` : `ip:${clientAddress}`;
+  const identifier = key ? `key:${shortHash(key)}` : `ip:${clientAddress}`;
   let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
   try {
     decision = await limiter.limit(identifier);

@@ -19,12 +19,12 @@ import type {
   StoredShot,
   StoredVariant,
 } from "./ports";
-import { createStatsBuffer, type StatsEvent } from "./stats";
+import { type CACHE_STATUSES, createStatsBuffer, type StatsEvent } from "./stats";
 import { type CacheStats, deriveStats } from "./stats-report";
 import { shouldRefreshEarly } from "./xfetch";
 
 /** How a capture was answered. */
-export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS" | "REFRESH";
+export type CacheStatus = (typeof CACHE_STATUSES)[number];
 
 /** Why a capture was answered as it was, when the status alone does not say. */
 export type CacheReason = BypassReason | "stale-while-revalidate" | "stale-if-error";

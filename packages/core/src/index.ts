@@ -27,6 +27,7 @@ export {
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
+export { shortHash } from "./hash";
 export {
   type CaptureInput,
   type CaptureOptions,

@@ -13,6 +13,7 @@ export const PURGE_LAG_BOUNDS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_00
 /** Hourly buckets are kept this long. */
 export const HOURLY_RETENTION_HOURS = 7 * 24;
 
+/** Every status a capture is answered with; `CacheStatus` is one of them. */
 export const CACHE_STATUSES = ["HIT", "MISS", "STALE", "BYPASS", "REFRESH"] as const;
 
 /** What one capture or purge adds to the statistics. */

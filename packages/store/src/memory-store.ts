@@ -45,6 +45,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (markedAt < at - PURGE_MARKER_SECONDS * 1000) purgedAt.delete(key);
     }
   }
+  // Locks nobody releases (one-time claims such as webhook deliveries) would pile up: expired ones
+  // are dropped, in one pass at most once a minute so an acquire stays O(1) on average.
+  let nextLockSweepAt = 0;
+  function sweepExpiredLocks(): void {
+    const at = now();
+    if (at < nextLockSweepAt) return;
+    nextLockSweepAt = at + 60_000;
+    for (const [name, lock] of locks) if (lock.expiresAt <= at) locks.delete(name);
+  }
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
@@ -112,6 +121,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     },
 
     async acquireLock(name, ttlMs) {
+      sweepExpiredLocks();
       const held = locks.get(name);
       if (held && held.expiresAt > now()) return undefined;
       const token = randomUUID();
