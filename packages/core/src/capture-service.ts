@@ -447,7 +447,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
-    record({ counters: { purges: 1 }, purgeLagMs: now() - started });
+    record({
+      counters: { purges: 1 },
+      purgeLagMs: now() - started,
+      purge: { at, url: request.url, scope: request.options ? "variant" : "url", purged },
+    });
     return { purged };
   }
 

@@ -5,6 +5,7 @@ import {
   CACHE_STATUSES,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
+  type PurgeRecord,
   type Quantiles,
   quantiles,
   type StatsSnapshot,
@@ -30,6 +31,8 @@ export interface CacheStats extends CounterReport {
   purgeLagMs: Quantiles;
   /** Entries held and their image bytes. */
   storage: { entries: number; bytes: number };
+  /** The latest purges, newest first; `at` is an ISO time. */
+  recentPurges: (Omit<PurgeRecord, "at"> & { at: string })[];
 }
 
 export function reportCounters(counters: CounterValues): CounterReport {
@@ -55,5 +58,9 @@ export function deriveStats(snapshot: StatsSnapshot): CacheStats {
     hitAgeSeconds: quantiles(snapshot.hitAge, AGE_BOUNDS_S),
     purgeLagMs: quantiles(snapshot.purgeLag, PURGE_LAG_BOUNDS_MS),
     storage: snapshot.storage,
+    recentPurges: snapshot.recentPurges.map((purge) => ({
+      ...purge,
+      at: new Date(purge.at).toISOString(),
+    })),
   };
 }

@@ -13,6 +13,21 @@ export const PURGE_LAG_BOUNDS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_00
 /** Hourly buckets are kept this long. */
 export const HOURLY_RETENTION_HOURS = 7 * 24;
 
+/** How many of the latest purges the statistics keep, newest first. */
+export const RECENT_PURGES_KEPT = 20;
+
+/** One purge, as the statistics remember it. */
+export interface PurgeRecord {
+  /** When it was made (epoch ms). */
+  at: number;
+  /** The URL purged, as the caller gave it. */
+  url: string;
+  /** Every variant of the URL, or the one its options select. */
+  scope: "url" | "variant";
+  /** How many cached entries it removed. */
+  purged: number;
+}
+
 /** Every status a capture is answered with; `CacheStatus` is one of them. */
 export const CACHE_STATUSES = ["HIT", "MISS", "STALE", "BYPASS", "REFRESH"] as const;
 
@@ -27,6 +42,8 @@ export interface StatsEvent {
   hitAgeSeconds?: number;
   /** How long a purge took. */
   purgeLagMs?: number;
+  /** The purge itself, for the list of recent purges. */
+  purge?: PurgeRecord;
 }
 
 /** A histogram as counts per bucket: index i counts values ≤ bounds[i] (and > bounds[i−1]). */
@@ -41,6 +58,8 @@ export interface StatsSnapshot {
   hitAge: Histogram;
   purgeLag: Histogram;
   storage: { entries: number; bytes: number };
+  /** The latest purges (at most `RECENT_PURGES_KEPT`), newest first. */
+  recentPurges: PurgeRecord[];
 }
 
 export const HOUR_MS = 3_600_000;
@@ -82,12 +101,14 @@ export function quantiles(histogram: Histogram, bounds: readonly number[]): Quan
 
 /**
  * Statistics to add, for one hourly bucket: counter deltas by counter name, histogram deltas by
- * field (`latency:<STATUS>:<bucket>`, `age:<bucket>`, `purge:<bucket>`). Stores add them up.
+ * field (`latency:<STATUS>:<bucket>`, `age:<bucket>`, `purge:<bucket>`). Stores add them up, and
+ * keep the purges, oldest first here, in their list of recent purges.
  */
 export interface StatsDelta {
   hourStart: number;
   counters: Record<string, number>;
   histograms: Record<string, number>;
+  purges: PurgeRecord[];
 }
 
 const bump = (fields: Record<string, number>, name: string, by = 1) => {
@@ -105,7 +126,7 @@ export function createStatsBuffer() {
       const start = hourStart(event.at);
       let delta = deltas.get(start);
       if (!delta) {
-        delta = { hourStart: start, counters: {}, histograms: {} };
+        delta = { hourStart: start, counters: {}, histograms: {}, purges: [] };
         deltas.set(start, delta);
       }
       for (const [name, by] of Object.entries(event.counters))
@@ -120,6 +141,7 @@ export function createStatsBuffer() {
       if (event.purgeLagMs !== undefined) {
         bump(delta.histograms, `purge:${bucketIndex(event.purgeLagMs, PURGE_LAG_BOUNDS_MS)}`);
       }
+      if (event.purge) delta.purges.push(event.purge);
     },
     /** The deltas added so far, leaving the buffer empty. */
     take(): StatsDelta[] {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type CacheStore, HOUR_MS, HOURLY_RETENTION_HOURS, type StoredShot } from "@shotcache/core";
+import {
+  type CacheStore,
+  HOUR_MS,
+  HOURLY_RETENTION_HOURS,
+  type PurgeRecord,
+  RECENT_PURGES_KEPT,
+  type StoredShot,
+} from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_MAX_ENTRY_BYTES, PURGE_MARKER_SECONDS } from "./redis-layout";
 import { hourStarts, snapshotFrom } from "./stats-fields";
@@ -57,6 +64,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
+  /** Newest first. */
+  let recentPurges: PurgeRecord[] = [];
 
   const entries = new LRUCache<string, MemoryEntry>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
@@ -147,6 +156,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
           increment(hour, name, by);
         }
         for (const [name, by] of Object.entries(delta.histograms)) increment(histograms, name, by);
+        recentPurges = [...delta.purges.toReversed(), ...recentPurges].slice(0, RECENT_PURGES_KEPT);
       }
     },
 
@@ -163,6 +173,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
           entries: entries.size,
           bytes: entries.calculatedSize - entries.size * ENTRY_OVERHEAD_BYTES,
         },
+        recentPurges,
       });
     },
 

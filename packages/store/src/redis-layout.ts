@@ -18,6 +18,8 @@ export function redisKeys(prefix: string) {
     counters: `${stats}:counters`,
     hour: (hourStart: number) => `${stats}:hour:${hourStart}`,
     histograms: `${stats}:histograms`,
+    /** List of the latest purges as JSON records, newest first. */
+    recentPurges: `${stats}:recent-purges`,
     /** Sorted set of entry keys by the time they leave the store (epoch ms). */
     storedEntries: `${stats}:entries`,
     /** Hash of entry key → image bytes, and `__total`. */
@@ -88,18 +90,27 @@ end
 return 0`;
 
 /**
- * KEYS: counters, hour, histograms. ARGV: hour TTL seconds, number of counter pairs, then
- * counter field/delta pairs, then histogram field/delta pairs. One command per capture.
+ * KEYS: counters, hour, histograms, recent purges. ARGV: hour TTL seconds, purges kept, number of
+ * counter pairs, number of histogram pairs, then counter field/delta pairs, histogram field/delta
+ * pairs, and purge records (JSON, oldest first). One command per hourly bucket flushed.
  */
 export const RECORD_STATS_SCRIPT = `
-local counters = tonumber(ARGV[2])
-for i = 3, 2 + 2 * counters, 2 do
+local counters = tonumber(ARGV[3])
+local histograms = tonumber(ARGV[4])
+local first = 5
+for i = first, first + 2 * counters - 1, 2 do
   redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
   redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 if counters > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
-for i = 3 + 2 * counters, #ARGV, 2 do
+first = first + 2 * counters
+for i = first, first + 2 * histograms - 1, 2 do
   redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1])
+end
+first = first + 2 * histograms
+if first <= #ARGV then
+  redis.call('LPUSH', KEYS[4], unpack(ARGV, first))
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[2]) - 1)
 end
 return 1`;
 

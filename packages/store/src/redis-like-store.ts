@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { CacheStore, StoredShot } from "@shotcache/core";
+import {
+  type CacheStore,
+  type PurgeRecord,
+  RECENT_PURGES_KEPT,
+  type StoredShot,
+} from "@shotcache/core";
 import { decodeEntry, encodeEntry } from "./entry-codec";
 import {
   DELETE_ENTRY_SCRIPT,
@@ -42,6 +47,8 @@ export interface RedisDriver {
   readSetMembers(key: string): Promise<string[]>;
   /** DEL of keys of one slot; resolves to how many existed. */
   deleteKeys(keys: string[]): Promise<number>;
+  /** The items of a list, as text. */
+  readList(key: string): Promise<string[]>;
   /** HGETALL of each key, in one round trip. */
   readHashes(keys: string[]): Promise<(Record<string, unknown> | unknown[] | null)[]>;
   close(): Promise<void>;
@@ -52,6 +59,22 @@ export interface RedisLikeOptions {
   prefix?: string;
   /** Largest image stored; larger ones are refused. */
   maxEntryBytes: number;
+}
+
+/** A stored purge record, or nothing when it cannot be read (statistics never fail a read). */
+function purgeRecordFrom(stored: unknown): PurgeRecord[] {
+  try {
+    const record = typeof stored === "string" ? JSON.parse(stored) : stored;
+    const { at, url, scope, purged } = record as PurgeRecord;
+    const valid =
+      typeof at === "number" &&
+      typeof url === "string" &&
+      (scope === "url" || scope === "variant") &&
+      typeof purged === "number";
+    return valid ? [{ at, url, scope, purged }] : [];
+  } catch {
+    return [];
+  }
 }
 
 const renderStartOf = (shot: StoredShot) => shot.capturedAt - shot.renderMs;
@@ -142,14 +165,18 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
     async recordStats(deltas) {
       for (const delta of deltas) {
         const counters = Object.entries(delta.counters);
+        const histograms = Object.entries(delta.histograms);
         await driver.runScript(
           "recordStats",
-          [keys.counters, keys.hour(delta.hourStart), keys.histograms],
+          [keys.counters, keys.hour(delta.hourStart), keys.histograms, keys.recentPurges],
           [
             HOUR_BUCKET_TTL_SECONDS,
+            RECENT_PURGES_KEPT,
             counters.length,
+            histograms.length,
             ...counters.flat(),
-            ...Object.entries(delta.histograms).flat(),
+            ...histograms.flat(),
+            ...delta.purges.map((purge) => JSON.stringify(purge)),
           ],
         );
       }
@@ -165,6 +192,7 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
       const [entries, bytes] = (await driver.runScript("storageRead", storageKeys, [
         Date.now(),
       ])) as [number, number];
+      const purges = await driver.readList(keys.recentPurges);
       return snapshotFrom({
         counters: hashFromReply(counters ?? null),
         histograms: hashFromReply(histograms ?? null),
@@ -173,6 +201,7 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
           fields: hashFromReply(hours[index] ?? null),
         })),
         storage: { entries: Number(entries), bytes: Number(bytes) },
+        recentPurges: purges.flatMap(purgeRecordFrom),
       });
     },
 

@@ -49,6 +49,7 @@ export function createRedisStore(options: RedisStoreOptions) {
         (await redis.set(key, value, "PX", ttlMs, "NX")) === "OK",
       deleteKeys: (keys) => redis.del(...keys),
       readSetMembers: (key) => redis.zrange(key, "0", "-1"),
+      readList: (key) => redis.lrange(key, 0, -1),
       readHashes: async (keys) => {
         const pipeline = redis.pipeline();
         for (const key of keys) pipeline.hgetall(key);

@@ -9,6 +9,7 @@ import {
   hourStart,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
+  type PurgeRecord,
   type StatsSnapshot,
 } from "@shotcache/core";
 
@@ -53,6 +54,7 @@ export function snapshotFrom(input: {
   hourly: { hourStart: number; fields: FieldMap }[];
   histograms: FieldMap;
   storage: { entries: number; bytes: number };
+  recentPurges: PurgeRecord[];
 }): StatsSnapshot {
   const { histograms } = input;
   return {
@@ -70,6 +72,7 @@ export function snapshotFrom(input: {
     hitAge: histogramFrom(histograms, "age:", AGE_BOUNDS_S),
     purgeLag: histogramFrom(histograms, "purge:", PURGE_LAG_BOUNDS_MS),
     storage: input.storage,
+    recentPurges: input.recentPurges,
   };
 }
 

@@ -1,4 +1,9 @@
-import { type CacheStore, createStatsBuffer, type StoredShot } from "@shotcache/core";
+import {
+  type CacheStore,
+  createStatsBuffer,
+  RECENT_PURGES_KEPT,
+  type StoredShot,
+} from "@shotcache/core";
 import { expect, it } from "vitest";
 
 export interface StoreUnderTest {
@@ -190,6 +195,31 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(stats.latency.MISS.reduce((sum, n) => sum + n, 0)).toBe(1);
     expect(stats.hitAge.reduce((sum, n) => sum + n, 0)).toBe(1);
     expect(stats.purgeLag.reduce((sum, n) => sum + n, 0)).toBe(1);
+  });
+
+  it("keeps the latest purges, newest first, up to a limit", async () => {
+    const { store } = await open({});
+    const at = Date.now();
+    const purge = (n: number) => ({
+      at: at + n,
+      url: `https://example.com/${n}`,
+      scope: n % 2 ? ("variant" as const) : ("url" as const),
+      purged: n,
+    });
+    const buffer = createStatsBuffer();
+    buffer.add({ at, counters: { purges: 1 }, purge: purge(0) });
+    await store.recordStats(buffer.take());
+    expect((await store.readStats({ now: at, hours: 1 })).recentPurges).toEqual([purge(0)]);
+
+    for (let n = 1; n <= RECENT_PURGES_KEPT + 4; n++) {
+      buffer.add({ at: at + n, counters: { purges: 1 }, purge: purge(n) });
+    }
+    await store.recordStats(buffer.take());
+    const { recentPurges } = await store.readStats({ now: at, hours: 1 });
+    expect(recentPurges.map((record) => record.purged)).toEqual(
+      Array.from({ length: RECENT_PURGES_KEPT }, (_, i) => RECENT_PURGES_KEPT + 4 - i),
+    );
+    expect(recentPurges[0]).toEqual(purge(RECENT_PURGES_KEPT + 4));
   });
 
   it("accounts for what it stores: entries and image bytes", async () => {

@@ -69,6 +69,7 @@ export function createUpstashStore(options: UpstashStoreOptions) {
         (await redis.set(key, value, { nx: true, px: ttlMs })) === "OK",
       deleteKeys: (keys) => redis.del(...keys),
       readSetMembers: (key) => redis.zrange<string[]>(key, 0, -1),
+      readList: (key) => redis.lrange<string>(key, 0, -1),
       readHashes: async (keys) => {
         const pipeline = redis.pipeline();
         for (const key of keys) pipeline.hgetall(key);
