@@ -23,7 +23,11 @@ describe.skipIf(!browserAvailable)(
 
     beforeAll(async () => {
       site = await startFixtureSite();
-      env = await startApp({ SHOTCACHE_API_KEYS: KEY, SHOTCACHE_CAPTURE_REQUIRES_KEY: "true" });
+      env = await startApp({
+        SHOTCACHE_API_KEYS: KEY,
+        SHOTCACHE_CAPTURE_REQUIRES_KEY: "true",
+        SHOTCACHE_SIGNING_SECRET: "matrix-signing-secret-0123456789abcdef",
+      });
     });
     afterAll(async () => {
       await env?.stop();
@@ -79,6 +83,16 @@ describe.skipIf(!browserAvailable)(
             method: "POST",
             headers: { "content-type": "application/json" },
             body: JSON.stringify({ url: site.url("/stable") }),
+          },
+          guarded,
+        ],
+        [
+          "tRPC screenshot.sign",
+          "/api/trpc/screenshot.sign",
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ options: { url: site.url("/stable") } }),
           },
           guarded,
         ],

@@ -133,6 +133,20 @@ describe("tRPC over Fetch", () => {
     expect(body.result.data.storage.entries).toBe(2);
   });
 
+  it("lists recent purges in stats, newest first", async () => {
+    const setup = createTestContext();
+    await capture(setup, { url: URL_A });
+    await capture(setup, { url: URL_A, width: 640 });
+    await call(setup, mutation("cache.purge", { url: URL_A, options: { width: 640 } }));
+    await call(setup, mutation("cache.purge", { url: URL_A }));
+    const { body } = await call(setup, query("stats.get"));
+    expect(body.result.data.recentPurges).toEqual([
+      { url: URL_A, scope: "url", purged: 1, at: expect.any(String) },
+      { url: URL_A, scope: "variant", purged: 1, at: expect.any(String) },
+    ]);
+    expect(Date.parse(body.result.data.recentPurges[0].at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it.each([
     [{}, "url"],
     [{ url: "ftp://a.test/" }, "url"],

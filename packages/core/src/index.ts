@@ -63,6 +63,7 @@ export {
   type SignableInput,
   type SignatureCheck,
   signCapture,
+  signedScreenshotPath,
 } from "./signing";
 export {
   AGE_BOUNDS_S,

@@ -42,6 +42,21 @@ export function signCapture(input: SignableInput, secret: string, expires?: numb
   return hmac(secret, signedPayload(queryPairs(input), expires));
 }
 
+/**
+ * The path and query of a signed `/api/v1/screenshot` URL for `input`, valid until `expires`
+ * (epoch seconds) if given.
+ */
+export function signedScreenshotPath(
+  input: SignableInput,
+  secret: string,
+  expires?: number,
+): string {
+  const params = new URLSearchParams(queryPairs(input));
+  if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
+  params.set(SIGNATURE_PARAM, signCapture(input, secret, expires));
+  return `/api/v1/screenshot?${params}`;
+}
+
 export type SignatureCheck = "valid" | "invalid" | "expired";
 
 /** Checks a signature over the query `pairs` in constant time; an expired one is refused. */

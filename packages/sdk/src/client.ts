@@ -63,6 +63,15 @@ export interface ShotcacheClient {
   inspect(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["inspect"]>;
   /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */
   stats(input?: { hours?: number }, options?: CallOptions): Promise<CacheStats>;
+  /**
+   * A signed public URL of the capture `options`, made by the server, that a browser or CDN may
+   * fetch with no API key; it expires after `expiresInSeconds` if given. Needs the server's signing
+   * secret (else `NOT_FOUND`) and an admin key when keys are configured.
+   */
+  signUrl(
+    input: { options: CaptureInput; expiresInSeconds?: number },
+    options?: CallOptions,
+  ): Promise<{ url: string; expiresAt: string | null }>;
   /** Whether the server's store and browser are well. */
   health(options?: CallOptions): Promise<Outputs["health"]>;
 }
@@ -82,11 +91,12 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
   const retried = options.retry === false ? timed : createRetryFetch(timed, options.retry);
   const baseFetch = createSharedFetch(retried);
   const cache = options.cache ?? createMemoryETagCache();
+  const baseUrl = options.baseUrl.replace(/\/$/, "");
   const trpc = createTRPCClient<AppRouter>({
     links: [
       // Unbatched, so each capture is its own GET that the server can answer with 304.
       httpLink({
-        url: `${options.baseUrl.replace(/\/$/, "")}/api/trpc`,
+        url: `${baseUrl}/api/trpc`,
         fetch: cache ? createETagFetch(baseFetch, cache) : baseFetch,
         headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       }),
@@ -118,6 +128,10 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     purge: (input, callOptions) => call(() => trpc.cache.purge.mutate(input, callOptions)),
     inspect: (input, callOptions) => call(() => trpc.cache.inspect.query(input, callOptions)),
     stats: (input, callOptions) => call(() => trpc.stats.get.query(input, callOptions)),
+    async signUrl(input, callOptions) {
+      const signed = await call(() => trpc.screenshot.sign.mutate(input, callOptions));
+      return { url: baseUrl + signed.path, expiresAt: signed.expiresAt };
+    },
     health: (callOptions) => call(() => trpc.health.query(undefined, callOptions)),
   };
 }

@@ -2,13 +2,7 @@
  * `@shotcache/sdk/sign`: makes signed public screenshot URLs, for an `<img src>` with no API key in
  * the page. Server-side only: it needs the signing secret.
  */
-import {
-  EXPIRES_PARAM,
-  queryPairs,
-  SIGNATURE_PARAM,
-  type SignableInput,
-  signCapture,
-} from "@shotcache/core/signing";
+import { type SignableInput, signCapture, signedScreenshotPath } from "@shotcache/core/signing";
 
 /** The bare signature, for building the query yourself. */
 export { type SignableInput, signCapture };
@@ -27,8 +21,5 @@ export function signedScreenshotUrl(
     options.expiresInSeconds === undefined
       ? undefined
       : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
-  const params = new URLSearchParams(queryPairs(input));
-  if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
-  params.set(SIGNATURE_PARAM, signCapture(input, secret, expires));
-  return `${baseUrl.replace(/\/$/, "")}/api/v1/screenshot?${params}`;
+  return baseUrl.replace(/\/$/, "") + signedScreenshotPath(input, secret, expires);
 }

@@ -1,6 +1,8 @@
 import { captureOptionsSchema, queryPairs, signCapture } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
+import type { ApiContext } from "../context";
 import { createTestContext } from "../test-support";
+import { handleTrpcRequest } from "../trpc-handler";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleInvalidate, webhookSignature } from "./invalidate";
 import { handleScreenshot } from "./screenshot";
@@ -63,6 +65,55 @@ describe("signed public URLs", () => {
     const { context } = createTestContext();
     const response = await handleScreenshot(get(signedQuery({ url: PAGE })), context);
     expect([response.status, codeOf(response)]).toEqual([403, "SIGNATURE_INVALID"]);
+  });
+});
+
+describe("screenshot.sign (tRPC)", () => {
+  const sign = async (context: ApiContext, input: unknown) => {
+    const request = new Request("http://shotcache.test/api/trpc/screenshot.sign", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${"k".repeat(24)}` },
+      body: JSON.stringify(input),
+    });
+    const response = await handleTrpcRequest(request, context);
+    return { status: response.status, body: JSON.parse(await response.text()) };
+  };
+
+  it("signs the options as given, into a URL that answers without a key until it expires", async () => {
+    const { context } = keyedContext();
+    const options = { url: PAGE, width: 800, darkMode: true, hideSelectors: [".ad", "#nag"] };
+    const { status, body } = await sign(context, { options, expiresInSeconds: 600 });
+    expect(status).toBe(200);
+    const { path, expiresAt } = body.result.data;
+    const signed = new URL(path, "http://shotcache.test");
+    expect(signed.pathname).toBe("/api/v1/screenshot");
+    // No default is added: the URL carries exactly the options given, the expiry and signature.
+    expect([...new Set(signed.searchParams.keys())].sort()).toEqual(
+      ["darkMode", "expires", "hideSelectors", "signature", "url", "width"].sort(),
+    );
+    expect(signed.searchParams.getAll("hideSelectors")).toEqual([".ad", "#nag"]);
+    const expires = Number(signed.searchParams.get("expires"));
+    expect(expires - Date.now() / 1000).toBeGreaterThan(590);
+    expect(expiresAt).toBe(new Date(expires * 1000).toISOString());
+
+    const response = await handleScreenshot(get(signed.searchParams), context);
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses options a capture would refuse, naming the field", async () => {
+    const { context, renderer } = keyedContext();
+    const { status, body } = await sign(context, { options: { url: PAGE, width: 5 } });
+    expect([status, body.error.data.errorCode]).toEqual([400, "INVALID_INPUT"]);
+    expect(body.error.data.fieldErrors.map((e: { field: string }) => e.field)).toEqual([
+      "options.width",
+    ]);
+    expect(renderer.renders).toBe(0);
+  });
+
+  it("answers NOT_FOUND when the server has no signing secret", async () => {
+    const { context } = createTestContext();
+    const { status, body } = await sign(context, { options: { url: PAGE } });
+    expect([status, body.error.data.errorCode]).toEqual([404, "NOT_FOUND"]);
   });
 });
 

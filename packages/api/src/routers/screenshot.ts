@@ -1,8 +1,29 @@
-import { captureOptionsSchema } from "@shotcache/core";
+import {
+  captureOptionsSchema,
+  MAX_TTL_SECONDS,
+  type SignableInput,
+  signedScreenshotPath,
+} from "@shotcache/core";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import { applyRateLimit } from "../rate-limit";
-import { captureProcedure } from "../trpc";
+import { adminProcedure, captureProcedure } from "../trpc";
+
+/**
+ * What to sign: capture options as they will travel in the URL (validated like a capture, then
+ * signed as given, so the URL carries no defaults), and how long the URL stays valid.
+ */
+const signRequestSchema = z.strictObject({
+  options: z.record(z.string(), z.unknown()).transform((options, context) => {
+    const parsed = captureOptionsSchema.safeParse(options);
+    if (parsed.success) return options as SignableInput;
+    for (const issue of parsed.error.issues) context.addIssue(issue as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }),
+  /** Seconds from now; none = the URL never expires. */
+  expiresInSeconds: z.int().min(1).max(MAX_TTL_SECONDS).optional(),
+});
 
 export const screenshotRouter = {
   /**
@@ -42,6 +63,27 @@ export const screenshotRouter = {
         renderMs: result.renderMs,
         reason: result.reason ?? null,
       },
+    };
+  }),
+  /**
+   * A signed public URL of the same capture, path and query (`/api/v1/screenshot?…&signature=…`),
+   * for an `<img src>` or a CDN with no API key. Needs the admin scope: whoever may sign may hand
+   * out captures without a key. Answers NOT_FOUND when the server has no signing secret.
+   */
+  sign: adminProcedure.input(signRequestSchema).mutation(({ ctx, input }) => {
+    if (!ctx.signingSecret) {
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: "Signed URLs are off: the server has no signing secret.",
+      });
+    }
+    const expires =
+      input.expiresInSeconds === undefined
+        ? undefined
+        : Math.floor(Date.now() / 1000) + input.expiresInSeconds;
+    return {
+      path: signedScreenshotPath(input.options, ctx.signingSecret, expires),
+      expiresAt: expires === undefined ? null : new Date(expires * 1000).toISOString(),
     };
   }),
 } satisfies TRPCRouterRecord;
