@@ -3,7 +3,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "web",
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // These tests drive a real `next start` server and Chromium: give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,30 +1,51 @@
-import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import {
+  appOrigin,
+  expectAccessible,
+  fixtureUrl,
+  requestsElsewhere,
+  saveAtBothSizes,
+  shownImageBytes,
+} from "./support";
 
-const appOrigin = () => process.env.SHOTCACHE_E2E_ORIGIN ?? "";
-const fixtureUrl = (path: string) => `${process.env.SHOTCACHE_E2E_FIXTURE_ORIGIN}${path}`;
+const status = (page: Page) => page.getByTestId("x-cache");
+const captureButton = (page: Page) => page.getByRole("button", { name: "Capture", exact: true });
 
-test("captures a page: MISS, then HIT, then MISS again after a purge", async ({ page }) => {
+test("captures a page: loading, MISS with every fact, HIT when captured again, MISS after a purge", async ({
+  page,
+}) => {
   await page.goto(appOrigin());
-  await page.getByLabel("URL").fill(fixtureUrl("/stable?playground=1"));
+  // A page that takes 1.5 s to answer, so the loading state is seen.
+  await page.getByLabel("URL").fill(fixtureUrl("/slow?ms=1500&playground=1"));
   await page.getByLabel("Width").fill("800");
   await page.getByLabel("Height").fill("500");
 
-  const capture = page.getByRole("button", { name: "Capture" });
-  const status = page.getByTestId("x-cache");
+  await captureButton(page).click();
+  await expect(page.getByTestId("loading")).toHaveText(/^Capturing… \d+\.\d s$/);
+  await expect(status(page)).toHaveText("MISS");
+  await expect(page.getByTestId("loading")).toBeHidden();
   const image = page.getByRole("img", { name: /^Screenshot of/ });
-
-  await capture.click();
-  await expect(status).toHaveText("MISS");
-  await expect(image).toBeVisible();
   expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
-
-  await expect(page.getByTestId("bytes-from")).toHaveText("the server");
+  await expect(page.getByTestId("age")).toHaveText("0 s");
+  await expect(page.getByTestId("ttl")).toHaveText(/^[1-9]\d* s$/);
+  await expect(page.getByTestId("size")).toHaveText(/^[\d,]+ bytes$/);
   await expect(page.getByTestId("etag")).toHaveText(/^"[^"]+"$/);
+  await expect(page.getByTestId("render-time")).toHaveText(/^\d+ ms$/);
+  await expect(page.getByTestId("key")).not.toBeEmpty();
+  await expect(page.getByTestId("bytes-from")).toHaveText("the server");
+  // The answer waited for the slow page, and the elapsed time says so.
+  expect(
+    Number.parseInt((await page.getByTestId("elapsed").textContent()) ?? "", 10),
+  ).toBeGreaterThanOrEqual(1500);
 
-  // The SDK in this page revalidates with its ETag: a 304 with no image bytes, the held bytes shown.
+  // Captured again, the SDK in this page revalidates with its ETag: a 304 with no image bytes.
   const revalidation = page.waitForResponse((r) => r.url().includes("/screenshot.capture"));
-  await capture.click();
-  await expect(status).toHaveText("HIT");
+  await page.getByRole("button", { name: "Capture again" }).click();
+  await expect(status(page)).toHaveText("HIT");
   await expect(page.getByTestId("bytes-from")).toHaveText("this browser (304)");
   const answer = await revalidation;
   expect(answer.status()).toBe(304);
@@ -32,46 +53,123 @@ test("captures a page: MISS, then HIT, then MISS again after a purge", async ({ 
   expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
 
   await page.getByRole("button", { name: "Purge" }).click();
-  await expect(page.getByRole("status")).toHaveText("Purged 1 cached variant.");
+  await expect(page.getByTestId("notice")).toHaveText("Purged 1 cached variant.");
 
-  await capture.click();
-  await expect(status).toHaveText("MISS");
+  await captureButton(page).click();
+  await expect(status(page)).toHaveText("MISS");
 });
 
-test("shows an invalid URL as an error on the URL field", async ({ page }) => {
+test("shows the server's errors next to the field they concern", async ({ page }) => {
   await page.goto(appOrigin());
   await page.getByLabel("URL").fill("ftp://example.invalid/file");
-  await page.getByRole("button", { name: "Capture" }).click();
+  await captureButton(page).click();
   await expect(page.locator("#url-error")).toHaveText("must be an absolute http or https URL");
+  await expect(page.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
+
+  // An option in a closed group: the group opens to show its error.
+  await page.getByLabel("URL").fill(fixtureUrl("/stable?errors=1"));
+  await page.getByText("Image options").click();
+  await page.getByLabel("Quality").fill("500");
+  await page.getByText("Image options").click();
+  await expect(page.getByLabel("Quality")).toBeHidden();
+  await captureButton(page).click();
+  await expect(page.locator("#quality-error")).toHaveText(/100/);
+  await expect(page.getByLabel("Quality")).toBeVisible();
+  await expect(page.locator("#url-error")).toHaveCount(0);
+});
+
+test("copies the same request as curl (which returns the same image), SDK code and a signed URL", async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  await page.goto(appOrigin());
+  const url = fixtureUrl("/stable?copy=1");
+  await page.getByLabel("URL").fill(url);
+  await page.getByLabel("Width").fill("640");
+  await page.getByLabel("Format").selectOption("jpeg");
+  await page.getByText("Image options").click();
+  await page.getByLabel("Quality").fill("70");
+  await page.getByText("Appearance options").click();
+  await page.getByLabel("Dark mode").check();
+  await page.getByLabel("Hide selectors").fill(".nothing\n#nag");
+  await captureButton(page).click();
+  await expect(status(page)).toHaveText("MISS");
+  const shown = await shownImageBytes(page);
+
+  await page.getByRole("button", { name: "Copy curl" }).click();
+  const curl = await clipboard();
+  expect(curl).toBe(await page.getByTestId("curl").textContent());
+  for (const part of ["width=640", "format=jpeg", "quality=70", "darkMode=true"]) {
+    expect(curl).toContain(part);
+  }
+  expect(curl).toContain("hideSelectors=.nothing&hideSelectors=%23nag");
+  const folder = mkdtempSync(join(tmpdir(), "shotcache-curl-"));
+  try {
+    const headers = execFileSync("sh", ["-c", curl], { cwd: folder, encoding: "utf8" });
+    expect(headers).toMatch(/^HTTP\/1\.1 200/);
+    expect(headers).toMatch(/^x-cache: HIT\r?$/im);
+    expect(readFileSync(join(folder, "shot.jpeg")).equals(shown)).toBe(true);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+
+  await page.getByRole("button", { name: "Copy SDK" }).click();
+  expect(await clipboard()).toBe(
+    [
+      'import { createShotcacheClient } from "@shotcache/sdk";',
+      "",
+      `const shotcache = createShotcacheClient({ baseUrl: "${appOrigin()}" });`,
+      `const shot = await shotcache.capture({ url: "${url}", width: 640, format: "jpeg", quality: 70, darkMode: true, hideSelectors: [".nothing","#nag"] });`,
+      "console.log(shot.cache.status, shot.etag, shot.bytes.byteLength);",
+    ].join("\n"),
+  );
+
+  await page.getByLabel("Signed URL expires").selectOption("1 hour");
+  await page.getByRole("button", { name: "Make signed URL" }).click();
+  await page.getByRole("button", { name: "Copy signed URL" }).click();
+  const signed = new URL(await clipboard());
+  expect(signed.origin).toBe(appOrigin());
+  expect(Number(signed.searchParams.get("expires")) - Date.now() / 1000).toBeGreaterThan(3500);
+  // Anyone may fetch it, with no key: the same image, cacheable by shared caches.
+  const response = await fetch(signed);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("cache-control")).toMatch(/^public, /);
+  expect(Buffer.from(await response.arrayBuffer()).equals(shown)).toBe(true);
+});
+
+test("works from the keyboard alone, with every control labelled", async ({ page }) => {
+  await page.goto(appOrigin());
+  const urlField = page.getByLabel("URL");
+  for (
+    let presses = 0;
+    presses < 10 && !(await urlField.evaluate((el) => el === document.activeElement));
+    presses++
+  ) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(urlField).toBeFocused();
+  await page.keyboard.type(fixtureUrl("/stable?keyboard=1"));
+  await page.keyboard.press("Enter");
+  await expect(status(page)).toHaveText("MISS");
+
+  // A group of options opens from the keyboard.
+  await page.getByText("Cache options").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Cache key")).toBeVisible();
+  await expectAccessible(page);
 });
 
 test("talks to no host but the app, and is saved at desktop and phone sizes", async ({
   page,
 }, testInfo) => {
-  const elsewhere: string[] = [];
-  page.on("request", (request) => {
-    const { protocol, origin } = new URL(request.url());
-    if (protocol !== "data:" && protocol !== "blob:" && origin !== new URL(appOrigin()).origin)
-      elsewhere.push(request.url());
-  });
+  const elsewhere = requestsElsewhere(page);
   await page.goto(appOrigin());
   await page.getByLabel("URL").fill(fixtureUrl("/stable?sizes=1"));
-  await page.getByRole("button", { name: "Capture" }).click();
-  await expect(page.getByTestId("x-cache")).toBeVisible();
-
-  for (const [name, size] of [
-    ["desktop", { width: 1280, height: 800 }],
-    ["phone", { width: 390, height: 844 }],
-  ] as const) {
-    await page.setViewportSize(size);
-    // Nothing may overflow sideways, at either size.
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `horizontal overflow at ${name} size`).toBeLessThanOrEqual(0);
-    const path = testInfo.outputPath(`playground-${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`playground-${name}`, { path, contentType: "image/png" });
-  }
+  await page.getByText("Appearance options").click();
+  await captureButton(page).click();
+  await expect(status(page)).toBeVisible();
+  await saveAtBothSizes(page, testInfo, "playground");
   expect(elsewhere).toEqual([]);
 });

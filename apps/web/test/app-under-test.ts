@@ -56,10 +56,10 @@ export interface AppUnderTest extends RunningApp {
   close(): Promise<void>;
 }
 
-/** One app and its own fixture site. */
-export async function startAppUnderTest(): Promise<AppUnderTest> {
+/** One app, started with `env` on top of the defaults, and its own fixture site. */
+export async function startAppUnderTest(env: Record<string, string> = {}): Promise<AppUnderTest> {
   const site = await startFixtureSite();
-  const running = await startApp();
+  const running = await startApp(env);
   return {
     ...running,
     site,

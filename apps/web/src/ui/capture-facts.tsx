@@ -1,0 +1,38 @@
+import type { Capture } from "@shotcache/sdk";
+
+/** Everything the server said about how a capture was answered. */
+export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsedMs: number }) {
+  const { cache } = capture;
+  return (
+    <dl className="facts">
+      <dt>X-Cache</dt>
+      <dd data-testid="x-cache">{cache.status}</dd>
+      {cache.reason && (
+        <>
+          <dt>Reason</dt>
+          <dd data-testid="reason">{cache.reason}</dd>
+        </>
+      )}
+      <dt>Age</dt>
+      <dd data-testid="age">{cache.ageSeconds} s</dd>
+      <dt>TTL</dt>
+      <dd data-testid="ttl">{cache.ttlSeconds} s</dd>
+      <dt>Bytes from</dt>
+      <dd data-testid="bytes-from">
+        {cache.fromClientCache ? "this browser (304)" : "the server"}
+      </dd>
+      <dt>Size</dt>
+      <dd data-testid="size">{capture.bytes.byteLength.toLocaleString("en")} bytes</dd>
+      <dt>ETag</dt>
+      <dd data-testid="etag">{capture.etag}</dd>
+      <dt>Render time</dt>
+      <dd data-testid="render-time">{cache.renderMs} ms</dd>
+      <dt>Elapsed</dt>
+      <dd data-testid="elapsed">{elapsedMs} ms</dd>
+      <dt>Key</dt>
+      <dd className="mono" data-testid="key">
+        {cache.key}
+      </dd>
+    </dl>
+  );
+}

@@ -1,0 +1,119 @@
+import type { CaptureInput } from "@shotcache/sdk";
+
+/** The name of a capture option. */
+export type OptionName = Exclude<keyof CaptureInput, "url">;
+
+/** How the playground shows one capture option. */
+export interface FieldSpec {
+  name: OptionName;
+  label: string;
+  kind: "number" | "boolean" | "choice" | "text" | "lines" | "code";
+  hint?: string;
+  /** Step of a number field. @default 1 */
+  step?: number;
+}
+
+/** The options always in view. */
+export const COMMON_FIELDS: FieldSpec[] = [
+  { name: "width", label: "Width", kind: "number", hint: "CSS px" },
+  { name: "height", label: "Height", kind: "number", hint: "CSS px" },
+  { name: "format", label: "Format", kind: "choice" },
+  { name: "fullPage", label: "Full page", kind: "boolean" },
+];
+
+/** Every other option, in groups that open on demand. */
+export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
+  {
+    title: "Image",
+    fields: [
+      { name: "scale", label: "Scale", kind: "number", step: 0.5, hint: "device pixel ratio" },
+      { name: "quality", label: "Quality", kind: "number", hint: "1–100, jpeg and webp" },
+      { name: "selector", label: "Element selector", kind: "text", hint: "capture one element" },
+    ],
+  },
+  {
+    title: "Page loading",
+    fields: [
+      { name: "waitUntil", label: "Wait until", kind: "choice" },
+      { name: "delay", label: "Delay", kind: "number", hint: "ms after loading" },
+      { name: "waitForSelector", label: "Wait for selector", kind: "text" },
+      { name: "timeout", label: "Timeout", kind: "number", hint: "ms for the whole render" },
+    ],
+  },
+  {
+    title: "Appearance",
+    fields: [
+      { name: "darkMode", label: "Dark mode", kind: "boolean" },
+      { name: "reducedMotion", label: "Reduced motion", kind: "boolean" },
+      { name: "hideSelectors", label: "Hide selectors", kind: "lines", hint: "one per line" },
+      { name: "css", label: "CSS", kind: "code" },
+      { name: "js", label: "JavaScript", kind: "code", hint: "never cached" },
+      { name: "userAgent", label: "User-Agent", kind: "text" },
+    ],
+  },
+  {
+    title: "Cache",
+    fields: [
+      { name: "ttl", label: "TTL", kind: "number", hint: "seconds; 0 = do not store" },
+      { name: "noCache", label: "No cache", kind: "boolean", hint: "neither read nor write" },
+      { name: "refresh", label: "Refresh", kind: "boolean", hint: "render now, replace" },
+      { name: "staleWhileRevalidate", label: "Stale while revalidate", kind: "number" },
+      { name: "staleIfError", label: "Stale if error", kind: "number" },
+      { name: "cacheKey", label: "Cache key", kind: "text", hint: "your own variant name" },
+    ],
+  },
+];
+
+export const ALL_FIELDS = [...COMMON_FIELDS, ...FIELD_GROUPS.flatMap((group) => group.fields)];
+
+/** A form value: text as typed (numbers too, so a bad number reaches the server as typed). */
+export type FormValues = Record<OptionName, string | boolean> & { url: string };
+
+/** The defaults the server applies, which the form starts from and leaves out of requests. */
+export type OptionDefaults = Partial<Record<OptionName, string | number | boolean>>;
+
+export function initialValues(defaults: OptionDefaults): FormValues {
+  const values = { url: "" } as FormValues;
+  for (const field of ALL_FIELDS) {
+    const fallback = defaults[field.name];
+    values[field.name] =
+      field.kind === "boolean" ? fallback === true : fallback === undefined ? "" : String(fallback);
+  }
+  return values;
+}
+
+/**
+ * The capture input the form describes: the URL and every option that differs from the server's
+ * default, so the request (and its curl, SDK and signed forms) says only what was chosen.
+ */
+export function inputFrom(values: FormValues, defaults: OptionDefaults): CaptureInput {
+  const input: Record<string, unknown> = { url: values.url.trim() };
+  for (const field of ALL_FIELDS) {
+    const value = requestValue(field, values[field.name]);
+    const fallback = defaults[field.name] ?? (field.kind === "boolean" ? false : undefined);
+    if (value !== undefined && value !== fallback) input[field.name] = value;
+  }
+  return input as CaptureInput;
+}
+
+/** A field's value as the request carries it, or undefined when left empty. */
+function requestValue(field: FieldSpec, raw: string | boolean): unknown {
+  if (typeof raw === "boolean") return raw;
+  if (field.kind === "lines") {
+    const lines = raw
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return lines.length > 0 ? lines : undefined;
+  }
+  if (field.kind === "code") return raw === "" ? undefined : raw;
+  const text = raw.trim();
+  if (text === "") return undefined;
+  if (field.kind !== "number") return text;
+  // Anything that is not a number is sent as typed: the server names the field in its error.
+  const number = Number(text);
+  return Number.isFinite(number) ? number : text;
+}
+
+/** The option a field error concerns: `hideSelectors.2` and `options.width` name their field. */
+export const fieldOfError = (path: string) => path.replace(/^options\./, "").split(".")[0] ?? "";

@@ -1,0 +1,84 @@
+"use client";
+
+import type { FieldSpec } from "./capture-form";
+
+interface OptionFieldProps {
+  field: FieldSpec;
+  value: string | boolean;
+  onChange: (value: string | boolean) => void;
+  /** The values of a choice field. */
+  choices?: readonly string[];
+  /** The server's message about this field, if any. */
+  error?: string;
+}
+
+/** One capture option as a labelled control, with its hint and the server's error beside it. */
+export function OptionField({ field, value, onChange, choices = [], error }: OptionFieldProps) {
+  const errorId = `${field.name}-error`;
+  const hintId = `${field.name}-hint`;
+  const describedBy = [field.hint ? hintId : "", error ? errorId : ""].join(" ").trim();
+  const common = {
+    id: `option-${field.name}`,
+    name: field.name,
+    "aria-describedby": describedBy || undefined,
+    "aria-invalid": error ? true : undefined,
+  };
+  const text = typeof value === "string" ? value : "";
+
+  let control: React.ReactNode;
+  if (field.kind === "boolean") {
+    control = (
+      <input
+        {...common}
+        type="checkbox"
+        checked={value === true}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+    );
+  } else if (field.kind === "choice") {
+    control = (
+      <select {...common} value={text} onChange={(event) => onChange(event.target.value)}>
+        {choices.map((choice) => (
+          <option key={choice}>{choice}</option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === "lines" || field.kind === "code") {
+    control = (
+      <textarea
+        {...common}
+        rows={3}
+        spellCheck={false}
+        value={text}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  } else {
+    control = (
+      <input
+        {...common}
+        type={field.kind === "number" ? "number" : "text"}
+        step={field.step}
+        value={text}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  }
+
+  return (
+    <div className={`option option-${field.kind}`}>
+      <label htmlFor={common.id}>{field.label}</label>
+      {control}
+      {field.hint && (
+        <span id={hintId} className="hint">
+          {field.hint}
+        </span>
+      )}
+      {error && (
+        <span id={errorId} className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

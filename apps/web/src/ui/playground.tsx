@@ -1,0 +1,195 @@
+"use client";
+
+import type { Capture, CaptureInput } from "@shotcache/sdk";
+import { type FormEvent, useEffect, useState } from "react";
+import type { PageSetup } from "../server/page-setup";
+import { ApiKeyField } from "./api-key-field";
+import { CaptureFacts } from "./capture-facts";
+import {
+  COMMON_FIELDS,
+  FIELD_GROUPS,
+  type FieldSpec,
+  type FormValues,
+  fieldOfError,
+  initialValues,
+  inputFrom,
+} from "./capture-form";
+import { OptionField } from "./option-field";
+import { SameRequest } from "./same-request";
+import { useElapsed } from "./use-elapsed";
+import { type Problem, problemFrom, useShotcache } from "./use-shotcache";
+
+interface Shot {
+  input: CaptureInput;
+  capture: Capture;
+  /** An object URL of the image bytes. */
+  src: string;
+  elapsedMs: number;
+}
+
+/** Try any URL and option, see every cache fact, purge, and copy the same request. */
+export function Playground({ setup }: { setup: PageSetup }) {
+  const { client, apiKey, setApiKey } = useShotcache();
+  const [values, setValues] = useState<FormValues>(() => initialValues(setup.defaults));
+  const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
+  const [busySince, setBusySince] = useState<number>();
+  const [shot, setShot] = useState<Shot>();
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState("");
+  const elapsedMs = useElapsed(busySince);
+
+  // Release the previous image's object URL when it is replaced.
+  useEffect(() => () => shot && URL.revokeObjectURL(shot.src), [shot]);
+
+  const setValue = (name: string, value: string | boolean) =>
+    setValues((current) => ({ ...current, [name]: value }));
+
+  function showProblem(error: unknown) {
+    const found = problemFrom(error, fieldOfError);
+    setProblem(found);
+    // Open the groups holding a field the server complained about, so its message is seen.
+    const withErrors = FIELD_GROUPS.filter((group) =>
+      group.fields.some((field) => found.fields[field.name]),
+    ).map((group) => group.title);
+    if (withErrors.length) setOpenGroups((open) => new Set([...open, ...withErrors]));
+  }
+
+  async function run(input: CaptureInput) {
+    const started = performance.now();
+    setBusySince(started);
+    setProblem(undefined);
+    setNotice("");
+    try {
+      const capture = await client.capture(input);
+      const blob = new Blob([capture.bytes as BlobPart], { type: capture.contentType });
+      const src = URL.createObjectURL(blob);
+      setShot({ input, capture, src, elapsedMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      showProblem(error);
+    } finally {
+      setBusySince(undefined);
+    }
+  }
+
+  async function purge() {
+    setProblem(undefined);
+    setNotice("");
+    try {
+      const { purged } = await client.purge({ url: values.url.trim() });
+      setNotice(`Purged ${purged} cached variant${purged === 1 ? "" : "s"}.`);
+    } catch (error) {
+      showProblem(error);
+    }
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(inputFrom(values, setup.defaults));
+  };
+  const busy = busySince !== undefined;
+  const fieldFor = (field: FieldSpec) => (
+    <OptionField
+      key={field.name}
+      field={field}
+      value={values[field.name]}
+      onChange={(value) => setValue(field.name, value)}
+      choices={field.kind === "choice" ? setup.choices[field.name as "format"] : undefined}
+      error={problem?.fields[field.name]}
+    />
+  );
+
+  return (
+    <section className="playground" aria-label="Playground">
+      <form onSubmit={submit} noValidate>
+        {setup.keys !== "none" && (
+          <ApiKeyField value={apiKey} onChange={setApiKey} needed={setup.keys} />
+        )}
+        <div className="option option-url">
+          <label htmlFor="option-url">URL</label>
+          <input
+            id="option-url"
+            name="url"
+            type="text"
+            inputMode="url"
+            placeholder="https://example.com"
+            value={values.url}
+            onChange={(event) => setValue("url", event.target.value)}
+            aria-describedby={problem?.fields.url ? "url-error" : undefined}
+            aria-invalid={problem?.fields.url ? true : undefined}
+          />
+          {problem?.fields.url && (
+            <span className="field-error" id="url-error" role="alert">
+              {problem.fields.url}
+            </span>
+          )}
+        </div>
+        <div className="common-options">{COMMON_FIELDS.map(fieldFor)}</div>
+        {FIELD_GROUPS.map((group) => (
+          <details
+            key={group.title}
+            open={openGroups.has(group.title)}
+            onToggle={(event) => {
+              const isOpen = event.currentTarget.open;
+              setOpenGroups((open) => {
+                const next = new Set(open);
+                if (isOpen) next.add(group.title);
+                else next.delete(group.title);
+                return next;
+              });
+            }}
+          >
+            <summary>{group.title} options</summary>
+            <div className="option-grid">{group.fields.map(fieldFor)}</div>
+          </details>
+        ))}
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            Capture
+          </button>
+          <button type="button" onClick={purge} disabled={busy || !values.url.trim()}>
+            Purge
+          </button>
+        </div>
+      </form>
+
+      <div className="messages">
+        {busy && (
+          <p role="status" data-testid="loading">
+            Capturing… {(elapsedMs / 1000).toFixed(1)} s
+          </p>
+        )}
+        {problem && (
+          <p className="error" role="alert">
+            {problem.message}
+          </p>
+        )}
+        {notice && (
+          <p role="status" data-testid="notice">
+            {notice}
+          </p>
+        )}
+      </div>
+
+      {shot && (
+        <div className="result" aria-busy={busy}>
+          <CaptureFacts capture={shot.capture} elapsedMs={shot.elapsedMs} />
+          <div className="row">
+            <button type="button" onClick={() => run(shot.input)} disabled={busy}>
+              Capture again
+            </button>
+          </div>
+          <figure>
+            {/* biome-ignore lint/performance/noImgElement: a blob: URL of bytes we already hold */}
+            <img src={shot.src} alt={`Screenshot of ${shot.input.url}`} />
+          </figure>
+          <SameRequest
+            input={shot.input}
+            client={client}
+            captureNeedsKey={setup.keys === "all"}
+            signing={setup.signing}
+          />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+"use client";
+
+import type { CaptureInput, ShotcacheClient } from "@shotcache/sdk";
+import { useEffect, useState } from "react";
+import { CopyBlock } from "./copy-button";
+import { curlCommand, sdkSnippet } from "./snippets";
+import { problemFrom } from "./use-shotcache";
+
+const EXPIRY_CHOICES = [
+  { label: "never", seconds: undefined },
+  { label: "1 hour", seconds: 3_600 },
+  { label: "1 day", seconds: 86_400 },
+  { label: "30 days", seconds: 30 * 86_400 },
+];
+
+interface SameRequestProps {
+  input: CaptureInput;
+  client: ShotcacheClient;
+  /** Whether captures need a key: the snippets then read it from the environment. */
+  captureNeedsKey: boolean;
+  /** Whether the server can sign public URLs. */
+  signing: boolean;
+}
+
+/** The request just made, as a curl command, an SDK call and (if the server signs) a public URL. */
+export function SameRequest({ input, client, captureNeedsKey, signing }: SameRequestProps) {
+  const [origin, setOrigin] = useState("");
+  useEffect(() => setOrigin(window.location.origin), []);
+  const [expiry, setExpiry] = useState(0);
+  const [signed, setSigned] = useState<{ url: string; expiresAt: string | null }>();
+  const [signError, setSignError] = useState("");
+
+  // A URL signed for other options is not this request's: drop it when the request changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: input is the trigger
+  useEffect(() => {
+    setSigned(undefined);
+    setSignError("");
+  }, [input]);
+
+  async function sign() {
+    setSignError("");
+    try {
+      const { seconds } = EXPIRY_CHOICES[expiry] ?? {};
+      const answer = await client.signUrl({ options: input, expiresInSeconds: seconds });
+      setSigned({ ...answer, url: new URL(answer.url, window.location.href).href });
+    } catch (error) {
+      setSigned(undefined);
+      setSignError(problemFrom(error).message);
+    }
+  }
+
+  return (
+    <section className="same-request" aria-labelledby="same-request-title">
+      <h2 id="same-request-title">The same request</h2>
+      <CopyBlock label="curl" text={curlCommand(origin, input, captureNeedsKey)} testId="curl" />
+      <CopyBlock label="SDK" text={sdkSnippet(origin, input, captureNeedsKey)} testId="sdk" />
+      {signing && (
+        <div className="signed">
+          <div className="row">
+            <label>
+              Signed URL expires
+              <select value={expiry} onChange={(event) => setExpiry(Number(event.target.value))}>
+                {EXPIRY_CHOICES.map((choice, index) => (
+                  <option key={choice.label} value={index}>
+                    {choice.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={sign}>
+              Make signed URL
+            </button>
+          </div>
+          {signError && (
+            <p className="error" role="alert">
+              {signError}
+            </p>
+          )}
+          {signed && <CopyBlock label="signed URL" text={signed.url} testId="signed-url" />}
+        </div>
+      )}
+    </section>
+  );
+}
