@@ -12,6 +12,9 @@ import {
   shownImageBytes,
 } from "./support";
 
+/** A fixture page URL no other test (or run against the same app) has captured. */
+const freshUrl = (path: string) =>
+  fixtureUrl(`${path}${path.includes("?") ? "&" : "?"}run=${Date.now()}`);
 const status = (page: Page) => page.getByTestId("x-cache");
 const captureButton = (page: Page) => page.getByRole("button", { name: "Capture", exact: true });
 
@@ -20,7 +23,7 @@ test("captures a page: loading, MISS with every fact, HIT when captured again, M
 }) => {
   await page.goto(appOrigin());
   // A page that takes 1.5 s to answer, so the loading state is seen.
-  await page.getByLabel("URL").fill(fixtureUrl("/slow?ms=1500&playground=1"));
+  await page.getByLabel("URL").fill(freshUrl("/slow?ms=1500&playground=1"));
   await page.getByLabel("Width").fill("800");
   await page.getByLabel("Height").fill("500");
 
@@ -67,7 +70,7 @@ test("shows the server's errors next to the field they concern", async ({ page }
   await expect(page.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
 
   // An option in a closed group: the group opens to show its error.
-  await page.getByLabel("URL").fill(fixtureUrl("/stable?errors=1"));
+  await page.getByLabel("URL").fill(freshUrl("/stable?errors=1"));
   await page.getByText("Image options").click();
   await page.getByLabel("Quality").fill("500");
   await page.getByText("Image options").click();
@@ -85,7 +88,7 @@ test("copies the same request as curl (which returns the same image), SDK code a
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
   await page.goto(appOrigin());
-  const url = fixtureUrl("/stable?copy=1");
+  const url = freshUrl("/stable?copy=1");
   await page.getByLabel("URL").fill(url);
   await page.getByLabel("Width").fill("640");
   await page.getByLabel("Format").selectOption("jpeg");
@@ -150,7 +153,7 @@ test("works from the keyboard alone, with every control labelled", async ({ page
     await page.keyboard.press("Tab");
   }
   await expect(urlField).toBeFocused();
-  await page.keyboard.type(fixtureUrl("/stable?keyboard=1"));
+  await page.keyboard.type(freshUrl("/stable?keyboard=1"));
   await page.keyboard.press("Enter");
   await expect(status(page)).toHaveText("MISS");
 
@@ -166,7 +169,7 @@ test("talks to no host but the app, and is saved at desktop and phone sizes", as
 }, testInfo) => {
   const elsewhere = requestsElsewhere(page);
   await page.goto(appOrigin());
-  await page.getByLabel("URL").fill(fixtureUrl("/stable?sizes=1"));
+  await page.getByLabel("URL").fill(freshUrl("/stable?sizes=1"));
   await page.getByText("Appearance options").click();
   await captureButton(page).click();
   await expect(status(page)).toBeVisible();

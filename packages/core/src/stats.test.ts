@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketIndex, hourStart, quantiles } from "./stats";
+import { bucketIndex, createStatsBuffer, hourStart, quantiles, RECENT_PURGES_KEPT } from "./stats";
 
 describe("histograms", () => {
   const bounds = [10, 100, 1000];
@@ -19,5 +19,23 @@ describe("histograms", () => {
 
   it("starts hours on the hour", () => {
     expect(hourStart(Date.UTC(2026, 10, 26, 4, 59, 59))).toBe(Date.UTC(2026, 10, 26, 4));
+  });
+});
+
+describe("the statistics buffer", () => {
+  it("adds events up by hour, keeping only the latest purges", () => {
+    const buffer = createStatsBuffer();
+    const at = hourStart(Date.now());
+    for (let n = 0; n < RECENT_PURGES_KEPT + 5; n++) {
+      const purge = { at: at + n, url: `https://a.test/${n}`, scope: "url" as const, purged: 1 };
+      buffer.add({ at: at + n, counters: { purges: 1 }, purge });
+    }
+    const [delta, ...others] = buffer.take();
+    expect(others).toEqual([]);
+    expect(delta?.counters).toEqual({ purges: RECENT_PURGES_KEPT + 5 });
+    expect(delta?.purges.map((purge) => purge.url)).toEqual(
+      Array.from({ length: RECENT_PURGES_KEPT }, (_, i) => `https://a.test/${i + 5}`),
+    );
+    expect(buffer.take()).toEqual([]);
   });
 });

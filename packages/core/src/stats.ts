@@ -141,7 +141,8 @@ export function createStatsBuffer() {
       if (event.purgeLagMs !== undefined) {
         bump(delta.histograms, `purge:${bucketIndex(event.purgeLagMs, PURGE_LAG_BOUNDS_MS)}`);
       }
-      if (event.purge) delta.purges.push(event.purge);
+      // Only the latest purges are kept, so a burst of them never makes one huge store write.
+      if (event.purge) delta.purges = [...delta.purges, event.purge].slice(-RECENT_PURGES_KEPT);
     },
     /** The deltas added so far, leaving the buffer empty. */
     take(): StatsDelta[] {

@@ -176,7 +176,8 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
             histograms.length,
             ...counters.flat(),
             ...histograms.flat(),
-            ...delta.purges.map((purge) => JSON.stringify(purge)),
+            // Only what the list keeps: a script's arguments are unpacked onto Lua's stack.
+            ...delta.purges.slice(-RECENT_PURGES_KEPT).map((purge) => JSON.stringify(purge)),
           ],
         );
       }
@@ -189,10 +190,10 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
         keys.histograms,
         ...starts.map(keys.hour),
       ]);
-      const [entries, bytes] = (await driver.runScript("storageRead", storageKeys, [
-        Date.now(),
-      ])) as [number, number];
-      const purges = await driver.readList(keys.recentPurges);
+      const [[entries, bytes], purges] = await Promise.all([
+        driver.runScript("storageRead", storageKeys, [Date.now()]) as Promise<[number, number]>,
+        driver.readList(keys.recentPurges),
+      ]);
       return snapshotFrom({
         counters: hashFromReply(counters ?? null),
         histograms: hashFromReply(histograms ?? null),

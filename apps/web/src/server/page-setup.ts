@@ -4,7 +4,7 @@ import {
   LATENCY_BOUNDS_MS,
   WAIT_UNTIL_EVENTS,
 } from "@shotcache/core";
-import type { OptionDefaults } from "../ui/capture-form";
+import type { OptionDefaults, OptionName } from "../ui/capture-form";
 import { services } from "./services";
 
 /** What the pages need to know about this server; never a secret. */
@@ -12,7 +12,7 @@ export interface PageSetup {
   /** The option defaults the server applies. */
   defaults: OptionDefaults;
   /** The values of the options that take one of a list. */
-  choices: { format: readonly string[]; waitUntil: readonly string[] };
+  choices: Partial<Record<OptionName, readonly string[]>>;
   /** Whether the server can sign public URLs. */
   signing: boolean;
   /** Which calls need an API key: none, purge/stats/inspect/sign (`admin`), or all of them. */

@@ -7,9 +7,10 @@ export function ApiKeyField(props: {
   needed: "admin" | "all";
 }) {
   return (
-    <label className="api-key">
-      API key
+    <div className="api-key">
+      <label htmlFor="api-key">API key</label>
       <input
+        id="api-key"
         name="apiKey"
         type="password"
         autoComplete="off"
@@ -23,6 +24,6 @@ export function ApiKeyField(props: {
           : "This server asks for a key to purge, sign, inspect and read statistics."}{" "}
         Kept in this tab only.
       </span>
-    </label>
+    </div>
   );
 }

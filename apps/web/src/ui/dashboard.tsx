@@ -1,7 +1,7 @@
 "use client";
 
-import type { CacheStats } from "@shotcache/sdk";
-import { useCallback, useEffect, useState } from "react";
+import { type CacheStats, ShotcacheError } from "@shotcache/sdk";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
 import { formatBytes, formatPercent, formatQuantile, formatTime } from "./format";
@@ -13,7 +13,10 @@ import { VariantsInspector } from "./variants-inspector";
 /** How often the figures are read again while the page is visible. */
 export const REFRESH_MS = 5_000;
 
-/** Hit rate over hourly buckets, as the server computes it overall: from cache / all but bypasses. */
+/**
+ * Hit rate over hourly buckets, by the server's rule (from cache / all but bypasses): the server
+ * reports it per bucket and overall, not over a range of buckets.
+ */
 function hitRateOf(hours: CacheStats["hourly"]): number {
   let fromCache = 0;
   let usingCache = 0;
@@ -26,30 +29,41 @@ function hitRateOf(hours: CacheStats["hourly"]): number {
 
 /** Hit rate, traffic by cache status, latency, storage and purges, refreshed on its own. */
 export function Dashboard({ setup }: { setup: PageSetup }) {
-  const { client, apiKey, setApiKey } = useShotcache();
+  const { client, apiKey, setApiKey, keyRead } = useShotcache();
   const [stats, setStats] = useState<CacheStats>();
   const [updatedAt, setUpdatedAt] = useState<Date>();
   const [error, setError] = useState("");
   const [autoRefresh, setAutoRefresh] = useState(true);
+  // Answers can arrive out of order (a slow read, a new key): only the latest call's counts.
+  const latestCall = useRef(0);
+  const pending = useRef(false);
 
   const refresh = useCallback(async () => {
+    const call = ++latestCall.current;
+    pending.current = true;
     try {
-      setStats(await client.stats({ hours: 24 }));
+      const read = await client.stats({ hours: 24 });
+      if (call !== latestCall.current) return;
+      setStats(read);
       setUpdatedAt(new Date());
       setError("");
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      if (call === latestCall.current) setError(ShotcacheError.from(failure).message);
+    } finally {
+      if (call === latestCall.current) pending.current = false;
     }
   }, [client]);
 
   useEffect(() => {
+    if (!keyRead) return;
     void refresh();
     if (!autoRefresh) return;
     const timer = setInterval(() => {
-      if (!document.hidden) void refresh();
+      // A hidden page, or one still waiting for the last answer, does not ask again.
+      if (!document.hidden && !pending.current) void refresh();
     }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [refresh, autoRefresh]);
+  }, [refresh, autoRefresh, keyRead]);
 
   const last24 = stats ? stats.hourly.reduce((sum, hour) => sum + hour.requests, 0) : 0;
 
@@ -70,7 +84,8 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
         <button type="button" onClick={() => refresh()}>
           Refresh now
         </button>
-        <span className="hint" role="status" data-testid="updated-at">
+        {/* Not a live region: a change every few seconds would keep screen readers talking. */}
+        <span className="hint" data-testid="updated-at">
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString("en-GB")}` : "Loading…"}
         </span>
       </div>

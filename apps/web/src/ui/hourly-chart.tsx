@@ -23,8 +23,8 @@ const LABEL_EVERY = 6;
 
 /**
  * Requests per hour, stacked by how each was answered. Drawn as plain SVG: one stacked bar chart
- * does not need a charting library in the page. Each bar has a text equivalent (its title), and
- * the same figures are in a table for screen readers.
+ * does not need a charting library in the page. Each bar's title is a tooltip for the eye; screen
+ * readers get the chart's name and the same figures in a visually hidden table.
  */
 export function HourlyChart({ hourly }: { hourly: Hour[] }) {
   const peak = Math.max(1, ...hourly.map((hour) => hour.requests));

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import type { FieldSpec } from "./capture-form";
 
 interface OptionFieldProps {
@@ -25,7 +26,7 @@ export function OptionField({ field, value, onChange, choices = [], error }: Opt
   };
   const text = typeof value === "string" ? value : "";
 
-  let control: React.ReactNode;
+  let control: ReactNode;
   if (field.kind === "boolean") {
     control = (
       <input

@@ -1,7 +1,7 @@
 "use client";
 
 import type { Capture, CaptureInput } from "@shotcache/sdk";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
 import { CaptureFacts } from "./capture-facts";
@@ -40,6 +40,14 @@ export function Playground({ setup }: { setup: PageSetup }) {
 
   // Release the previous image's object URL when it is replaced.
   useEffect(() => () => shot && URL.revokeObjectURL(shot.src), [shot]);
+  // A capture that ends after the page is left must not make an object URL nobody releases.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const setValue = (name: string, value: string | boolean) =>
     setValues((current) => ({ ...current, [name]: value }));
@@ -61,6 +69,7 @@ export function Playground({ setup }: { setup: PageSetup }) {
     setNotice("");
     try {
       const capture = await client.capture(input);
+      if (!mounted.current) return;
       const blob = new Blob([capture.bytes as BlobPart], { type: capture.contentType });
       const src = URL.createObjectURL(blob);
       setShot({ input, capture, src, elapsedMs: Math.round(performance.now() - started) });
@@ -93,7 +102,7 @@ export function Playground({ setup }: { setup: PageSetup }) {
       field={field}
       value={values[field.name]}
       onChange={(value) => setValue(field.name, value)}
-      choices={field.kind === "choice" ? setup.choices[field.name as "format"] : undefined}
+      choices={setup.choices[field.name]}
       error={problem?.fields[field.name]}
     />
   );
@@ -154,8 +163,10 @@ export function Playground({ setup }: { setup: PageSetup }) {
 
       <div className="messages">
         {busy && (
-          <p role="status" data-testid="loading">
-            Capturing… {(elapsedMs / 1000).toFixed(1)} s
+          <p data-testid="loading">
+            {/* Announced once; the ticking time is for the eye only. */}
+            <span role="status">Capturing…</span>{" "}
+            <span aria-hidden="true">{(elapsedMs / 1000).toFixed(1)} s</span>
           </p>
         )}
         {problem && (

@@ -1,7 +1,7 @@
 "use client";
 
 import type { CaptureInput, ShotcacheClient } from "@shotcache/sdk";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { CopyBlock } from "./copy-button";
 import { curlCommand, sdkSnippet } from "./snippets";
 import { problemFrom } from "./use-shotcache";
@@ -24,26 +24,31 @@ interface SameRequestProps {
 
 /** The request just made, as a curl command, an SDK call and (if the server signs) a public URL. */
 export function SameRequest({ input, client, captureNeedsKey, signing }: SameRequestProps) {
-  const [origin, setOrigin] = useState("");
-  useEffect(() => setOrigin(window.location.origin), []);
+  // Shown only after a capture, so only in the browser: the page's own origin is at hand.
+  const origin = window.location.origin;
   const [expiry, setExpiry] = useState(0);
   const [signed, setSigned] = useState<{ url: string; expiresAt: string | null }>();
   const [signError, setSignError] = useState("");
+  const currentInput = useRef(input);
 
   // A URL signed for other options is not this request's: drop it when the request changes.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: input is the trigger
   useEffect(() => {
+    currentInput.current = input;
     setSigned(undefined);
     setSignError("");
   }, [input]);
 
   async function sign() {
     setSignError("");
+    const signing = input;
     try {
       const { seconds } = EXPIRY_CHOICES[expiry] ?? {};
-      const answer = await client.signUrl({ options: input, expiresInSeconds: seconds });
+      const answer = await client.signUrl({ options: signing, expiresInSeconds: seconds });
+      // An answer for a request that has since been replaced is not shown.
+      if (currentInput.current !== signing) return;
       setSigned({ ...answer, url: new URL(answer.url, window.location.href).href });
     } catch (error) {
+      if (currentInput.current !== signing) return;
       setSigned(undefined);
       setSignError(problemFrom(error).message);
     }

@@ -1,6 +1,10 @@
 import type { CaptureInput } from "@shotcache/sdk";
 
-/** The query of `/api/v1/screenshot` for `input`: a list option is its parameter repeated. */
+/**
+ * The query of `/api/v1/screenshot` for `input`: a list option is its parameter repeated (as
+ * core's `queryPairs` does on the server, whose module is not for the browser: it needs
+ * node:crypto).
+ */
 export function screenshotQuery(input: CaptureInput): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(input)) {

@@ -11,7 +11,13 @@ const KEY_STORAGE = "shotcache-api-key";
  */
 export function useShotcache() {
   const [apiKey, setApiKeyState] = useState("");
-  useEffect(() => setApiKeyState(sessionStorage.getItem(KEY_STORAGE) ?? ""), []);
+  // The stored key is read after the first render (the server render has no sessionStorage);
+  // until then calls would go out without it.
+  const [keyRead, setKeyRead] = useState(false);
+  useEffect(() => {
+    setApiKeyState(sessionStorage.getItem(KEY_STORAGE) ?? "");
+    setKeyRead(true);
+  }, []);
   const setApiKey = (key: string) => {
     setApiKeyState(key);
     sessionStorage.setItem(KEY_STORAGE, key);
@@ -20,7 +26,7 @@ export function useShotcache() {
     () => createShotcacheClient({ baseUrl: "", apiKey: apiKey || undefined }),
     [apiKey],
   );
-  return { client, apiKey, setApiKey };
+  return { client, apiKey, setApiKey, keyRead };
 }
 
 /** A failed call as the page shows it: the server's message, and per-field messages. */

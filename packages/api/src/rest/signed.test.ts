@@ -110,6 +110,18 @@ describe("screenshot.sign (tRPC)", () => {
     expect(renderer.renders).toBe(0);
   });
 
+  it.each(["refresh", "noCache"])(
+    "refuses %s, which would render on every request",
+    async (name) => {
+      const { context } = keyedContext();
+      const { status, body } = await sign(context, { options: { url: PAGE, [name]: true } });
+      expect([status, body.error.data.errorCode]).toEqual([400, "INVALID_INPUT"]);
+      expect(body.error.data.fieldErrors.map((e: { field: string }) => e.field)).toEqual([
+        `options.${name}`,
+      ]);
+    },
+  );
+
   it("answers NOT_FOUND when the server has no signing secret", async () => {
     const { context } = createTestContext();
     const { status, body } = await sign(context, { options: { url: PAGE } });

@@ -17,9 +17,21 @@ import { adminProcedure, captureProcedure } from "../trpc";
 const signRequestSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).transform((options, context) => {
     const parsed = captureOptionsSchema.safeParse(options);
-    if (parsed.success) return options as SignableInput;
-    for (const issue of parsed.error.issues) context.addIssue(issue as z.core.$ZodRawIssue);
-    return z.NEVER;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) context.addIssue(issue as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    // A public URL that skips the cache would let anyone who sees it make the server render.
+    for (const name of ["refresh", "noCache"] as const) {
+      if (parsed.data[name]) {
+        context.addIssue({
+          code: "custom",
+          path: [name],
+          message: "would render on every request; a signed URL may not skip the cache",
+        });
+      }
+    }
+    return options as SignableInput;
   }),
   /** Seconds from now; none = the URL never expires. */
   expiresInSeconds: z.int().min(1).max(MAX_TTL_SECONDS).optional(),
