@@ -27,6 +27,8 @@ test("asks for an API key when the server has keys, and keeps it for the tab", a
     `-H "Authorization: Bearer $SHOTCACHE_API_KEY"`,
   );
   await expect(page.getByTestId("curl")).not.toContainText(KEY);
+  // This server has no signing secret: no signed URL is offered.
+  await expect(page.getByRole("button", { name: "Make signed URL" })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByLabel("API key")).toHaveValue(KEY);
