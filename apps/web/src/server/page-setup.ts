@@ -4,7 +4,8 @@ import {
   LATENCY_BOUNDS_MS,
   WAIT_UNTIL_EVENTS,
 } from "@shotcache/core";
-import type { OptionDefaults, OptionName } from "../ui/capture-form";
+import type { CaptureInput } from "@shotcache/sdk";
+import type { OptionDefaults } from "../ui/capture-form";
 import { services } from "./services";
 
 /** What the pages need to know about this server; never a secret. */
@@ -12,7 +13,7 @@ export interface PageSetup {
   /** The option defaults the server applies. */
   defaults: OptionDefaults;
   /** The values of the options that take one of a list. */
-  choices: Partial<Record<OptionName, readonly string[]>>;
+  choices: Partial<Record<keyof CaptureInput, readonly string[]>>;
   /** Whether the server can sign public URLs. */
   signing: boolean;
   /** Which calls need an API key: none, purge/stats/inspect/sign (`admin`), or all of them. */

@@ -4,14 +4,20 @@ import type { CaptureInput } from "@shotcache/sdk";
 export type OptionName = Exclude<keyof CaptureInput, "url">;
 
 /** How the playground shows one capture option. */
-export interface FieldSpec {
-  name: OptionName;
+export interface FieldSpec<Name extends keyof CaptureInput = OptionName> {
+  name: Name;
   label: string;
-  kind: "number" | "boolean" | "choice" | "text" | "lines" | "code";
+  kind: "url" | "number" | "boolean" | "choice" | "text" | "lines" | "code";
   hint?: string;
   /** Step of a number field. @default 1 */
   step?: number;
 }
+
+/** A field of any capture input, the URL included. */
+export type AnyFieldSpec = FieldSpec<keyof CaptureInput>;
+
+/** The page to capture. */
+export const URL_FIELD: FieldSpec<"url"> = { name: "url", label: "URL", kind: "url" };
 
 /** The options always in view. */
 export const COMMON_FIELDS: FieldSpec[] = [

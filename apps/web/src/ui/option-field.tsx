@@ -1,10 +1,10 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { FieldSpec } from "./capture-form";
+import type { AnyFieldSpec } from "./capture-form";
 
 interface OptionFieldProps {
-  field: FieldSpec;
+  field: AnyFieldSpec;
   value: string | boolean;
   onChange: (value: string | boolean) => void;
   /** The values of a choice field. */
@@ -50,6 +50,17 @@ export function OptionField({ field, value, onChange, choices = [], error }: Opt
         {...common}
         rows={3}
         spellCheck={false}
+        value={text}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  } else if (field.kind === "url") {
+    control = (
+      <input
+        {...common}
+        type="text"
+        inputMode="url"
+        placeholder="https://example.com"
         value={text}
         onChange={(event) => onChange(event.target.value)}
       />

@@ -6,13 +6,14 @@ import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
 import { CaptureFacts } from "./capture-facts";
 import {
+  type AnyFieldSpec,
   COMMON_FIELDS,
   FIELD_GROUPS,
-  type FieldSpec,
   type FormValues,
   fieldOfError,
   initialValues,
   inputFrom,
+  URL_FIELD,
 } from "./capture-form";
 import { OptionField } from "./option-field";
 import { SameRequest } from "./same-request";
@@ -96,7 +97,7 @@ export function Playground({ setup }: { setup: PageSetup }) {
     void run(inputFrom(values, setup.defaults));
   };
   const busy = busySince !== undefined;
-  const fieldFor = (field: FieldSpec) => (
+  const fieldFor = (field: AnyFieldSpec) => (
     <OptionField
       key={field.name}
       field={field}
@@ -113,25 +114,7 @@ export function Playground({ setup }: { setup: PageSetup }) {
         {setup.keys !== "none" && (
           <ApiKeyField value={apiKey} onChange={setApiKey} needed={setup.keys} />
         )}
-        <div className="option option-url">
-          <label htmlFor="option-url">URL</label>
-          <input
-            id="option-url"
-            name="url"
-            type="text"
-            inputMode="url"
-            placeholder="https://example.com"
-            value={values.url}
-            onChange={(event) => setValue("url", event.target.value)}
-            aria-describedby={problem?.fields.url ? "url-error" : undefined}
-            aria-invalid={problem?.fields.url ? true : undefined}
-          />
-          {problem?.fields.url && (
-            <span className="field-error" id="url-error" role="alert">
-              {problem.fields.url}
-            </span>
-          )}
-        </div>
+        {fieldFor(URL_FIELD)}
         <div className="common-options">{COMMON_FIELDS.map(fieldFor)}</div>
         {FIELD_GROUPS.map((group) => (
           <details
