@@ -93,4 +93,14 @@ describe.skipIf(!browserAvailable)("bad input through next start", () => {
     expect(problem).toMatchObject({ status: response.status, code: expect.any(String) });
     expect(JSON.stringify(problem)).not.toMatch(/\bat \S+:\d+:\d+/); // no stack trace
   });
+
+  it("answers a tRPC body over 64 KB with 413", async () => {
+    const response = await fetch(`${env.app.origin}/api/trpc/cache.purge`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: `${PAGE}?${"x".repeat(100 * 1024)}` }),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.data.errorCode).toBe("PAYLOAD_TOO_LARGE");
+  });
 });

@@ -2,7 +2,7 @@ import { CaptureError, type CaptureInput } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "./test-support";
-import { handleTrpcRequest } from "./trpc-handler";
+import { handleTrpcRequest, MAX_TRPC_BODY_BYTES } from "./trpc-handler";
 
 const URL_A = "https://a.test/page";
 
@@ -191,6 +191,22 @@ describe("tRPC over Fetch", () => {
     const right = await call(setup, withKey(query("stats.get"), key));
     expect(right.response.status).toBe(200);
     expect((await capture(setup, { url: URL_A })).response.status).toBe(200); // captures stay open
+  });
+
+  it("refuses a body over the limit with 413", async () => {
+    const setup = createTestContext();
+    const url = `${URL_A}?${"x".repeat(MAX_TRPC_BODY_BYTES)}`;
+    const { response, body } = await call(setup, mutation("cache.purge", { url }));
+    expect([response.status, body.error.data.errorCode]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+    // Just under the limit, the body is read and checked as usual (this URL is too long).
+    const small = await call(
+      setup,
+      mutation("cache.purge", { url: `${URL_A}?${"x".repeat(3000)}` }),
+    );
+    expect([small.response.status, small.body.error.data.errorCode]).toEqual([
+      400,
+      "INVALID_INPUT",
+    ]);
   });
 
   it("answers saturation with 503 and Retry-After", async () => {

@@ -1,10 +1,41 @@
 import { ifNoneMatchMatches } from "@shotcache/core";
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiContext } from "./context";
 import { logRequest, requestIdFrom } from "./request-log";
 import { clientAddressFrom } from "./rest/fetch-adapter";
 import { appRouter } from "./root";
+
+/** tRPC bodies (a purge, a URL to sign) are small: a larger one is refused as it streams in. */
+export const MAX_TRPC_BODY_BYTES = 64 * 1024;
+
+/**
+ * The request with a body that fails with PAYLOAD_TOO_LARGE once it passes `maxBytes`, so an
+ * oversized body is never held whole; tRPC answers that error as it does in its own Node adapter
+ * (`maxBodySize`), which the Fetch adapter lacks.
+ */
+function withBodyLimit(request: Request, maxBytes: number): Request {
+  if (!request.body) return request;
+  let size = 0;
+  const limited = request.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size <= maxBytes) return controller.enqueue(chunk);
+        const message = `The body may hold at most ${maxBytes} bytes.`;
+        controller.error(new TRPCError({ code: "PAYLOAD_TOO_LARGE", message }));
+      },
+    }),
+  );
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    body: limited,
+    duplex: "half",
+  } as RequestInit);
+}
 
 /** Headers that describe a body, which a 304 has none of (RFC 9110 §15.4.5). */
 const BODY_HEADERS = new Set(["content-type", "content-length", "content-encoding"]);
@@ -22,7 +53,7 @@ export async function handleTrpcRequest(
   const started = performance.now();
   const response = await fetchRequestHandler({
     endpoint,
-    req: request,
+    req: withBodyLimit(request, MAX_TRPC_BODY_BYTES),
     router: appRouter,
     maxBatchSize: 10,
     createContext: ({ req, resHeaders, info }) => ({
