@@ -120,4 +120,6 @@ export interface RateLimitDecision {
 /** Counts requests per identifier (an API key, an address) over a sliding window. */
 export interface RateLimiter {
   limit(identifier: string): Promise<RateLimitDecision>;
+  /** Closes the limiter's own connection, if it has one. */
+  close?(): Promise<void>;
 }

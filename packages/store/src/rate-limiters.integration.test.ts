@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import type { RateLimiter } from "@shotcache/core";
 import {
   availableOrSkip,
@@ -26,6 +27,7 @@ function itLimitsRequests(open: () => RateLimiter) {
     expect(refused?.limit).toBe(3);
     expect(refused?.reset).toBeGreaterThan(Date.now());
     expect((await limiter.limit(`other-${Math.random()}`)).success).toBe(true);
+    await limiter.close?.();
   });
 }
 
@@ -57,5 +59,20 @@ describe.skipIf(!redisAvailable)("shared rate limiters", () => {
     const id = `shared-${Math.random()}`;
     expect([(await a?.limit(id))?.success, (await b?.limit(id))?.success]).toEqual([true, true]);
     expect((await a?.limit(id))?.success).toBe(false);
+    await Promise.all([a?.close?.(), b?.close?.()]);
+  });
+
+  it("fails within its deadline when Redis does not answer, and closes", async () => {
+    // A server that takes connections and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const limiter = createRedisRateLimiter(`redis://127.0.0.1:${port}`, {
+      limit: 2,
+      timeoutMs: 200,
+    });
+    await expect(limiter.limit("anyone")).rejects.toThrow(/timed out/i);
+    await limiter.close?.();
+    silent.close();
   });
 });

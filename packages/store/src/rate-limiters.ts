@@ -10,6 +10,8 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Prepended to every key. @default "shotcache:ratelimit:" */
   prefix?: string;
+  /** Longest wait for the store; past it the caller lets the request through. @default 1000 */
+  timeoutMs?: number;
 }
 
 /**
@@ -74,28 +76,46 @@ redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
 return { 1, math.floor(used * 1000) }`;
 
+/** The script as ioredis's `defineCommand` adds it to the client. */
+interface SlidingWindowCommand {
+  slidingWindow(
+    currentKey: string,
+    previousKey: string,
+    limit: number,
+    overlap: number,
+    windowMs: number,
+  ): Promise<[number, number]>;
+}
+
 /** Shared by every instance through Redis over TCP. */
 export function createRedisRateLimiter(url: string, options: RateLimitOptions): RateLimiter {
   const windowMs = options.windowMs ?? 60_000;
   const prefix = options.prefix ?? "shotcache:ratelimit:";
-  const redis = new Redis(url, { commandTimeout: 1000, maxRetriesPerRequest: 1 });
-  redis.on("error", () => {});
+  const redis = new Redis(url, {
+    commandTimeout: options.timeoutMs ?? 1000,
+    maxRetriesPerRequest: 1,
+  }).on("error", () => {});
+  // A defined command runs by EVALSHA, sending the script itself only when Redis lacks it.
+  redis.defineCommand("slidingWindow", { numberOfKeys: 2, lua: SLIDING_WINDOW_SCRIPT });
+  const slidingWindowCommand = (redis as unknown as SlidingWindowCommand).slidingWindow;
   return {
     async limit(identifier) {
       const now = Date.now();
       const window = Math.floor(now / windowMs);
       const key = (w: number) => `${prefix}{${identifier}}:${w}`;
       const overlap = 1 - (now % windowMs) / windowMs;
-      const [allowed, usedMilli] = (await redis.eval(
-        SLIDING_WINDOW_SCRIPT,
-        2,
+      const [allowed, usedMilli] = await slidingWindowCommand.call(
+        redis,
         key(window),
         key(window - 1),
         options.limit,
         overlap,
         windowMs,
-      )) as [number, number];
+      );
       return decision(options.limit, usedMilli / 1000, (window + 1) * windowMs, allowed === 1);
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
@@ -111,6 +131,8 @@ export function createUpstashRateLimiter(
     limiter: Ratelimit.slidingWindow(options.limit, `${windowSeconds} s`),
     prefix: options.prefix ?? "shotcache:ratelimit",
     analytics: false,
+    // Past this, @upstash/ratelimit itself lets the request through.
+    timeout: options.timeoutMs ?? 1000,
   });
   return {
     async limit(identifier): Promise<RateLimitDecision> {

@@ -25,7 +25,11 @@ const logger = pino({ base: undefined, name: "shotcache" });
 function createRateLimits(env: ServerEnv): RateLimits {
   const limiter = (limit: number) => {
     if (limit === 0) return undefined;
-    const options = { limit, prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:` };
+    const options = {
+      limit,
+      prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:`,
+      timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
+    };
     if (env.store === "redis") return createRedisRateLimiter(env.REDIS_URL ?? "", options);
     if (env.store === "upstash") {
       const connection = {
@@ -120,6 +124,7 @@ async function createServices(): Promise<Services> {
     logger.warn("no API keys configured (SHOTCACHE_API_KEYS): purge and stats are open to anyone");
   }
 
+  const rateLimits = createRateLimits(env);
   let closing: Promise<void> | undefined;
   return {
     context: {
@@ -130,7 +135,7 @@ async function createServices(): Promise<Services> {
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
       },
       metrics,
-      rateLimits: createRateLimits(env),
+      rateLimits,
       renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
@@ -138,9 +143,13 @@ async function createServices(): Promise<Services> {
       onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },
     shutdown() {
-      closing ??= Promise.allSettled([renderer.close(), captureService.idle(), store.close()]).then(
-        () => {},
-      );
+      closing ??= Promise.allSettled([
+        renderer.close(),
+        captureService.idle(),
+        store.close(),
+        rateLimits.anonymous?.close?.(),
+        rateLimits.keyed?.close?.(),
+      ]).then(() => {});
       return closing;
     },
   };
