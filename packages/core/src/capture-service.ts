@@ -319,7 +319,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       }
       try {
         // The render we waited for may have ended between our lookup and our lock.
-        const done = token ? await newerEntry(job).catch(() => undefined) : undefined;
+        // A failed lookup only costs a render, but it is a store failure all the same.
+        const done = token
+          ? await newerEntry(job).catch((error: unknown) => {
+              storeError(error, "get");
+              return undefined;
+            })
+          : undefined;
         if (done) return { result: answer(done, job.id.key, status), outcome: "coalesced" };
         const result = await renderAndStore(job, status);
         const stored = status === "MISS" ? "misses" : "refreshes";

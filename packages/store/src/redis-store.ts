@@ -9,7 +9,11 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Largest image stored; larger ones are refused. @default 8 MiB */
   maxEntryBytes?: number;
-  /** A command that takes longer fails, so a slow Redis cannot hold a capture. @default 1000 */
+  /**
+   * A command that takes longer fails. Only a backstop: the capture service's store guard sets
+   * the deadlines callers wait for (1 s for reads, 10 s for writing a whole image), so this must
+   * not be shorter than the longest of them. @default 10000
+   */
   commandTimeoutMs?: number;
 }
 
@@ -25,7 +29,7 @@ type ScriptCommands = {
  */
 export function createRedisStore(options: RedisStoreOptions) {
   const redis = new Redis(options.url, {
-    commandTimeout: options.commandTimeoutMs ?? 1000,
+    commandTimeout: options.commandTimeoutMs ?? 10_000,
     maxRetriesPerRequest: 1,
     // Keys are given per call: the number of keys comes first in every script call.
     scripts: Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua }])),
