@@ -17,7 +17,8 @@ export function requestsElsewhere(page: Page): string[] {
 
 /**
  * Saves full-page screenshots at desktop and phone sizes as test artifacts, checking at each size
- * that nothing overflows sideways and that axe-core finds no accessibility violation.
+ * that nothing overflows sideways and that axe-core finds no accessibility violation; then checks
+ * the dark colour scheme with axe too (its contrast differs), saving it at phone size.
  */
 export async function saveAtBothSizes(page: Page, testInfo: TestInfo, name: string) {
   for (const [size, viewport] of [
@@ -34,6 +35,12 @@ export async function saveAtBothSizes(page: Page, testInfo: TestInfo, name: stri
     await page.screenshot({ path, fullPage: true });
     await testInfo.attach(`${name}-${size}`, { path, contentType: "image/png" });
   }
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expectAccessible(page);
+  const dark = testInfo.outputPath(`${name}-phone-dark.png`);
+  await page.screenshot({ path: dark, fullPage: true });
+  await testInfo.attach(`${name}-phone-dark`, { path: dark, contentType: "image/png" });
+  await page.emulateMedia({ colorScheme: null });
 }
 
 /** No accessibility violation axe-core can find (labels, names, contrast, roles, …). */
