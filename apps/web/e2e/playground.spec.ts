@@ -39,6 +39,10 @@ test("captures a page: loading, MISS with every fact, HIT when captured again, M
   await expect(page.getByTestId("etag")).toHaveText(/^"[^"]+"$/);
   await expect(page.getByTestId("render-time")).toHaveText(/^\d+ ms$/);
   await expect(page.getByTestId("key")).not.toBeEmpty();
+  await expect(page.getByTestId("captured-at")).toHaveText(/^\d{2}\/\d{2}\/\d{4}, /);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download image" }).click();
+  expect((await download).suggestedFilename()).toBe("shot.png");
   await expect(page.getByTestId("bytes-from")).toHaveText("the server");
   // The answer waited for the slow page, and the elapsed time says so.
   expect(

@@ -1,4 +1,5 @@
 import type { Capture } from "@shotcache/sdk";
+import { formatTime } from "./format";
 
 /** Everything the server said about how a capture was answered. */
 export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsedMs: number }) {
@@ -25,6 +26,8 @@ export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsed
       <dd data-testid="size">{capture.bytes.byteLength.toLocaleString("en")} bytes</dd>
       <dt>ETag</dt>
       <dd data-testid="etag">{capture.etag}</dd>
+      <dt>Captured</dt>
+      <dd data-testid="captured-at">{formatTime(cache.capturedAt)}</dd>
       <dt>Render time</dt>
       <dd data-testid="render-time">{cache.renderMs} ms</dd>
       <dt>Elapsed</dt>

@@ -171,6 +171,9 @@ export function Playground({ setup }: { setup: PageSetup }) {
             <button type="button" onClick={() => run(shot.input)} disabled={busy}>
               Capture again
             </button>
+            <a href={shot.src} download={`shot.${shot.capture.contentType.split("/")[1]}`}>
+              Download image
+            </a>
           </div>
           <figure>
             {/* biome-ignore lint/performance/noImgElement: a blob: URL of bytes we already hold */}
