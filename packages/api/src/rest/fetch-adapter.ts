@@ -1,5 +1,4 @@
-import { logRequest, requestIdFrom } from "../request-log";
-import { problem } from "./problem";
+import { answerLogged } from "./logged";
 import {
   BodyTooLargeError,
   type LoggingContext,
@@ -60,27 +59,7 @@ export function fetchHandler<Context extends LoggingContext>(
   context: () => Context | Promise<Context>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const started = performance.now();
-    const rest = restRequestFrom(request);
-    const resolved = await context();
-    let answer: RestResponse;
-    try {
-      answer = await handler(rest, resolved);
-    } catch (error) {
-      // Handlers answer their own failures; anything escaping is a bug, kept from the caller.
-      resolved.onUnexpectedError?.(error);
-      answer = problem("INTERNAL", "The request failed unexpectedly.");
-    }
-    const requestId = requestIdFrom(rest.header("x-request-id"));
-    answer.headers["x-request-id"] = requestId;
-    logRequest(resolved.logger, {
-      requestId,
-      method: rest.method,
-      path: rest.url.pathname,
-      status: answer.status,
-      ms: performance.now() - started,
-      cache: answer.headers["x-cache"],
-    });
+    const answer = await answerLogged(handler, restRequestFrom(request), await context());
     return toFetchResponse(answer);
   };
 }

@@ -29,6 +29,37 @@ describe("node:http mount", () => {
     expect(bad.headers.get("content-type")).toBe("application/problem+json");
   });
 
+  it("sets X-Request-Id, logs one line, and answers an escaping failure with a problem", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const failures: unknown[] = [];
+    const context = {
+      logger: { info: (fields: object) => lines.push(fields as never), error: () => {} },
+      onUnexpectedError: (error: unknown) => failures.push(error),
+    };
+    const failing = createServer(
+      nodeHandler(async () => {
+        throw new Error("a bug with a secret detail");
+      }, context),
+    );
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (failing.address() as AddressInfo).port;
+      const response = await fetch(`http://127.0.0.1:${port}/x?token=t`, {
+        headers: { "x-request-id": "req-42" },
+      });
+      expect(response.status).toBe(500);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(response.headers.get("x-request-id")).toBe("req-42");
+      expect(await response.text()).not.toContain("secret");
+      expect(failures).toHaveLength(1);
+      expect(lines).toEqual([
+        { reqId: "req-42", method: "GET", path: "/x", status: 500, ms: expect.any(Number) },
+      ]);
+    } finally {
+      await new Promise((resolve) => failing.close(resolve));
+    }
+  });
+
   it("keeps an odd request line a path, whatever the Host header says", async () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {

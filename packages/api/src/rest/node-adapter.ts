@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyTooLargeError, type RestHandler, type RestRequest } from "./types";
+import { answerLogged } from "./logged";
+import {
+  BodyTooLargeError,
+  type LoggingContext,
+  type RestHandler,
+  type RestRequest,
+} from "./types";
 
 /** Reads a request body; past `maxBytes` the rest is drained and dropped, then it rejects. */
 async function readLimited(request: IncomingMessage, maxBytes: number): Promise<string> {
@@ -30,9 +36,10 @@ export function restRequestFromNode(request: IncomingMessage): RestRequest {
 
 /**
  * Mounts a REST handler on `node:http` directly: the fast path where throughput matters, without
- * the cost of Fetch `Request`/`Response` objects (see the benchmark results).
+ * the cost of Fetch `Request`/`Response` objects (see the benchmark results). Like the Fetch
+ * mount, it answers a handler's escaping failure with a problem, sets `X-Request-Id` and logs.
  */
-export function nodeHandler<Context>(
+export function nodeHandler<Context extends LoggingContext>(
   handler: RestHandler<Context>,
   context: Context,
 ): (request: IncomingMessage, response: ServerResponse) => void {
@@ -44,15 +51,9 @@ export function nodeHandler<Context>(
       response.writeHead(400, { "content-type": "text/plain" }).end("malformed request");
       return;
     }
-    handler(rest, context).then(
-      (result) => {
-        response.writeHead(result.status, result.headers);
-        response.end(result.body ?? undefined);
-      },
-      () => {
-        // Handlers answer their own failures; this is a bug, and stays one line for the caller.
-        response.writeHead(500, { "content-type": "text/plain" }).end("internal error");
-      },
-    );
+    void answerLogged(handler, rest, context).then((result) => {
+      response.writeHead(result.status, result.headers);
+      response.end(result.body ?? undefined);
+    });
   };
 }
