@@ -135,6 +135,7 @@ test("copies the same request as curl (which returns the same image), SDK code a
 
   await page.getByLabel("Signed URL expires").selectOption("1 hour");
   await page.getByRole("button", { name: "Make signed URL" }).click();
+  await expect(page.getByTestId("signed-expiry")).toHaveText(/^Valid until \d{2}\/\d{2}\/\d{4}, /);
   await page.getByRole("button", { name: "Copy signed URL" }).click();
   const signed = new URL(await clipboard());
   expect(signed.origin).toBe(appOrigin());

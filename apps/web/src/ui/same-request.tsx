@@ -3,6 +3,7 @@
 import type { CaptureInput, ShotcacheClient } from "@shotcache/sdk";
 import { useEffect, useRef, useState } from "react";
 import { CopyBlock } from "./copy-button";
+import { formatTime } from "./format";
 import { curlCommand, sdkSnippet } from "./snippets";
 import { problemFrom } from "./use-shotcache";
 
@@ -40,15 +41,15 @@ export function SameRequest({ input, client, captureNeedsKey, signing }: SameReq
 
   async function sign() {
     setSignError("");
-    const signing = input;
+    const requested = input;
     try {
       const { seconds } = EXPIRY_CHOICES[expiry] ?? {};
-      const answer = await client.signUrl({ options: signing, expiresInSeconds: seconds });
+      const answer = await client.signUrl({ options: requested, expiresInSeconds: seconds });
       // An answer for a request that has since been replaced is not shown.
-      if (currentInput.current !== signing) return;
+      if (currentInput.current !== requested) return;
       setSigned({ ...answer, url: new URL(answer.url, window.location.href).href });
     } catch (error) {
-      if (currentInput.current !== signing) return;
+      if (currentInput.current !== requested) return;
       setSigned(undefined);
       setSignError(problemFrom(error).message);
     }
@@ -81,7 +82,16 @@ export function SameRequest({ input, client, captureNeedsKey, signing }: SameReq
               {signError}
             </p>
           )}
-          {signed && <CopyBlock label="signed URL" text={signed.url} testId="signed-url" />}
+          {signed && (
+            <>
+              <CopyBlock label="signed URL" text={signed.url} testId="signed-url" />
+              <p className="hint" data-testid="signed-expiry">
+                {signed.expiresAt
+                  ? `Valid until ${formatTime(signed.expiresAt)}.`
+                  : "Valid until the signing secret changes."}
+              </p>
+            </>
+          )}
         </div>
       )}
     </section>
