@@ -15,5 +15,5 @@ npx tsc -p .
 # At run time, on this Node and on the oldest one the SDK supports (engines: >=22; the npm
 # package "node" carries its binary).
 node runtime-check.mjs
-npx --yes --prefer-offline -p node@22 node runtime-check.mjs
+EXPECTED_NODE_MAJOR=22 npx --yes --prefer-offline -p node@22 node runtime-check.mjs
 echo "The packed SDK installs, type-checks and runs outside the workspace."

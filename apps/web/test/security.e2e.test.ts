@@ -88,12 +88,14 @@ describe.skipIf(!browserAvailable)(
         headers: { ...bearer(KEY), "x-request-id": "trace-42" },
       });
       expect(response.headers.get("x-request-id")).toBe("trace-42");
-      const lines = env.app
-        .output()
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line));
-      expect(lines).toContainEqual(
+      // The server's output reaches the test through a pipe, maybe after the response.
+      const lines = () =>
+        env.app
+          .output()
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line));
+      await expect.poll(lines).toContainEqual(
         expect.objectContaining({
           msg: "request",
           reqId: "trace-42",

@@ -20,6 +20,7 @@ export function matchedKey(
   policy: AccessPolicy,
   authorization: string | null | undefined,
 ): string | undefined {
+  if (policy.keys.length === 0) return undefined;
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
   if (!presented) return undefined;
   const given = digest(presented);

@@ -2,7 +2,8 @@ import type { CaptureResult } from "@shotcache/core";
 
 /**
  * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `shared` marks a
- * response that shared caches may keep (signed public URLs).
+ * response that shared caches may keep (signed public URLs); `etag` replaces the image's own
+ * (tRPC's JSON answer is only weakly the same).
  *
  * `max-age` is the entry's whole lifetime and `Age` how much of it has passed, as RFC 9111 §4.2
  * has a downstream cache compute freshness (lifetime − Age); sending the remaining time as
@@ -11,11 +12,11 @@ import type { CaptureResult } from "@shotcache/core";
  */
 export function cacheHeaders(
   result: CaptureResult,
-  options: { shared?: boolean } = {},
+  options: { shared?: boolean; etag?: string } = {},
 ): Record<string, string> {
   const lifetime = result.ageSeconds + result.ttlSeconds;
   const headers: Record<string, string> = {
-    etag: result.etag,
+    etag: options.etag ?? result.etag,
     "last-modified": new Date(result.capturedAt).toUTCString(),
     age: String(result.ageSeconds),
     // A signed public URL may be kept by shared caches (a CDN); anything else only by the caller.

@@ -14,7 +14,7 @@ export { createMetrics, type Metrics } from "./metrics";
 export type { RateLimits } from "./rate-limit";
 export type { RequestLogger } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
-export { fetchHandler, restRequestFrom, toFetchResponse } from "./rest/fetch-adapter";
+export { fetchHandler, restRequestFrom } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
 export { handleInvalidate, webhookSignature } from "./rest/invalidate";
 export { handleMetrics } from "./rest/metrics";

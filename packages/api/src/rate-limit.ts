@@ -25,6 +25,7 @@ export async function applyRateLimit(
   authorization: string | null,
   clientAddress: string,
 ): Promise<RateLimitOutcome> {
+  if (!context.rateLimits?.keyed && !context.rateLimits?.anonymous) return ALLOWED;
   const key = matchedKey(context.access, authorization);
   const limiter = key ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
   if (!limiter) return ALLOWED;

@@ -129,6 +129,7 @@ describe("tRPC over Fetch", () => {
     expect(body.result.data).toMatchObject({ hits: 2, misses: 2, requests: 4, hitRate: 0.5 });
     expect(body.result.data.hourly).toHaveLength(2);
     expect(body.result.data.hourly[1]).toMatchObject({ hits: 2, misses: 2 });
+    expect(body.result.data.hoursTotal).toMatchObject({ requests: 4, hitRate: 0.5 });
     expect(body.result.data.latencyMs.HIT.count).toBe(2);
     expect(body.result.data.storage.entries).toBe(2);
   });

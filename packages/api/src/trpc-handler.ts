@@ -61,6 +61,7 @@ export async function handleTrpcRequest(
       resHeaders,
       isBatchCall: info.isBatchCall,
       authorization: req.headers.get("authorization"),
+      ifNoneMatch: req.headers.get("if-none-match"),
       clientAddress: clientAddressFrom(req.headers),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.

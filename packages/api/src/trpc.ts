@@ -14,6 +14,8 @@ export interface TrpcContext extends ApiContext {
   isBatchCall: boolean;
   /** The request's `Authorization` header. */
   authorization: string | null;
+  /** The request's `If-None-Match` header: a capture it matches is answered 304, bodiless. */
+  ifNoneMatch: string | null;
   /** The caller's address, for per-address rate limits. */
   clientAddress: string;
 }

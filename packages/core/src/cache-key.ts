@@ -55,18 +55,15 @@ export function urlKeyFor(url: string): Pick<CacheKey, "canonicalUrl" | "urlKey"
   return { canonicalUrl, urlKey: shortHash(canonicalUrl, 16) };
 }
 
-/** Keys already derived, by options object: hashing twice per request is most of a hit's work. */
-const derived = new WeakMap<CaptureOptions, CacheKey>();
-
+/** The cache key of capture options: the capture service keeps it per options object. */
 export function cacheKeyFor(options: CaptureOptions): CacheKey {
-  const known = derived.get(options);
-  if (known) return known;
   const { canonicalUrl, urlKey } = urlKeyFor(options.url);
   const variant = shortHash(
     JSON.stringify(OUTPUT_OPTIONS.map((name) => options[name] ?? null)),
     16,
   );
-  const key: CacheKey = { canonicalUrl, urlKey, key: `${KEY_VERSION}:${urlKey}:${variant}` };
-  derived.set(options, key);
-  return key;
+  return { canonicalUrl, urlKey, key: `${keyPrefixOf(urlKey)}${variant}` };
 }
+
+/** What every variant key of a URL starts with. */
+export const keyPrefixOf = (urlKey: string) => `${KEY_VERSION}:${urlKey}:`;

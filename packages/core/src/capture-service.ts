@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CacheKey, cacheKeyFor, urlKeyFor } from "./cache-key";
+import { type CacheKey, cacheKeyFor, keyPrefixOf, urlKeyFor } from "./cache-key";
 import {
   type BypassReason,
   type CachePolicy,
@@ -278,28 +278,20 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   }
 
   /**
-   * Another instance holds the render lock: wait for the entry it will store, newer than the one
-   * we had. If its lock goes away with no entry (it failed or died), take the lock ourselves.
+   * Another instance holds the render lock: wait until it lets go (its render ended, or its
+   * holder died and the lock expired), then hold it; the caller reads what that render stored.
+   * Only the lock is polled: reading the entry each time would download an image per poll.
+   * Undefined when the store cannot lock or the wait runs out: then render without the lock.
    */
-  async function awaitOtherRender(
-    job: Job,
-  ): Promise<{ shot: StoredShot } | { token: string | undefined }> {
+  async function awaitLock(key: string): Promise<string | undefined> {
     const deadline = now() + lockTtlMs;
     while (now() < deadline) {
       await sleep(lockPollMs);
-      let entry: StoredShot | undefined;
-      try {
-        entry = await newerEntry(job);
-      } catch (error) {
-        storeError(error, "get");
-        return { token: undefined };
-      }
-      if (entry) return { shot: entry };
-      const lock = await tryLock(job.id.key);
-      if ("token" in lock) return lock;
-      if ("unavailable" in lock) return { token: undefined };
+      const lock = await tryLock(key);
+      if ("token" in lock) return lock.token;
+      if ("unavailable" in lock) return undefined;
     }
-    return { token: undefined };
+    return undefined;
   }
 
   /** A foreground render shared by every request for the key, here and in other instances. */
@@ -309,17 +301,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     const work = (async (): Promise<Answered> => {
       // A store that cannot lock cannot share results either: then render here.
       const lock = await tryLock(job.id.key);
-      let token = "token" in lock ? lock.token : undefined;
-      if ("held" in lock) {
-        const outcome = await awaitOtherRender(job);
-        if ("shot" in outcome) {
-          return { result: answer(outcome.shot, job.id.key, status), outcome: "coalesced" };
-        }
-        token = outcome.token;
-      }
+      const token =
+        "token" in lock ? lock.token : "held" in lock ? await awaitLock(job.id.key) : undefined;
       try {
-        // The render we waited for may have ended between our lookup and our lock.
-        // A failed lookup only costs a render, but it is a store failure all the same.
+        // A render by another instance may have ended just before we took the lock (or while we
+        // waited for it). A failed lookup only costs a render, but is a store failure all the same.
         const done = token
           ? await newerEntry(job).catch((error: unknown) => {
               storeError(error, "get");
@@ -361,10 +347,31 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     background.set(key, work);
   }
 
+  /**
+   * What options decide before any I/O, kept by options object: the hit path is the same options
+   * asked again and again (the REST parse cache hands back one frozen object per query), and
+   * hashing, URL parsing and the TTL rules are most of a hit's work.
+   */
+  const prepared = new WeakMap<
+    CaptureOptions,
+    Pick<Job, "id" | "target"> & { caching: CachingDecision }
+  >();
+  function prepare(captureOptions: CaptureOptions) {
+    let known = prepared.get(captureOptions);
+    if (!known) {
+      const id = cacheKeyFor(captureOptions);
+      known = {
+        id,
+        target: { ...captureOptions, url: id.canonicalUrl },
+        caching: decideCaching(captureOptions, id.canonicalUrl, policy),
+      };
+      prepared.set(captureOptions, known);
+    }
+    return known;
+  }
+
   async function answerCapture(captureOptions: CaptureOptions): Promise<Answered> {
-    const id = cacheKeyFor(captureOptions);
-    const target = { ...captureOptions, url: id.canonicalUrl };
-    const caching = decideCaching(captureOptions, id.canonicalUrl, policy);
+    const { id, target, caching } = prepare(captureOptions);
     if (!caching.cacheable) {
       const { shot } = await render(target, 0);
       return { result: answer(shot, id.key, "BYPASS", caching.reason), outcome: "bypasses" };
@@ -418,22 +425,24 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       throw error;
     }
     const { result, outcome } = answered;
-    tell(options.onCaptured, result, now() - started);
+    const ms = now() - started;
+    tell(options.onCaptured, result, ms);
     const fromCache = result.status === "HIT" || result.status === "STALE";
     record({
       counters: { [outcome]: 1 },
-      latency: { status: result.status, ms: now() - started },
+      latency: { status: result.status, ms },
       ...(fromCache ? { hitAgeSeconds: result.ageSeconds } : {}),
     });
     return result;
   }
 
-  /** Renders of `urlKey` under way here stop taking new joiners: a purge made them outdated. */
+  /**
+   * Renders of `urlKey` under way here stop taking new joiners: a purge made them outdated (the
+   * store refuses their images). Background renders have no joiners; they end on their own.
+   */
   function forgetRendersOf(urlKey: string): void {
-    for (const jobs of [inFlight, background]) {
-      // Cache keys are `<version>:<urlKey>:<variant>` (cache-key.ts).
-      for (const key of jobs.keys()) if (key.includes(`:${urlKey}:`)) jobs.delete(key);
-    }
+    const prefix = keyPrefixOf(urlKey);
+    for (const key of inFlight.keys()) if (key.startsWith(prefix)) inFlight.delete(key);
   }
 
   async function purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }> {

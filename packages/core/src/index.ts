@@ -53,6 +53,7 @@ export {
   type Renderer,
   type StoredShot,
   type StoredVariant,
+  zeroCounters,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
 export {

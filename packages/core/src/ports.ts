@@ -57,6 +57,9 @@ export const CACHE_COUNTERS = [
 export type CacheCounter = (typeof CACHE_COUNTERS)[number];
 export type CounterValues = Record<CacheCounter, number>;
 
+export const zeroCounters = (): CounterValues =>
+  Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
+
 /**
  * Where screenshots are cached. Implemented by `@shotcache/store`; every implementation passes
  * the same conformance suite. `key` is a variant's cache key, `urlKey` the key of its URL.

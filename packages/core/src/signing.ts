@@ -43,18 +43,22 @@ export function signCapture(input: SignableInput, secret: string, expires?: numb
 }
 
 /**
- * The path and query of a signed `/api/v1/screenshot` URL for `input`, valid until `expires`
- * (epoch seconds) if given.
+ * A signed `/api/v1/screenshot` URL for `input`, path and query, valid for `expiresInSeconds` from
+ * `now` (epoch ms) if given, else for ever; with its expiry in epoch seconds.
  */
 export function signedScreenshotPath(
   input: SignableInput,
   secret: string,
-  expires?: number,
-): string {
+  options: { expiresInSeconds?: number; now?: number } = {},
+): { path: string; expires: number | undefined } {
+  const expires =
+    options.expiresInSeconds === undefined
+      ? undefined
+      : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
   const params = new URLSearchParams(queryPairs(input));
   if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
   params.set(SIGNATURE_PARAM, signCapture(input, secret, expires));
-  return `/api/v1/screenshot?${params}`;
+  return { path: `/api/v1/screenshot?${params}`, expires };
 }
 
 export type SignatureCheck = "valid" | "invalid" | "expired";

@@ -1,5 +1,5 @@
 import type { CacheStatus } from "./capture-service";
-import { type CounterValues, OUTCOME_COUNTERS } from "./ports";
+import { CACHE_COUNTERS, type CounterValues, OUTCOME_COUNTERS, zeroCounters } from "./ports";
 import {
   AGE_BOUNDS_S,
   CACHE_STATUSES,
@@ -23,6 +23,8 @@ export interface CounterReport extends CounterValues {
 export interface CacheStats extends CounterReport {
   /** Hourly buckets, oldest first; `hourStart` is an ISO time. */
   hourly: ({ hourStart: string } & CounterReport)[];
+  /** The hourly buckets added up: the figures of the hours asked for. */
+  hoursTotal: CounterReport;
   /** Capture latency by status, in ms (bucket upper bounds; null when empty or past the last). */
   latencyMs: Record<CacheStatus, Quantiles>;
   /** Age of images served from the cache, in seconds. */
@@ -42,6 +44,12 @@ export function reportCounters(counters: CounterValues): CounterReport {
   return { ...counters, requests, hitRate: usingCache === 0 ? 0 : fromCache / usingCache };
 }
 
+function sumCounters(all: CounterValues[]): CounterValues {
+  const total = zeroCounters();
+  for (const counters of all) for (const name of CACHE_COUNTERS) total[name] += counters[name];
+  return total;
+}
+
 export function deriveStats(snapshot: StatsSnapshot): CacheStats {
   return {
     ...reportCounters(snapshot.counters),
@@ -49,6 +57,7 @@ export function deriveStats(snapshot: StatsSnapshot): CacheStats {
       hourStart: new Date(hourStart).toISOString(),
       ...reportCounters(counters),
     })),
+    hoursTotal: reportCounters(sumCounters(snapshot.hourly.map((hour) => hour.counters))),
     latencyMs: Object.fromEntries(
       CACHE_STATUSES.map((status) => [
         status,

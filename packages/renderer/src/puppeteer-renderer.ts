@@ -198,10 +198,9 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       // The browser is done with: hand it back while the image is checked, not before answering
       // (closing this context no longer concerns the render, nor does the browser's fate).
       tenancy.owned.browser.off("disconnected", onLost);
-      const closing = release();
+      void release();
       const pixels = capture.width * capture.height * capture.scale ** 2;
       const blank = await isBlankImage(bytes, pixels);
-      void closing;
       return { bytes, contentType: `image/${capture.format}`, blank };
     } catch (error) {
       throw cancel.signal.aborted ? cancel.signal.reason : toCaptureError(error);

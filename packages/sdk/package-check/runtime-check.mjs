@@ -5,6 +5,12 @@ import { createShotcacheClient, isShotcacheError } from "@shotcache/sdk";
 import { createFileETagCache } from "@shotcache/sdk/node";
 import { signedScreenshotUrl } from "@shotcache/sdk/sign";
 
+// Asked to run on one Node major: a Node that did not install must not pass for it.
+const expected = process.env.EXPECTED_NODE_MAJOR;
+if (expected && process.versions.node.split(".")[0] !== expected) {
+  throw new Error(`expected Node ${expected}, running ${process.version}`);
+}
+
 const port = await new Promise((resolve) => {
   const server = createServer().listen(0, "127.0.0.1", () => {
     const { port } = server.address();

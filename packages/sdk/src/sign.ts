@@ -17,9 +17,5 @@ export function signedScreenshotUrl(
   secret: string,
   options: { expiresInSeconds?: number; now?: number } = {},
 ): string {
-  const expires =
-    options.expiresInSeconds === undefined
-      ? undefined
-      : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
-  return baseUrl.replace(/\/$/, "") + signedScreenshotPath(input, secret, expires);
+  return baseUrl.replace(/\/$/, "") + signedScreenshotPath(input, secret, options).path;
 }

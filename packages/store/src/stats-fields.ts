@@ -1,6 +1,5 @@
 import {
   AGE_BOUNDS_S,
-  CACHE_COUNTERS,
   CACHE_STATUSES,
   type CounterValues,
   emptyHistogram,
@@ -11,10 +10,8 @@ import {
   PURGE_LAG_BOUNDS_MS,
   type PurgeRecord,
   type StatsSnapshot,
+  zeroCounters,
 } from "@shotcache/core";
-
-export const zeroCounters = (): CounterValues =>
-  Object.fromEntries(CACHE_COUNTERS.map((name) => [name, 0])) as CounterValues;
 
 /**
  * How every store keeps statistics, as flat `field → count` maps (a Redis hash, or a Map in

@@ -22,16 +22,19 @@ export interface PageSetup {
   latencyCapMs: number;
 }
 
+/** The defaults the schema applies: every option with one has a plain value (lists have none). */
+const { url: _url, ...parsedDefaults } = captureOptionsObjectSchema.parse({
+  url: "https://a.test/",
+});
+const DEFAULTS = Object.fromEntries(
+  Object.entries(parsedDefaults).filter(([, value]) => typeof value !== "object"),
+) as OptionDefaults;
+
 export async function pageSetup(): Promise<PageSetup> {
   const { context } = await services();
-  const { url: _url, ...options } = captureOptionsObjectSchema.parse({ url: "https://a.test/" });
-  // Every option with a default has a plain value (lists have none).
-  const defaults = Object.fromEntries(
-    Object.entries(options).filter(([, value]) => typeof value !== "object"),
-  ) as OptionDefaults;
   const { access } = context;
   return {
-    defaults,
+    defaults: DEFAULTS,
     choices: { format: IMAGE_FORMATS, waitUntil: WAIT_UNTIL_EVENTS },
     signing: Boolean(context.signingSecret),
     keys: access.keys.length === 0 ? "none" : access.captureRequiresKey ? "all" : "admin",

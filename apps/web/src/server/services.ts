@@ -164,3 +164,6 @@ export function services(): Promise<Services> {
   holder.__shotcacheServices ??= createServices();
   return holder.__shotcacheServices;
 }
+
+/** The API context of this process, as every route hands it to its handler. */
+export const apiContext = async () => (await services()).context;

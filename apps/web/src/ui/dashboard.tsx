@@ -4,28 +4,14 @@ import { type CacheStats, ShotcacheError } from "@shotcache/sdk";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
+import { DataTable } from "./data-table";
 import { formatBytes, formatPercent, formatQuantile, formatTime } from "./format";
 import { HourlyChart } from "./hourly-chart";
-import { TableScroll } from "./table-scroll";
 import { useShotcache } from "./use-shotcache";
 import { VariantsInspector } from "./variants-inspector";
 
 /** How often the figures are read again while the page is visible. */
 export const REFRESH_MS = 5_000;
-
-/**
- * Hit rate over hourly buckets, by the server's rule (from cache / all but bypasses): the server
- * reports it per bucket and overall, not over a range of buckets.
- */
-function hitRateOf(hours: CacheStats["hourly"]): number {
-  let fromCache = 0;
-  let usingCache = 0;
-  for (const hour of hours) {
-    fromCache += hour.hits + hour.stale;
-    usingCache += hour.requests - hour.bypasses;
-  }
-  return usingCache === 0 ? 0 : fromCache / usingCache;
-}
 
 /** Hit rate, traffic by cache status, latency, storage and purges, refreshed on its own. */
 export function Dashboard({ setup }: { setup: PageSetup }) {
@@ -65,8 +51,6 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
     return () => clearInterval(timer);
   }, [refresh, autoRefresh, keyRead]);
 
-  const last24 = stats ? stats.hourly.reduce((sum, hour) => sum + hour.requests, 0) : 0;
-
   return (
     <div className="dashboard">
       {setup.keys !== "none" && (
@@ -101,12 +85,12 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
             <div>
               <dt>Hit rate</dt>
               <dd data-testid="hit-rate">{formatPercent(stats.hitRate)}</dd>
-              <dd className="hint">{formatPercent(hitRateOf(stats.hourly))} in 24 h</dd>
+              <dd className="hint">{formatPercent(stats.hoursTotal.hitRate)} in 24 h</dd>
             </div>
             <div>
               <dt>Requests</dt>
               <dd data-testid="requests">{stats.requests.toLocaleString("en")}</dd>
-              <dd className="hint">{last24.toLocaleString("en")} in 24 h</dd>
+              <dd className="hint">{stats.hoursTotal.requests.toLocaleString("en")} in 24 h</dd>
             </div>
             <div>
               <dt>Stored entries</dt>
@@ -129,28 +113,20 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
 
           <section aria-labelledby="latency-title">
             <h2 id="latency-title">Latency by cache status</h2>
-            <TableScroll label="Latency table">
-              <table data-testid="latency">
-                <thead>
-                  <tr>
-                    <th scope="col">Status</th>
-                    <th scope="col">Requests</th>
-                    <th scope="col">p50</th>
-                    <th scope="col">p95</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(stats.latencyMs).map(([status, latency]) => (
-                    <tr key={status} data-status={status}>
-                      <th scope="row">{status}</th>
-                      <td>{latency.count.toLocaleString("en")}</td>
-                      <td>{formatQuantile(latency.p50, latency.count, setup.latencyCapMs)}</td>
-                      <td>{formatQuantile(latency.p95, latency.count, setup.latencyCapMs)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              label="Latency table"
+              testId="latency"
+              columns={["Status", "Requests", "p50", "p95"]}
+            >
+              {Object.entries(stats.latencyMs).map(([status, latency]) => (
+                <tr key={status} data-status={status}>
+                  <th scope="row">{status}</th>
+                  <td>{latency.count.toLocaleString("en")}</td>
+                  <td>{formatQuantile(latency.p50, latency.count, setup.latencyCapMs)}</td>
+                  <td>{formatQuantile(latency.p95, latency.count, setup.latencyCapMs)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
 
           <section aria-labelledby="purges-title">
@@ -158,29 +134,21 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
             {stats.recentPurges.length === 0 ? (
               <p>No purges yet.</p>
             ) : (
-              <TableScroll label="Purges table">
-                <table data-testid="recent-purges">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">URL</th>
-                      <th scope="col">Scope</th>
-                      <th scope="col">Removed</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {stats.recentPurges.map((purge, index) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: purges have no id; the list is replaced whole
-                      <tr key={index}>
-                        <td>{formatTime(purge.at)}</td>
-                        <td className="mono">{purge.url}</td>
-                        <td>{purge.scope === "url" ? "every variant" : "one variant"}</td>
-                        <td>{purge.purged}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
+              <DataTable
+                label="Purges table"
+                testId="recent-purges"
+                columns={["When", "URL", "Scope", "Removed"]}
+              >
+                {stats.recentPurges.map((purge, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: purges have no id; the list is replaced whole
+                  <tr key={index}>
+                    <td>{formatTime(purge.at)}</td>
+                    <td className="mono">{purge.url}</td>
+                    <td>{purge.scope === "url" ? "every variant" : "one variant"}</td>
+                    <td>{purge.purged}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </section>
         </>

@@ -2,8 +2,8 @@
 
 import type { ShotcacheClient } from "@shotcache/sdk";
 import { type FormEvent, useState } from "react";
+import { DataTable } from "./data-table";
 import { formatBytes, formatTime } from "./format";
-import { TableScroll } from "./table-scroll";
 import { type Problem, problemFrom } from "./use-shotcache";
 
 type Variant = Awaited<ReturnType<ShotcacheClient["inspect"]>>[number];
@@ -48,36 +48,23 @@ export function VariantsInspector({ client }: { client: ShotcacheClient }) {
         )}
       </form>
       {variants && (
-        <TableScroll label="Variants table">
-          <table data-testid="variants">
-            <caption>
-              {variants.list.length} cached variant{variants.list.length === 1 ? "" : "s"} of{" "}
-              {variants.url}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Type</th>
-                <th scope="col">Size</th>
-                <th scope="col">Age</th>
-                <th scope="col">Fresh for</th>
-                <th scope="col">Captured</th>
-              </tr>
-            </thead>
-            <tbody>
-              {variants.list.map((variant) => (
-                <tr key={variant.key}>
-                  <td className="mono">{variant.key}</td>
-                  <td>{variant.contentType}</td>
-                  <td>{formatBytes(variant.size)}</td>
-                  <td>{variant.ageSeconds} s</td>
-                  <td>{variant.ttlSeconds} s</td>
-                  <td>{formatTime(variant.capturedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable
+          label="Variants table"
+          testId="variants"
+          columns={["Key", "Type", "Size", "Age", "Fresh for", "Captured"]}
+          caption={`${variants.list.length} cached variant${variants.list.length === 1 ? "" : "s"} of ${variants.url}`}
+        >
+          {variants.list.map((variant) => (
+            <tr key={variant.key}>
+              <td className="mono">{variant.key}</td>
+              <td>{variant.contentType}</td>
+              <td>{formatBytes(variant.size)}</td>
+              <td>{variant.ageSeconds} s</td>
+              <td>{variant.ttlSeconds} s</td>
+              <td>{formatTime(variant.capturedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -35,8 +35,7 @@ const parsedQueries = new LRUCache<string, CaptureOptions>({
   sizeCalculation: (_options, query) => query.length * 2,
 });
 
-function parseQuery(params: URLSearchParams): Parsed {
-  const query = params.toString();
+function parseQuery(params: URLSearchParams, query: string): Parsed {
   const known = parsedQueries.get(query);
   if (known) return { success: true, data: known };
   const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(params));
@@ -60,14 +59,21 @@ async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
   return captureOptionsSchema.safeParse(body);
 }
 
-/** A signed URL's signature and expiry, taken out of its query; the rest are the options. */
+/**
+ * A signed URL's signature and expiry, taken out of its query; the rest are the options, and
+ * `query` their text. An unsigned query (the hit path) is used as it is, without a copy.
+ */
 function splitSignature(url: URL) {
-  const params = new URLSearchParams(url.searchParams);
+  const { searchParams } = url;
+  if (!searchParams.has(SIGNATURE_PARAM) && !searchParams.has(EXPIRES_PARAM)) {
+    return { params: searchParams, query: url.search, signature: null, expires: null };
+  }
+  const params = new URLSearchParams(searchParams);
   const signature = params.get(SIGNATURE_PARAM);
   const expires = params.get(EXPIRES_PARAM);
   params.delete(SIGNATURE_PARAM);
   params.delete(EXPIRES_PARAM);
-  return { params, signature, expires };
+  return { params, query: `?${params}`, signature, expires };
 }
 
 /** A problem when a signed URL does not hold; undefined when it does. */
@@ -98,13 +104,13 @@ export async function handleScreenshot(
   context: ApiContext,
 ): Promise<RestResponse> {
   if (!(METHODS as readonly string[]).includes(request.method)) return methodNotAllowed(METHODS);
-  const { params, signature, expires } = splitSignature(request.url);
+  const { params, query, signature, expires } = splitSignature(request.url);
   const signed = signature !== null && request.method !== "POST";
   if (!signed) {
     const refused = refusedAccess(request, context, "capture");
     if (refused) return refused;
   }
-  const parsed = request.method === "POST" ? await parseBody(request) : parseQuery(params);
+  const parsed = request.method === "POST" ? await parseBody(request) : parseQuery(params, query);
   if ("status" in parsed) return parsed;
   if (!parsed.success) {
     return invalidInput("The capture options are invalid.", parsed.error);

@@ -1,5 +1,6 @@
 import {
   captureOptionsSchema,
+  ifNoneMatchMatches,
   MAX_TTL_SECONDS,
   type SignableInput,
   signedScreenshotPath,
@@ -54,16 +55,18 @@ export const screenshotRouter = {
       });
     }
     const result = await ctx.captureService.capture(input);
+    // The JSON around the image also carries its age, so it is only weakly the same response;
+    // the strong ETag of the image itself is in the body.
+    const etag = `W/${result.etag}`;
     if (!ctx.isBatchCall) {
-      for (const [name, value] of Object.entries(cacheHeaders(result))) {
+      for (const [name, value] of Object.entries(cacheHeaders(result, { etag }))) {
         ctx.resHeaders.set(name, value);
       }
-      // The JSON around the image also carries its age, so it is only weakly the same response;
-      // the strong ETag of the image itself is in the body.
-      ctx.resHeaders.set("etag", `W/${result.etag}`);
     }
+    // The handler answers a matching If-None-Match with a bodiless 304: no image to encode.
+    const notModified = !ctx.isBatchCall && ifNoneMatchMatches(ctx.ifNoneMatch, etag);
     return {
-      image: Buffer.from(result.bytes).toString("base64"),
+      image: notModified ? "" : Buffer.from(result.bytes).toString("base64"),
       contentType: result.contentType,
       etag: result.etag,
       cache: {
@@ -89,12 +92,11 @@ export const screenshotRouter = {
         message: "Signed URLs are off: the server has no signing secret.",
       });
     }
-    const expires =
-      input.expiresInSeconds === undefined
-        ? undefined
-        : Math.floor(Date.now() / 1000) + input.expiresInSeconds;
+    const { path, expires } = signedScreenshotPath(input.options, ctx.signingSecret, {
+      expiresInSeconds: input.expiresInSeconds,
+    });
     return {
-      path: signedScreenshotPath(input.options, ctx.signingSecret, expires),
+      path,
       expiresAt: expires === undefined ? null : new Date(expires * 1000).toISOString(),
     };
   }),

@@ -1,6 +1,6 @@
 import { fetchHandler, handleHealth } from "@shotcache/api";
-import { services } from "@/server/services";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fetchHandler(handleHealth, async () => (await services()).context);
+export const GET = fetchHandler(handleHealth, apiContext);

@@ -1,6 +1,6 @@
 import { fetchHandler, handleMetrics } from "@shotcache/api";
-import { services } from "@/server/services";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fetchHandler(handleMetrics, async () => (await services()).context);
+export const GET = fetchHandler(handleMetrics, apiContext);

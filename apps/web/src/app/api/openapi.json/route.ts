@@ -1,5 +1,6 @@
-import { handleOpenApi, toFetchResponse } from "@shotcache/api";
+import { fetchHandler, handleOpenApi } from "@shotcache/api";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = async () => toFetchResponse(await handleOpenApi());
+export const GET = fetchHandler(handleOpenApi, apiContext);

@@ -1,8 +1,8 @@
 import { handleTrpcRequest } from "@shotcache/api";
-import { services } from "@/server/services";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-const handler = async (request: Request) => handleTrpcRequest(request, (await services()).context);
+const handler = async (request: Request) => handleTrpcRequest(request, await apiContext());
 
 export { handler as GET, handler as POST };

@@ -1,9 +1,9 @@
 import { fetchHandler, handleCachePurge } from "@shotcache/api";
-import { services } from "@/server/services";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-const handler = fetchHandler(handleCachePurge, async () => (await services()).context);
+const handler = fetchHandler(handleCachePurge, apiContext);
 
 // Every method goes through the handler, so an unsupported one gets a problem document too.
 export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };

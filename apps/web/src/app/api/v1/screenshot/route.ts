@@ -1,9 +1,9 @@
 import { fetchHandler, handleScreenshot } from "@shotcache/api";
-import { services } from "@/server/services";
+import { apiContext } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-const handler = fetchHandler(handleScreenshot, async () => (await services()).context);
+const handler = fetchHandler(handleScreenshot, apiContext);
 
 // Every method goes through the handler, so an unsupported one gets a problem document too.
 export {
