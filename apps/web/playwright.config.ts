@@ -3,7 +3,7 @@ import { findBrowserExecutable } from "@shotcache/renderer";
 
 /**
  * Browser tests of the playground, in the system Chromium (no browser download). The global setup
- * starts the fixture site and the built app under `next start`.
+ * starts the fixture site and the built app's production server.
  */
 export default defineConfig({
   testDir: "e2e",

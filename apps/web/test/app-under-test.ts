@@ -26,7 +26,7 @@ export interface RunningApp {
 }
 
 /**
- * The built web app under `next start`, allowed to capture the local fixture site, with the
+ * The built web app's production server (as `pnpm start` runs it), allowed to capture the local fixture site, with the
  * embedded defaults (memory store, local Chromium) unless `env` says otherwise.
  */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {

@@ -16,7 +16,7 @@ const trpcQuery = (path: string, input?: unknown) =>
   `/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
 
 describe.skipIf(!browserAvailable)(
-  "auth matrix through next start (keys required for captures too)",
+  "auth matrix through the production server (keys required for captures too)",
   () => {
     let env: RunningApp;
     let site: FixtureSite;

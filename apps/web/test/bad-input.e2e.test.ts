@@ -71,7 +71,7 @@ const CORPUS: [string, { path: string; init?: RequestInit }][] = [
   ],
 ];
 
-describe.skipIf(!browserAvailable)("bad input through next start", () => {
+describe.skipIf(!browserAvailable)("bad input through the production server", () => {
   let env: RunningApp;
   beforeAll(async () => {
     env = await startApp();

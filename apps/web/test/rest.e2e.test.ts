@@ -2,7 +2,7 @@ import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
-describe.skipIf(!browserAvailable)("REST through next start", () => {
+describe.skipIf(!browserAvailable)("REST through the production server", () => {
   let env: AppUnderTest;
   const screenshot = (query: string, init?: RequestInit) =>
     fetch(`${env.app.origin}/api/v1/screenshot?${query}`, init);

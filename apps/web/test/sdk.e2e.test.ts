@@ -12,7 +12,7 @@ interface Exchange {
   bodyBytes: number;
 }
 
-describe.skipIf(!browserAvailable)("SDK against next start", () => {
+describe.skipIf(!browserAvailable)("SDK against the production server", () => {
   let env: AppUnderTest;
   let client: ShotcacheClient;
   const exchanges: Exchange[] = [];

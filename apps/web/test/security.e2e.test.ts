@@ -8,7 +8,7 @@ const KEY = "shotcache-test-key-0123456789";
 const SECRET = "shotcache-test-secret-0123456789abcdef";
 
 describe.skipIf(!browserAvailable)(
-  "API keys, signed URLs and the webhook through next start",
+  "API keys, signed URLs and the webhook through the production server",
   () => {
     let env: RunningApp;
     let site: FixtureSite;

@@ -21,6 +21,8 @@ export interface ApiContext {
   metrics?: Metrics;
   /** What the browser is doing, for health output. */
   renderLoad?: () => { running: number; waiting: number };
+  /** Whether the server is shutting down (health then says `draining`). */
+  draining?: () => boolean;
   /** Where each request is logged, one line, with its id. */
   logger?: RequestLogger;
   /** Told about failures that become a 500, whose details never reach the caller. */

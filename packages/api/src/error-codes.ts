@@ -20,6 +20,9 @@ export const API_ERROR_CODES = [
   "UNSUPPORTED_MEDIA_TYPE",
   "NOT_FOUND",
   "METHOD_NOT_ALLOWED",
+  "REQUEST_TIMEOUT",
+  "HEADERS_TOO_LARGE",
+  "SHUTTING_DOWN",
   "INTERNAL",
 ] as const;
 
@@ -52,11 +55,18 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     trpcCode: "METHOD_NOT_SUPPORTED",
     title: "Method not allowed",
   },
+  REQUEST_TIMEOUT: { status: 408, trpcCode: "TIMEOUT", title: "Request not received in time" },
   PAYLOAD_TOO_LARGE: { status: 413, trpcCode: "PAYLOAD_TOO_LARGE", title: "Body too large" },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpcCode: "UNSUPPORTED_MEDIA_TYPE",
     title: "Unsupported media type",
+  },
+  // Refused by the HTTP server before any procedure runs; tRPC has no 431 of its own.
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    trpcCode: "BAD_REQUEST",
+    title: "Request line or headers too large",
   },
   TARGET_UNREACHABLE: {
     status: 422,
@@ -81,6 +91,7 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
     title: "Browser unavailable",
   },
   RATE_LIMITED: { status: 429, trpcCode: "TOO_MANY_REQUESTS", title: "Too many requests" },
+  SHUTTING_DOWN: { status: 503, trpcCode: "SERVICE_UNAVAILABLE", title: "Shutting down" },
   SATURATED: { status: 503, trpcCode: "SERVICE_UNAVAILABLE", title: "Too busy" },
   STORE_UNAVAILABLE: {
     status: 503,

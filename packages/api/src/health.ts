@@ -2,12 +2,14 @@ import type { ApiContext } from "./context";
 
 /**
  * What `/api/health` and the `health` procedure report: `degraded` while the store is being left
- * alone after failures (captures still work, without the cache).
+ * alone after failures (captures still work, without the cache), `draining` while the server
+ * finishes its last requests before it stops (a balancer should send no more).
  */
 export function healthOf(context: ApiContext) {
   const circuit = context.captureService.storeCircuit();
+  const status = context.draining?.() ? "draining" : circuit === "closed" ? "ok" : "degraded";
   return {
-    status: circuit === "closed" ? ("ok" as const) : ("degraded" as const),
+    status,
     store: { kind: context.storeKind, circuit },
     renders: context.renderLoad?.() ?? null,
   };

@@ -6,6 +6,7 @@ export {
   type AccessScope,
   OPEN_ACCESS,
 } from "./access";
+export { type ApiServer, createApiServer, type HttpLimits } from "./api-server";
 export { cacheHeaders } from "./cache-headers";
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
@@ -25,4 +26,4 @@ export { handleScreenshot } from "./rest/screenshot";
 export { handleStats } from "./rest/stats";
 export type { RestHandler, RestRequest, RestResponse } from "./rest/types";
 export { type AppRouter, appRouter } from "./root";
-export { handleTrpcRequest } from "./trpc-handler";
+export { handleTrpcRequest, type TrpcRequestOptions } from "./trpc-handler";

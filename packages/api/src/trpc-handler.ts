@@ -40,6 +40,13 @@ function withBodyLimit(request: Request, maxBytes: number): Request {
 /** Headers that describe a body, which a 304 has none of (RFC 9110 §15.4.5). */
 const BODY_HEADERS = new Set(["content-type", "content-length", "content-encoding"]);
 
+export interface TrpcRequestOptions {
+  /** Where the router is mounted. @default "/api/trpc" */
+  endpoint?: string;
+  /** The caller's address, when the host knows it better than `X-Forwarded-For` says. */
+  clientAddress?: string;
+}
+
 /**
  * Serves tRPC over Fetch. A GET whose procedure set an ETag that the caller already holds gets a
  * bodiless 304: tRPC's `responseMeta` cannot send one (a 304 Response cannot carry the body tRPC
@@ -48,7 +55,7 @@ const BODY_HEADERS = new Set(["content-type", "content-length", "content-encodin
 export async function handleTrpcRequest(
   request: Request,
   context: ApiContext,
-  endpoint = "/api/trpc",
+  { endpoint = "/api/trpc", clientAddress }: TrpcRequestOptions = {},
 ): Promise<Response> {
   const started = performance.now();
   const response = await fetchRequestHandler({
@@ -62,7 +69,7 @@ export async function handleTrpcRequest(
       isBatchCall: info.isBatchCall,
       authorization: req.headers.get("authorization"),
       ifNoneMatch: req.headers.get("if-none-match"),
-      clientAddress: clientAddressFrom(req.headers),
+      clientAddress: clientAddress ?? clientAddressFrom(req.headers),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {

@@ -7,7 +7,7 @@ import { freePort } from "./free-port";
 export interface WebApp {
   /** `http://127.0.0.1:PORT` */
   origin: string;
-  /** The `next start` process. */
+  /** The production server's process. */
   process: ChildProcess;
   /** Output printed so far, for failure messages. */
   output(): string;
@@ -16,18 +16,24 @@ export interface WebApp {
 }
 
 export interface StartWebAppOptions {
-  /** The Next.js app folder (holding `.next` from `next build`). */
+  /** The app folder (holding `.next` and `dist/server.mjs` from its build). */
   appDir: string;
   /** Variables added to this process's environment. */
   env?: Record<string, string>;
   /** Longest wait for the server to answer. @default 60000 */
   readyTimeoutMs?: number;
+  /** Keep what the server prints (its last 256 KB), for failure messages. @default true */
+  keepOutput?: boolean;
 }
+
+/** The production server, as the app's `start` script (and so `pnpm start`) runs it. */
+const SERVER_ENTRY = join("dist", "server.mjs");
+const KEPT_OUTPUT_CHARS = 256 * 1024;
 
 async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (app.exitCode !== null) throw new Error(`next start exited with code ${app.exitCode}`);
+    if (app.exitCode !== null) throw new Error(`the server exited with code ${app.exitCode}`);
     try {
       const response = await fetch(`${origin}/api/health`);
       if (response.ok) return;
@@ -36,25 +42,34 @@ async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: 
     }
     await sleep(100);
   }
-  throw new Error(`next start did not answer within ${timeoutMs} ms`);
+  throw new Error(`the server did not answer within ${timeoutMs} ms`);
 }
 
-/** Starts the built web app with `next start` on 127.0.0.1 and a free port. */
+/** Starts the built web app's production server on 127.0.0.1 and a free port. */
 export async function startWebApp(options: StartWebAppOptions): Promise<WebApp> {
-  if (!existsSync(join(options.appDir, ".next", "BUILD_ID"))) {
+  const built = [join(".next", "BUILD_ID"), SERVER_ENTRY];
+  if (!built.every((file) => existsSync(join(options.appDir, file)))) {
     throw new Error(`${options.appDir} has no production build: run \`pnpm build\` first.`);
   }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const nextBin = join(options.appDir, "node_modules", "next", "dist", "bin", "next");
-  const app = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const app = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: options.appDir,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      SHOTCACHE_HOST: "127.0.0.1",
+      ...options.env,
+    },
+    stdio: ["ignore", options.keepOutput === false ? "ignore" : "pipe", "pipe"],
   });
   let output = "";
-  app.stdout?.on("data", (chunk) => (output += chunk));
-  app.stderr?.on("data", (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk).slice(-KEPT_OUTPUT_CHARS);
+  };
+  app.stdout?.on("data", keep);
+  app.stderr?.on("data", keep);
   const exited = new Promise<number | string | null>((resolve) =>
     app.once("exit", (code, signal) => resolve(code ?? signal)),
   );

@@ -126,6 +126,29 @@ const envSchema = z
     SHOTCACHE_MAX_TTL_SECONDS: positiveInt.max(MAX_TTL_SECONDS).default(7 * 24 * 60 * 60),
     /** XFetch β: above 1 refreshes earlier. */
     SHOTCACHE_XFETCH_BETA: z.coerce.number().positive().max(10).default(1),
+
+    // The production server (`pnpm start`); `next dev` and serverless hosts have their own.
+    /** Port and address it listens on (loopback unless told otherwise). */
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    SHOTCACHE_HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * Largest request line plus headers. The default holds a GET with every option at its limit
+     * (`css` and `js` of 10 000 characters each, URL-encoded) and refuses a 100 KB query.
+     */
+    SHOTCACHE_MAX_HEADER_BYTES: positiveInt
+      .min(16 * 1024)
+      .max(1024 * 1024)
+      .default(96 * 1024),
+    /** Slow clients: longest wait for a request's headers, and for the whole request. */
+    SHOTCACHE_HEADERS_TIMEOUT_MS: positiveInt.default(20_000),
+    SHOTCACHE_REQUEST_TIMEOUT_MS: positiveInt.default(60_000),
+    /** Idle keep-alive connections are kept longer than balancers keep theirs (AWS ALB: 60 s). */
+    SHOTCACHE_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+    /**
+     * On SIGTERM/SIGINT, how long requests in flight (renders included) may take to finish.
+     * Keep it under the orchestrator's own limit (Kubernetes kills after 30 s by default).
+     */
+    SHOTCACHE_SHUTDOWN_GRACE_MS: positiveInt.default(25_000),
   })
   .transform((env, context) => {
     const hasUpstash = Boolean(env.UPSTASH_REDIS_REST_URL || env.UPSTASH_REDIS_REST_TOKEN);
@@ -144,6 +167,13 @@ const envSchema = z
       need("UPSTASH_REDIS_REST_TOKEN");
     }
     if (store === "redis") need("REDIS_URL");
+    if (env.SHOTCACHE_HEADERS_TIMEOUT_MS > env.SHOTCACHE_REQUEST_TIMEOUT_MS) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_HEADERS_TIMEOUT_MS"],
+        message: "may not be longer than SHOTCACHE_REQUEST_TIMEOUT_MS",
+      });
+    }
     if (env.SHOTCACHE_CAPTURE_REQUIRES_KEY && env.SHOTCACHE_API_KEYS.length === 0) {
       context.addIssue({
         code: "custom",

@@ -1,21 +1,28 @@
-import { services } from "./services";
+import { isProductionServer, type Services, services } from "./services";
 
 /**
- * Builds the services at start-up, so a bad configuration or a missing browser stops the server
- * with a message instead of failing the first request, and closes the browser gracefully on
- * SIGTERM/SIGINT. Next.js's own handler ends the process once its HTTP server has closed; if that
- * comes first, the renderer's exit hook still kills the browser and removes its folder.
+ * Under `next dev` (and `next start`): builds the services at start-up, so a bad configuration or
+ * a missing browser stops the server with a message instead of failing the first request, and
+ * closes the browser on SIGTERM/SIGINT. Next.js's own handler ends the process once its HTTP
+ * server has closed; if that comes first, the renderer's exit hook still kills the browser and
+ * removes its folder. The production server (main.ts) does all this itself, with a drain.
  */
 export async function startLifecycle(): Promise<void> {
-  try {
-    await services();
-  } catch (error) {
-    console.error(`[shotcache] cannot start: ${error instanceof Error ? error.message : error}`);
-    process.exit(1);
-  }
+  if (isProductionServer()) return;
+  await servicesOrExit();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       void services().then((running) => running.shutdown());
     });
+  }
+}
+
+/** The services, or a one-line reason on stderr and exit 1 (a bad setting, no browser). */
+export async function servicesOrExit(): Promise<Services> {
+  try {
+    return await services();
+  } catch (error) {
+    console.error(`[shotcache] cannot start: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
   }
 }

@@ -13,6 +13,9 @@ import pino from "pino";
 import { parseServerEnv, type ServerEnv } from "./env";
 
 export interface Services {
+  /** The validated configuration. */
+  env: ServerEnv;
+  logger: typeof logger;
   context: ApiContext;
   /** Closes the browser and the store; safe to call more than once. */
   shutdown(): Promise<void>;
@@ -127,6 +130,8 @@ async function createServices(): Promise<Services> {
   const rateLimits = createRateLimits(env);
   let closing: Promise<void> | undefined;
   return {
+    env,
+    logger,
     context: {
       captureService,
       storeKind: store.kind,
@@ -156,14 +161,26 @@ async function createServices(): Promise<Services> {
 }
 
 /**
- * The process's services, built on first use. Kept on `globalThis` because Next.js evaluates
- * instrumentation and each route in module graphs of their own: one browser per process.
+ * Kept on `globalThis` because Next.js evaluates instrumentation and each route in module graphs
+ * of their own, and the production server is a bundle of its own: one browser per process.
  */
+const holder = globalThis as {
+  __shotcacheServices?: Promise<Services>;
+  __shotcacheProductionServer?: boolean;
+};
+
+/** The process's services, built on first use. */
 export function services(): Promise<Services> {
-  const holder = globalThis as { __shotcacheServices?: Promise<Services> };
   holder.__shotcacheServices ??= createServices();
   return holder.__shotcacheServices;
 }
+
+/** Said by the production server before Next.js starts: signals and shutdown are its own. */
+export function markProductionServer(): void {
+  holder.__shotcacheProductionServer = true;
+}
+
+export const isProductionServer = (): boolean => holder.__shotcacheProductionServer === true;
 
 /** The API context of this process, as every route hands it to its handler. */
 export const apiContext = async () => (await services()).context;

@@ -5,6 +5,7 @@ import {
   type LoggingContext,
   type RestHandler,
   type RestRequest,
+  type RestResponse,
 } from "./types";
 
 /** Reads a request body; past `maxBytes` the rest is drained and dropped, then it rejects. */
@@ -20,7 +21,10 @@ async function readLimited(request: IncomingMessage, maxBytes: number): Promise<
 }
 
 /** A `node:http` request as a REST handler reads it; no Fetch objects are made. */
-export function restRequestFromNode(request: IncomingMessage): RestRequest {
+export function restRequestFromNode(
+  request: IncomingMessage,
+  clientAddress: () => string = () => request.socket.remoteAddress ?? "unknown",
+): RestRequest {
   return {
     method: request.method ?? "GET",
     // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
@@ -29,31 +33,48 @@ export function restRequestFromNode(request: IncomingMessage): RestRequest {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
     },
-    clientAddress: () => request.socket.remoteAddress ?? "unknown",
+    clientAddress,
     text: (maxBytes) => readLimited(request, maxBytes),
   };
+}
+
+/** Statuses that never carry a body, so they get no `Content-Length` either (RFC 9110 §8.6). */
+const BODILESS = new Set([204, 304]);
+
+/**
+ * Writes a handler's answer. The body is always known whole, so it is sent with its
+ * `Content-Length` (never chunked): caches, balancers and clients all know where it ends.
+ */
+export function writeRestResponse(response: ServerResponse, answer: RestResponse): void {
+  const { headers, body } = answer;
+  if (!BODILESS.has(answer.status) && headers["content-length"] === undefined) {
+    const length =
+      body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    headers["content-length"] = String(length);
+  }
+  response.writeHead(answer.status, headers);
+  response.end(body ?? undefined);
 }
 
 /**
  * Mounts a REST handler on `node:http` directly: the fast path where throughput matters, without
  * the cost of Fetch `Request`/`Response` objects (see the benchmark results). Like the Fetch
  * mount, it answers a handler's escaping failure with a problem, sets `X-Request-Id` and logs.
+ * `clientAddress` says who the caller is; by default the socket's peer.
  */
 export function nodeHandler<Context extends LoggingContext>(
   handler: RestHandler<Context>,
   context: Context,
+  clientAddress?: (request: IncomingMessage) => string,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     let rest: RestRequest;
     try {
-      rest = restRequestFromNode(request);
+      rest = restRequestFromNode(request, clientAddress && (() => clientAddress(request)));
     } catch {
       response.writeHead(400, { "content-type": "text/plain" }).end("malformed request");
       return;
     }
-    void answerLogged(handler, rest, context).then((result) => {
-      response.writeHead(result.status, result.headers);
-      response.end(result.body ?? undefined);
-    });
+    void answerLogged(handler, rest, context).then((answer) => writeRestResponse(response, answer));
   };
 }

@@ -1,0 +1,69 @@
+/**
+ * The production server, what `pnpm start` runs: one `node:http` server and one set of services
+ * (browser, store, rate limiter). The API is answered on the fast path (packages/api's
+ * `createApiServer`); the pages and Next's assets go to Next.js's own request handler. Drains on
+ * SIGTERM/SIGINT: requests in flight finish, then the browser and the store close.
+ */
+import { join } from "node:path";
+import { createApiServer } from "@shotcache/api";
+import { servicesOrExit } from "./lifecycle";
+import { markProductionServer } from "./services";
+
+// Before Next.js loads: it decides between React's development and production builds on this.
+Object.assign(process.env, { NODE_ENV: "production" }); // typed read-only by Next.js
+markProductionServer();
+
+const running = await servicesOrExit();
+const { env, logger } = running;
+
+const { default: next } = await import("next");
+const pages = next({ dev: false, dir: join(import.meta.dirname, ".."), quiet: true });
+await pages.prepare();
+const handlePage = pages.getRequestHandler();
+
+const api = createApiServer({
+  context: running.context,
+  fallback: (request, response) =>
+    handlePage(request, response).catch((error: unknown) => {
+      logger.error({ err: error, path: request.url?.split("?")[0] }, "page failed");
+      if (!response.headersSent) response.writeHead(500).end();
+    }),
+  limits: {
+    maxHeaderBytes: env.SHOTCACHE_MAX_HEADER_BYTES,
+    headersTimeoutMs: env.SHOTCACHE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.SHOTCACHE_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.SHOTCACHE_KEEP_ALIVE_TIMEOUT_MS,
+  },
+});
+
+try {
+  const port = await api.listen(env.PORT, env.SHOTCACHE_HOST);
+  logger.info({ url: `http://${env.SHOTCACHE_HOST}:${port}` }, "listening");
+} catch (error) {
+  console.error(`[shotcache] cannot listen: ${(error as Error).message}`);
+  await running.shutdown();
+  process.exit(1);
+}
+
+/** Drains, closes everything, exits: 0 when every request in flight was answered. */
+async function stop(signal: NodeJS.Signals): Promise<never> {
+  const graceMs = env.SHOTCACHE_SHUTDOWN_GRACE_MS;
+  logger.info({ signal, graceMs }, "draining");
+  // A backstop in case closing the browser or the store hangs too.
+  setTimeout(() => process.exit(1), graceMs + 10_000).unref();
+  const finished = await api.drain(graceMs);
+  if (!finished) logger.warn({ graceMs }, "grace period over: requests still in flight were cut");
+  await Promise.allSettled([pages.close(), running.shutdown()]);
+  logger.info("stopped");
+  process.exit(finished ? 0 : 1);
+}
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    // A second signal means "now": the renderer's exit hook still kills the browser.
+    if (stopping) process.exit(1);
+    stopping = true;
+    void stop(signal);
+  });
+}
