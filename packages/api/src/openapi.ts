@@ -16,15 +16,46 @@ const schemaOf = (schema: z.ZodType) => {
   return rest;
 };
 
-const problemResponse = (codes: readonly ApiErrorCode[]) => ({
-  description: codes.map((code) => `\`${code}\` — ${ERROR_KINDS[code].title}`).join("; "),
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
+/** Codes whose answer says when to try again: rate-limit.ts, the render pool, the drain. */
+const RETRY_AFTER_CODES: readonly ApiErrorCode[] = ["RATE_LIMITED", "SATURATED", "SHUTTING_DOWN"];
 
-/** Error responses by status, each listing the codes it may carry. */
-function errorResponses(codes: readonly ApiErrorCode[]) {
+/**
+ * What the HTTP server itself may answer on any path (api-server.ts): a request it cannot parse,
+ * headers too long, a request too slow to arrive, or a handler's unexpected failure.
+ */
+const ANY_REQUEST_ERRORS: readonly ApiErrorCode[] = [
+  "INVALID_INPUT",
+  "REQUEST_TIMEOUT",
+  "HEADERS_TOO_LARGE",
+  "INTERNAL",
+];
+
+const problemResponse = (codes: readonly ApiErrorCode[]) => {
+  const retrying = codes.filter((code) => RETRY_AFTER_CODES.includes(code));
+  const retryAfter = {
+    description: `Seconds to wait before trying again, with ${retrying.join(" or ")}.`,
+    schema: { type: "integer" },
+  };
+  return {
+    description: codes.map((code) => `\`${code}\` — ${ERROR_KINDS[code].title}`).join("; "),
+    ...(retrying.length > 0 ? { headers: { "Retry-After": retryAfter } } : {}),
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  };
+};
+
+/**
+ * Error responses by status, each listing the codes it may carry: the operation's own, those of
+ * any request, and `SHUTTING_DOWN`, which a draining server answers on every path but the health
+ * check (that one says `draining` itself).
+ */
+function errorResponses(codes: readonly ApiErrorCode[], { drains = true } = {}) {
+  const all = new Set([
+    ...codes,
+    ...ANY_REQUEST_ERRORS,
+    ...(drains ? ["SHUTTING_DOWN" as const] : []),
+  ]);
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of codes) {
+  for (const code of all) {
     const { status } = ERROR_KINDS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -57,18 +88,15 @@ const CACHE_FACT_HEADERS = Object.fromEntries(
   ].map(([name, description]) => [name, { description, schema: { type: "string" } }]),
 );
 
+/** What a capture may answer, however its options arrive. */
 const CAPTURE_ERRORS: ApiErrorCode[] = [
   "INVALID_INPUT",
   "UNAUTHORIZED",
   "FORBIDDEN",
-  "SIGNATURE_INVALID",
-  "SIGNATURE_EXPIRED",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
   "METHOD_NOT_ALLOWED",
   "RATE_LIMITED",
+  // Without the store a capture still renders (uncached): it never fails for it.
   ...CAPTURE_ERROR_CODES.filter((code) => code !== "STORE_UNAVAILABLE"),
-  "INTERNAL",
 ];
 const ADMIN_ERRORS: ApiErrorCode[] = [
   "INVALID_INPUT",
@@ -76,7 +104,6 @@ const ADMIN_ERRORS: ApiErrorCode[] = [
   "FORBIDDEN",
   "METHOD_NOT_ALLOWED",
   "STORE_UNAVAILABLE",
-  "INTERNAL",
 ];
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
@@ -111,7 +138,8 @@ export function openApiDocument() {
         description: "Not modified: the caller's ETag is current.",
         headers: CACHE_FACT_HEADERS,
       },
-      ...errorResponses(CAPTURE_ERRORS),
+      // Signed URLs are GETs (and HEADs); only a POST has a body.
+      ...errorResponses([...CAPTURE_ERRORS, "SIGNATURE_INVALID", "SIGNATURE_EXPIRED"]),
     },
   };
   return {
@@ -120,7 +148,10 @@ export function openApiDocument() {
       title: "shotcache",
       version: "1",
       description: "Screenshots of web pages, answered from a cache that tells the truth.",
+      license: { name: "MIT", identifier: "MIT" },
     },
+    // Self-hosted under any name: relative to wherever this document was fetched from.
+    servers: [{ url: "/", description: "The server that serves this document." }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
       schemas: {
@@ -160,9 +191,7 @@ export function openApiDocument() {
           },
           responses: {
             "200": image,
-            ...errorResponses(
-              CAPTURE_ERRORS.filter((code) => !code.startsWith("SIGNATURE_")), // signed URLs are GETs
-            ),
+            ...errorResponses([...CAPTURE_ERRORS, "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]),
           },
         },
       },
@@ -241,7 +270,14 @@ export function openApiDocument() {
         get: {
           operationId: "health",
           summary: "Whether the server, its store and its browser are well",
-          responses: { "200": { description: "ok or degraded.", ...json({ type: "object" }) } },
+          responses: {
+            "200": { description: "ok or degraded.", ...json({ type: "object" }) },
+            "503": {
+              description: "draining: the server is shutting down, a balancer should send no more.",
+              ...json({ type: "object" }),
+            },
+            ...errorResponses([], { drains: false }),
+          },
         },
       },
       "/api/metrics": {
@@ -262,7 +298,10 @@ export function openApiDocument() {
         get: {
           operationId: "openapi",
           summary: "This document",
-          responses: { "200": { description: "OpenAPI 3.1.", ...json({ type: "object" }) } },
+          responses: {
+            "200": { description: "OpenAPI 3.1.", ...json({ type: "object" }) },
+            ...errorResponses([]),
+          },
         },
       },
     },

@@ -1,44 +1,29 @@
 /**
- * One HTTP server for the cache-hit figures, in its own process:
- *   bare                   node:http answering the payload from memory (the floor)
- *   bare-redis URL         the same, plus one Redis GET of the payload per request
- *   shotcache memory       shotcache's REST handler on node:http, memory store, warm
- *   shotcache redis URL    the same with the Redis store
+ * A baseline HTTP server for the cache-hit figures, in its own process, answering the bytes of
+ * FILE (what the production server answers for the same request) as fast as Node can:
+ *   bare FILE              node:http answering the bytes from memory (the floor)
+ *   bare-redis URL FILE    the same, plus one Redis GET of the bytes per request
  * Prints `READY <port>` once it listens.
  */
+import { readFileSync } from "node:fs";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleScreenshot, nodeHandler, OPEN_ACCESS } from "@shotcache/api";
-import { createCaptureService } from "@shotcache/core";
-import { createMemoryStore, createRedisStore } from "@shotcache/store";
 import { Redis } from "ioredis";
-import { payload, stubRenderer } from "./payload";
 
-const [mode, variant, redisUrl] = process.argv.slice(2);
+const [mode, ...args] = process.argv.slice(2);
 
 async function listener(): Promise<RequestListener> {
-  const bytes = payload();
+  const file = mode === "bare-redis" ? args[1] : args[0];
+  const bytes = readFileSync(file ?? "");
   const headers = { "content-type": "image/png", "content-length": String(bytes.byteLength) };
   if (mode === "bare") {
     return (_request, response) => response.writeHead(200, headers).end(bytes);
   }
-  if (mode === "bare-redis") {
-    const redis = new Redis(variant ?? "");
-    await redis.set("bench:payload", Buffer.from(bytes));
-    return (_request, response) => {
-      redis.getBuffer("bench:payload").then((value) => response.writeHead(200, headers).end(value));
-    };
-  }
-  const store =
-    variant === "redis"
-      ? createRedisStore({ url: redisUrl ?? "", prefix: "bench:" })
-      : createMemoryStore();
-  const captureService = createCaptureService({ store, renderer: stubRenderer() });
-  return nodeHandler(handleScreenshot, {
-    captureService,
-    storeKind: store.kind,
-    access: OPEN_ACCESS,
-  });
+  const redis = new Redis(args[0] ?? "");
+  await redis.set("bench:payload", bytes);
+  return (_request, response) => {
+    redis.getBuffer("bench:payload").then((value) => response.writeHead(200, headers).end(value));
+  };
 }
 
 const server = createServer(await listener());

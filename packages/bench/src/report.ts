@@ -26,6 +26,11 @@ export const machine = (loadTool: string) => ({
 
 const verdict = (met: boolean | undefined) => (met === undefined ? "—" : met ? "yes" : "NO");
 
+/** One row on one line, printed as soon as it is measured. */
+export const rowLine = (row: Row): string =>
+  `${row.figure}: ${row.ours} | baseline ${row.baseline} | ratio ${row.ratio.toFixed(2)}, ` +
+  `target ${row.target}, met ${verdict(row.met)}`;
+
 export function table(results: Results): string {
   const header = ["figure", "shotcache", "baseline", "ratio", "target", "met"];
   const lines = results.rows.map((row) => [
