@@ -78,6 +78,12 @@ describe.skipIf(!browserAvailable)(
         expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
         expect(refused.headers.get("ratelimit-remaining")).toBe("0");
         expect((await refused.json()).code).toBe("RATE_LIMITED");
+        // Straight to the server, X-Forwarded-For is the caller's own word: it buys no new quota.
+        const forwardedFrom = (address: string) => ({ headers: { "x-forwarded-for": address } });
+        expect((await fetch(url, forwardedFrom("203.0.113.7"))).status).toBe(429);
+        const input = encodeURIComponent(JSON.stringify({ url: site.url("/stable") }));
+        const trpc = `${limited.app.origin}/api/trpc/screenshot.capture?input=${input}`;
+        expect((await fetch(trpc, forwardedFrom("198.51.100.9"))).status).toBe(429);
       } finally {
         await limited.stop();
       }
