@@ -1,5 +1,12 @@
 import type { CaptureResult } from "@shotcache/core";
 
+/** The last HTTP date made: a hit serves the same entry, and so the same date, again and again. */
+let lastDate = { ms: Number.NaN, text: "" };
+function httpDate(ms: number): string {
+  if (lastDate.ms !== ms) lastDate = { ms, text: new Date(ms).toUTCString() };
+  return lastDate.text;
+}
+
 /**
  * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `shared` marks a
  * response that shared caches may keep (signed public URLs); `etag` replaces the image's own
@@ -17,7 +24,7 @@ export function cacheHeaders(
   const lifetime = result.ageSeconds + result.ttlSeconds;
   const headers: Record<string, string> = {
     etag: options.etag ?? result.etag,
-    "last-modified": new Date(result.capturedAt).toUTCString(),
+    "last-modified": httpDate(result.capturedAt),
     age: String(result.ageSeconds),
     // A signed public URL may be kept by shared caches (a CDN); anything else only by the caller.
     "cache-control":

@@ -78,9 +78,9 @@ function hitRow(
 
 /**
  * Cache hits through the production server, started as `pnpm start` starts it, with the memory
- * store and with Redis: each beside a bare node:http server answering the very same bytes (plus
- * one Redis GET of them for the Redis row), and a tRPC `screenshot.capture` hit beside bare
- * node:http answering the same JSON.
+ * store and with Redis (with and without the process's copies of popular entries): each beside a
+ * bare node:http server answering the very same bytes (plus one Redis GET of them for the Redis
+ * rows), and a tRPC `screenshot.capture` hit beside bare node:http answering the same JSON.
  */
 async function hitFigures(site: FixtureSite): Promise<void> {
   execFileSync("pnpm", ["build"], { cwd: ROOT, stdio: "ignore" });
@@ -90,38 +90,41 @@ async function hitFigures(site: FixtureSite): Promise<void> {
     // One client hammering one URL: a per-address rate limit would answer most of it with 429.
     SHOTCACHE_RATE_LIMIT_PER_MINUTE: "0",
   };
+  const withRedis = { ...appEnv, REDIS_URL: redis.url };
+  const redisBaseline = { mode: ["bare-redis", redis.url], name: "node:http + 1 Redis GET" };
+  const setups = [
+    {
+      store: "memory store",
+      env: appEnv,
+      baseline: { mode: ["bare"], name: "bare node:http" },
+      target: 0.5,
+      withTrpcRow: true,
+    },
+    { store: "Redis store", env: withRedis, baseline: redisBaseline, target: 0.8 },
+    {
+      store: "Redis store, no local copies",
+      env: { ...withRedis, SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "0" },
+      baseline: redisBaseline,
+      target: undefined,
+    },
+  ];
   const page = site.url("/noise");
   const rest = `/api/v1/screenshot?url=${encodeURIComponent(page)}&width=200&height=200`;
   const trpc = `/api/trpc/screenshot.capture?input=${encodeURIComponent(JSON.stringify({ url: page, width: 200, height: 200 }))}`;
   try {
-    for (const store of ["memory", "Redis"] as const) {
+    for (const setup of setups) {
       const app = await startWebApp({
         appDir: join(ROOT, "apps", "web"),
-        env: store === "Redis" ? { ...appEnv, REDIS_URL: redis.url } : appEnv,
+        env: setup.env,
         keepOutput: false, // its log lines go to /dev/null, as cheaply as a log shipper reads them
       });
       try {
         const bytes = await answerBytes(`${app.origin}${rest}`);
         const ours = await load(`${app.origin}${rest}`);
-        const size = `${Math.round(bytes.byteLength / 1024)} KB`;
-        const row =
-          store === "memory"
-            ? hitRow(
-                `cache hit, ${size} PNG, memory store, production server`,
-                ours,
-                await loadBaseline(["bare"], bytes),
-                0.5,
-                "bare node:http",
-              )
-            : hitRow(
-                `cache hit, ${size} PNG, Redis store, production server`,
-                ours,
-                await loadBaseline(["bare-redis", redis.url], bytes),
-                0.8,
-                "node:http + 1 Redis GET",
-              );
-        report(row);
-        if (store === "memory") {
+        const baseline = await loadBaseline(setup.baseline.mode, bytes);
+        const figure = `cache hit, ${Math.round(bytes.byteLength / 1024)} KB PNG, ${setup.store}, production server`;
+        report(hitRow(figure, ours, baseline, setup.target, setup.baseline.name));
+        if ("withTrpcRow" in setup) {
           const json = await answerBytes(`${app.origin}${trpc}`);
           const trpcHit = await load(`${app.origin}${trpc}`);
           report(
@@ -251,7 +254,10 @@ notes.push(
   "Cache hits are measured through the production server, started as `pnpm start` starts it " +
     "(`node dist/server.mjs`: REST and tRPC on the node:http fast path, pages through Next.js), " +
     "with request logging on (to /dev/null) and the per-address rate limit off; each baseline " +
-    "answers the same bytes the server answered.",
+    "answers the same bytes the server answered. With Redis, each hit asks Redis for the entry; " +
+    "when this process already holds a copy of it, Redis answers that the copy is current instead " +
+    "of sending the image again (SHOTCACHE_LOCAL_CACHE_MAX_BYTES; the `no local copies` row " +
+    "turns that off).",
 );
 const results: Results = {
   date: new Date().toISOString(),

@@ -57,8 +57,9 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     }
   }
 
-  async function call<T>(operation: () => Promise<T>, deadlineMs = timeoutMs): Promise<T> {
-    admit();
+  /** The operation, failing once `deadlineMs` pass; an in-process store is not timed (a hit's cost). */
+  function withDeadline<T>(operation: () => Promise<T>, deadlineMs: number): Promise<T> {
+    if (store.inProcess) return operation();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -66,20 +67,24 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
         deadlineMs,
       );
     });
+    return Promise.race([operation(), deadline]).finally(() => clearTimeout(timer));
+  }
+
+  async function call<T>(operation: () => Promise<T>, deadlineMs = timeoutMs): Promise<T> {
+    admit();
     try {
-      const result = await Promise.race([operation(), deadline]);
+      const result = await withDeadline(operation, deadlineMs);
       settle(true);
       return result;
     } catch (error) {
       settle(false);
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   const guarded: CacheStore & { circuit(): Circuit } = {
     kind: store.kind,
+    inProcess: store.inProcess,
     get: (key, urlKey) => call(() => store.get(key, urlKey)),
     set: (key, urlKey, shot, keep) =>
       call(() => store.set(key, urlKey, shot, keep), writeTimeoutMs),

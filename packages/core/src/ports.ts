@@ -67,6 +67,8 @@ export const zeroCounters = (): CounterValues =>
 export interface CacheStore {
   /** Short name for logs and health output, e.g. `memory`. */
   readonly kind: string;
+  /** Answers from this process's memory, with no I/O: its calls need no deadline. */
+  readonly inProcess?: boolean;
   /**
    * The entry, or undefined when absent or unreadable (a corrupt entry is never served). An entry
    * past its freshness (`expiresAt`) is still returned while the store keeps it, for stale serving.

@@ -59,3 +59,13 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
   );
   return { ...header, bytes };
 }
+
+/**
+ * How much of a frame identifies its entry: the length and the header (whose ETag and capture
+ * time differ between any two renders), rounded up to whole 3-byte groups, so that its base64
+ * form is also the start of the whole frame's base64 form (Upstash stores frames as base64).
+ */
+export function frameHeadLength(frame: Uint8Array): number {
+  const buffer = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  return Math.min(buffer.length, Math.ceil((4 + buffer.readUInt32BE(0)) / 3) * 3);
+}

@@ -82,6 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
   return {
     kind: "memory",
+    inProcess: true,
 
     async get(key) {
       return entries.get(key)?.shot;

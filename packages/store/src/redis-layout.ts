@@ -30,6 +30,9 @@ export function redisKeys(prefix: string) {
 /** Default cap on one entry for memory and Redis (the Upstash store has a lower one). */
 export const DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
+/** Bytes of recently read images a Redis or Upstash store keeps in process by default. */
+export const DEFAULT_LOCAL_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
 /** How long a purge is remembered: longer than any render that could have started before it. */
 export const PURGE_MARKER_SECONDS = 600;
 
@@ -81,6 +84,16 @@ mark_purged(KEYS[2], ARGV[1], ARGV[2])
 local members = redis.call('ZRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
 return members`;
+
+/**
+ * KEYS: entry. ARGV: the head of the caller's copy of the entry, or '' for none. Returns 1 when
+ * the stored entry begins with that head (the caller's copy is current: no image is sent),
+ * else the whole entry, or nil. GETRANGE reads only the head, whatever the image's size.
+ */
+export const READ_ENTRY_UNLESS_HELD_SCRIPT = `
+local head = ARGV[1]
+if #head > 0 and redis.call('GETRANGE', KEYS[1], 0, #head - 1) == head then return 1 end
+return redis.call('GET', KEYS[1])`;
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
 export const RELEASE_LOCK_SCRIPT = `

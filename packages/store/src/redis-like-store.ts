@@ -5,12 +5,15 @@ import {
   RECENT_PURGES_KEPT,
   type StoredShot,
 } from "@shotcache/core";
-import { decodeEntry, encodeEntry } from "./entry-codec";
+import { LRUCache } from "lru-cache";
+import { decodeEntry, encodeEntry, frameHeadLength } from "./entry-codec";
 import {
+  DEFAULT_LOCAL_CACHE_MAX_BYTES,
   DELETE_ENTRY_SCRIPT,
   HOUR_BUCKET_TTL_SECONDS,
   PURGE_MARKER_SECONDS,
   PURGE_URL_SCRIPT,
+  READ_ENTRY_UNLESS_HELD_SCRIPT,
   RECORD_STATS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   redisKeys,
@@ -25,6 +28,7 @@ export const SCRIPTS = {
   setEntry: SET_ENTRY_SCRIPT,
   deleteEntry: DELETE_ENTRY_SCRIPT,
   purgeUrl: PURGE_URL_SCRIPT,
+  readEntryUnlessHeld: READ_ENTRY_UNLESS_HELD_SCRIPT,
   releaseLock: RELEASE_LOCK_SCRIPT,
   recordStats: RECORD_STATS_SCRIPT,
   storageAdd: STORAGE_ADD_SCRIPT,
@@ -38,6 +42,14 @@ export interface RedisDriver {
   readonly kind: string;
   /** The stored frame of an entry, or undefined. */
   readFrame(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The same, unless the stored frame begins with `head` (in the form `frameValue` gives): then
+   * `HELD`, and no image is sent (READ_ENTRY_UNLESS_HELD_SCRIPT).
+   */
+  readFrameUnlessHeld(
+    key: string,
+    head: Buffer | string,
+  ): Promise<Uint8Array | typeof HELD | undefined>;
   /** An entry frame as the client sends values (bytes, or base64 text). */
   frameValue(frame: Buffer): Buffer | string;
   runScript(name: ScriptName, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>;
@@ -54,11 +66,22 @@ export interface RedisDriver {
   close(): Promise<void>;
 }
 
+/** What `readFrameUnlessHeld` answers when the caller's copy is the stored entry. */
+export const HELD = Symbol("held");
+
 export interface RedisLikeOptions {
   /** Prepended to every key, so several deployments can share one database. @default "shotcache:" */
   prefix?: string;
   /** Largest image stored; larger ones are refused. */
   maxEntryBytes: number;
+  /** Bytes of recently read entries kept in this process (0: none). @default 64 MiB */
+  localCacheMaxBytes?: number;
+}
+
+/** An entry this process read, and the head that tells whether the store still holds it. */
+interface LocalCopy {
+  shot: StoredShot;
+  head: Buffer | string;
 }
 
 /** A stored purge record, or nothing when it cannot be read (statistics never fail a read). */
@@ -88,12 +111,37 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
   const account = (name: "storageAdd" | "storageRemove", args: (string | number)[]) =>
     driver.runScript(name, storageKeys, args).catch(() => undefined);
 
+  /**
+   * Recently read entries, kept in this process so that a hit on a popular image does not bring
+   * its bytes over the network each time: every read still asks the store, which answers with
+   * the image only when it no longer holds the copy's entry (purged, replaced, expired). So a
+   * copy is never served after the store dropped it, in any instance.
+   */
+  const headOf = (frame: Uint8Array) =>
+    driver.frameValue(Buffer.from(frame.buffer, frame.byteOffset, frameHeadLength(frame)));
+  const localCacheMaxBytes = options.localCacheMaxBytes ?? DEFAULT_LOCAL_CACHE_MAX_BYTES;
+  const localCopies =
+    localCacheMaxBytes > 0
+      ? new LRUCache<string, LocalCopy>({
+          maxSize: localCacheMaxBytes,
+          sizeCalculation: (copy) => copy.shot.bytes.byteLength + 1,
+        })
+      : undefined;
+
   return {
     kind: driver.kind,
 
     async get(key, urlKey) {
-      const frame = await driver.readFrame(keys.entry(key, urlKey));
-      return frame ? decodeEntry(frame) : undefined;
+      const entryKey = keys.entry(key, urlKey);
+      const copy = localCopies?.get(entryKey);
+      const frame = copy
+        ? await driver.readFrameUnlessHeld(entryKey, copy.head)
+        : await driver.readFrame(entryKey);
+      if (frame === HELD) return copy?.shot;
+      const shot = frame ? decodeEntry(frame) : undefined;
+      if (frame && shot) localCopies?.set(entryKey, { shot, head: headOf(frame) });
+      else localCopies?.delete(entryKey);
+      return shot;
     },
 
     async set(key, urlKey, shot, ttlSeconds) {

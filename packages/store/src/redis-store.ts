@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
-import { createRedisLikeStore, SCRIPTS, type ScriptName } from "./redis-like-store";
+import { createRedisLikeStore, HELD, SCRIPTS, type ScriptName } from "./redis-like-store";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -9,6 +9,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Largest image stored; larger ones are refused. @default 8 MiB */
   maxEntryBytes?: number;
+  /** Bytes of recently read images kept in this process (0: none). @default 64 MiB */
+  localCacheMaxBytes?: number;
   /**
    * A command that takes longer fails. Only a backstop: the capture service's store guard sets
    * the deadlines callers wait for (1 s for reads, 10 s for writing a whole image), so this must
@@ -17,8 +19,10 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
 }
 
-type ScriptCommands = {
-  [name in ScriptName]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
+type ScriptCommand = (...args: (string | number | Buffer)[]) => Promise<unknown>;
+/** ioredis defines each script as a command, and `…Buffer` for one that answers with bytes. */
+type ScriptCommands = { [name in ScriptName]: ScriptCommand } & {
+  [name in `${ScriptName}Buffer`]: ScriptCommand;
 };
 
 /**
@@ -47,6 +51,10 @@ export function createRedisStore(options: RedisStoreOptions) {
     {
       kind: "redis",
       readFrame: async (key) => (await redis.getBuffer(key)) ?? undefined,
+      readFrameUnlessHeld: async (key, head) => {
+        const reply = (await redis.readEntryUnlessHeldBuffer(1, key, head)) as Buffer | 1 | null;
+        return reply === 1 ? HELD : (reply ?? undefined);
+      },
       frameValue: (frame) => frame,
       runScript: (name, keys, args) => redis[name](keys.length, ...keys, ...args),
       setIfAbsent: async (key, value, ttlMs) =>
@@ -67,6 +75,10 @@ export function createRedisStore(options: RedisStoreOptions) {
         await redis.quit().catch(() => redis.disconnect());
       },
     },
-    { prefix: options.prefix, maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES },
+    {
+      prefix: options.prefix,
+      maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+      localCacheMaxBytes: options.localCacheMaxBytes,
+    },
   );
 }

@@ -1,5 +1,5 @@
 import { Redis } from "@upstash/redis";
-import { createRedisLikeStore, SCRIPTS, type ScriptName } from "./redis-like-store";
+import { createRedisLikeStore, HELD, SCRIPTS, type ScriptName } from "./redis-like-store";
 
 /**
  * Largest raw image stored on Upstash: its base64 form plus metadata must fit one 10 MB request
@@ -16,6 +16,8 @@ export interface UpstashStoreOptions {
   prefix?: string;
   /** Largest image stored, at most 7 MB; larger ones are refused. @default 7 MB */
   maxEntryBytes?: number;
+  /** Bytes of recently read images kept in this process (0: none). @default 64 MiB */
+  localCacheMaxBytes?: number;
   /** A request that takes longer is aborted. @default 10000 (an image write can be 9 MB) */
   requestTimeoutMs?: number;
 }
@@ -60,6 +62,15 @@ export function createUpstashStore(options: UpstashStoreOptions) {
         const value = await redis.get<string>(key);
         return value ? Buffer.from(value, "base64") : undefined;
       },
+      readFrameUnlessHeld: async (key, head) => {
+        await loaded;
+        const reply = await scripts.readEntryUnlessHeld.exec([key], [String(head)]);
+        return reply === 1
+          ? HELD
+          : typeof reply === "string"
+            ? Buffer.from(reply, "base64")
+            : undefined;
+      },
       frameValue: (frame) => frame.toString("base64"),
       runScript: async (name, keys, args) => {
         await loaded;
@@ -84,6 +95,7 @@ export function createUpstashStore(options: UpstashStoreOptions) {
         options.maxEntryBytes ?? UPSTASH_MAX_ENTRY_BYTES,
         UPSTASH_MAX_ENTRY_BYTES,
       ),
+      localCacheMaxBytes: options.localCacheMaxBytes,
     },
   );
 }

@@ -112,6 +112,12 @@ const envSchema = z
     SHOTCACHE_KEY_PREFIX: z.string().min(1).max(64).default("shotcache:"),
     /** Largest image stored; larger ones are served but not cached. Store default when unset. */
     SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional(),
+    /** Redis/Upstash: bytes of recently served images kept in this process too (0: none). */
+    SHOTCACHE_LOCAL_CACHE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024 * 1024),
 
     /** A store call that takes longer counts as failed (the capture goes on without the cache). */
     SHOTCACHE_STORE_TIMEOUT_MS: positiveInt.default(1_000),

@@ -21,8 +21,12 @@ export interface Services {
   shutdown(): Promise<void>;
 }
 
-/** Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. */
-const logger = pino({ base: undefined, name: "shotcache" });
+/**
+ * Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. Written
+ * asynchronously: under load, lines written while one write is under way go out together, rather
+ * than one blocking write per request; pino flushes what is left when the process exits.
+ */
+const logger = pino({ base: undefined, name: "shotcache" }, pino.destination({ sync: false }));
 
 /** Capture rate limits on the configured store, so every instance shares them. */
 function createRateLimits(env: ServerEnv): RateLimits {
@@ -51,7 +55,11 @@ function createRateLimits(env: ServerEnv): RateLimits {
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
 function createStore(env: ServerEnv): { store: CacheStore; description: string } {
-  const shared = { prefix: env.SHOTCACHE_KEY_PREFIX, maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES };
+  const shared = {
+    prefix: env.SHOTCACHE_KEY_PREFIX,
+    maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES,
+    localCacheMaxBytes: env.SHOTCACHE_LOCAL_CACHE_MAX_BYTES,
+  };
   switch (env.store) {
     case "redis": {
       const url = env.REDIS_URL ?? "";

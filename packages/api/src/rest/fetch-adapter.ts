@@ -33,9 +33,12 @@ export function clientAddressFrom(headers: Headers): string {
 }
 
 export function restRequestFrom(request: Request): RestRequest {
+  const url = new URL(request.url);
   return {
     method: request.method,
-    url: new URL(request.url),
+    path: url.pathname,
+    search: url.search,
+    url,
     header: (name) => request.headers.get(name),
     clientAddress: () => clientAddressFrom(request.headers),
     text: (maxBytes) => readLimited(request, maxBytes),

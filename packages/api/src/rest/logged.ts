@@ -25,7 +25,7 @@ export async function answerLogged<Context extends LoggingContext>(
   logRequest(context.logger, {
     requestId,
     method: request.method,
-    path: request.url.pathname,
+    path: request.path,
     status: answer.status,
     ms: performance.now() - started,
     cache: answer.headers["x-cache"],

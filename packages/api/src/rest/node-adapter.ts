@@ -20,15 +20,26 @@ async function readLimited(request: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** A `node:http` request as a REST handler reads it; no Fetch objects are made. */
+/**
+ * A `node:http` request as a REST handler reads it; no Fetch objects are made, and the URL is
+ * parsed only if a handler asks for it (a cache hit needs only the raw query).
+ */
 export function restRequestFromNode(
   request: IncomingMessage,
   clientAddress: () => string = () => request.socket.remoteAddress ?? "unknown",
 ): RestRequest {
+  // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
+  const target = request.url?.startsWith("/") ? request.url : "/";
+  const queryAt = target.indexOf("?");
+  let url: URL | undefined;
   return {
     method: request.method ?? "GET",
-    // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
-    url: new URL(`http://localhost${request.url?.startsWith("/") ? request.url : "/"}`),
+    path: queryAt === -1 ? target : target.slice(0, queryAt),
+    search: queryAt === -1 ? "" : target.slice(queryAt),
+    get url() {
+      url ??= new URL(`http://localhost${target}`);
+      return url;
+    },
     header: (name) => {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
@@ -68,13 +79,7 @@ export function nodeHandler<Context extends LoggingContext>(
   clientAddress?: (request: IncomingMessage) => string,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    let rest: RestRequest;
-    try {
-      rest = restRequestFromNode(request, clientAddress && (() => clientAddress(request)));
-    } catch {
-      response.writeHead(400, { "content-type": "text/plain" }).end("malformed request");
-      return;
-    }
+    const rest = restRequestFromNode(request, clientAddress && (() => clientAddress(request)));
     void answerLogged(handler, rest, context).then((answer) => writeRestResponse(response, answer));
   };
 }

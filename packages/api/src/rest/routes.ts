@@ -25,4 +25,4 @@ export const REST_ROUTES: Readonly<Record<string, RestHandler<ApiContext>>> = {
 
 /** Any other path under `/api/`: a problem document rather than an HTML page. */
 export const handleUnknownApiPath: RestHandler<ApiContext> = async (request) =>
-  problem("NOT_FOUND", `There is no endpoint at ${request.url.pathname}.`);
+  problem("NOT_FOUND", `There is no endpoint at ${request.path}.`);

@@ -26,7 +26,9 @@ type Parsed = z.ZodSafeParseResult<CaptureOptions>;
 
 /**
  * Valid options by query string. The cache-hit path is the same query asked again and again:
- * it then skips validation, and (with the same object) the cache-key hashing too (cache-key.ts).
+ * it then skips URL parsing and validation, and (with the same object) the cache-key hashing too
+ * (capture-service.ts). Only unsigned queries are kept by their raw text, and a signed one by its
+ * options alone, so a query found here is an unsigned one.
  */
 const parsedQueries = new LRUCache<string, CaptureOptions>({
   max: 10_000,
@@ -61,12 +63,12 @@ async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
 
 /**
  * A signed URL's signature and expiry, taken out of its query; the rest are the options, and
- * `query` their text. An unsigned query (the hit path) is used as it is, without a copy.
+ * `query` their text. An unsigned query is used as it came, without a copy.
  */
-function splitSignature(url: URL) {
-  const { searchParams } = url;
+function splitSignature(request: RestRequest) {
+  const { searchParams } = request.url;
   if (!searchParams.has(SIGNATURE_PARAM) && !searchParams.has(EXPIRES_PARAM)) {
-    return { params: searchParams, query: url.search, signature: null, expires: null };
+    return { params: searchParams, query: request.search, signature: null, expires: null };
   }
   const params = new URLSearchParams(searchParams);
   const signature = params.get(SIGNATURE_PARAM);
@@ -74,6 +76,24 @@ function splitSignature(url: URL) {
   params.delete(SIGNATURE_PARAM);
   params.delete(EXPIRES_PARAM);
   return { params, query: `?${params}`, signature, expires };
+}
+
+/**
+ * The options of a GET or HEAD and, when it is signed, the check of its signature (a problem, or
+ * undefined when it holds); `verify` is null for an unsigned query.
+ */
+function parseQueryRequest(
+  request: RestRequest,
+  context: ApiContext,
+): { parsed: Parsed; verify: (() => RestResponse | undefined) | null } {
+  // The hit path: a query seen before is an unsigned one with valid options.
+  const known = parsedQueries.get(request.search);
+  if (known) return { parsed: { success: true, data: known }, verify: null };
+  const { params, query, signature, expires } = splitSignature(request);
+  return {
+    parsed: parseQuery(params, query),
+    verify: signature === null ? null : () => refusedSignature(params, context, signature, expires),
+  };
 }
 
 /** A problem when a signed URL does not hold; undefined when it does. */
@@ -104,21 +124,19 @@ export async function handleScreenshot(
   context: ApiContext,
 ): Promise<RestResponse> {
   if (!(METHODS as readonly string[]).includes(request.method)) return methodNotAllowed(METHODS);
-  const { params, query, signature, expires } = splitSignature(request.url);
-  const signed = signature !== null && request.method !== "POST";
+  const query = request.method === "POST" ? undefined : parseQueryRequest(request, context);
+  const signed = Boolean(query?.verify);
   if (!signed) {
     const refused = refusedAccess(request, context, "capture");
     if (refused) return refused;
   }
-  const parsed = request.method === "POST" ? await parseBody(request) : parseQuery(params, query);
+  const parsed = query ? query.parsed : await parseBody(request);
   if ("status" in parsed) return parsed;
   if (!parsed.success) {
     return invalidInput("The capture options are invalid.", parsed.error);
   }
-  if (signed) {
-    const refused = refusedSignature(params, context, signature, expires);
-    if (refused) return refused;
-  }
+  const refusedSigned = query?.verify?.();
+  if (refusedSigned) return refusedSigned;
   const limited = await applyRateLimit(
     context,
     request.header("authorization"),

@@ -61,6 +61,25 @@ describe("signed public URLs", () => {
     expect([response.status, codeOf(response)]).toEqual([403, "SIGNATURE_EXPIRED"]);
   });
 
+  it("are checked on every request, however often their options were asked for", async () => {
+    const { context } = keyedContext();
+    const input = { url: PAGE, width: 640 };
+    const signed = signedQuery(input);
+    const unsigned = new URLSearchParams(queryPairs(input));
+    const tampered = new URLSearchParams(signed);
+    tampered.set("signature", "A".repeat(43));
+    const withKey = restRequestFrom(
+      new Request(`http://shotcache.test/api/v1/screenshot?${unsigned}`, {
+        headers: { authorization: `Bearer ${"k".repeat(24)}` },
+      }),
+    );
+    const statuses = [];
+    for (const request of [withKey, get(signed), get(unsigned), get(tampered), get(signed)]) {
+      statuses.push((await handleScreenshot(request, context)).status);
+    }
+    expect(statuses).toEqual([200, 200, 401, 403, 200]);
+  });
+
   it("are refused when the server has no signing secret", async () => {
     const { context } = createTestContext();
     const response = await handleScreenshot(get(signedQuery({ url: PAGE })), context);

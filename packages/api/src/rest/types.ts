@@ -6,7 +6,12 @@ import type { RequestLogger } from "../request-log";
  */
 export interface RestRequest {
   method: string;
-  url: URL;
+  /** The path, as the request line gives it. */
+  path: string;
+  /** The query as the request line gives it, `?` included; empty when there is none. */
+  search: string;
+  /** The whole URL, parsed (a mount may parse it only when asked: the hit path never does). */
+  readonly url: URL;
   header(name: string): string | null;
   /** The caller's address, for per-address rate limits. */
   clientAddress(): string;
