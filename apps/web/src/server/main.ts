@@ -58,12 +58,20 @@ async function stop(signal: NodeJS.Signals): Promise<never> {
   process.exit(finished ? 0 : 1);
 }
 
-let stopping = false;
+/**
+ * A signal repeated within this time is the same request passed on: Ctrl-C reaches every process
+ * of the terminal's group, and `pnpm start` then forwards it to the server once more.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+let firstSignalAt: number | undefined;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = performance.now();
+      void stop(signal);
+      return;
+    }
     // A second signal means "now": the renderer's exit hook still kills the browser.
-    if (stopping) process.exit(1);
-    stopping = true;
-    void stop(signal);
+    if (performance.now() - firstSignalAt >= REPEATED_SIGNAL_MS) process.exit(1);
   });
 }
