@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { get } from "node:http";
 import { descendantsOf, survivorsAfter } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
@@ -94,14 +95,25 @@ describe.skipIf(!browserAvailable)("the production server's shutdown", () => {
       const exited = env.app.stop(); // SIGTERM
 
       // A balancer's health check sees the drain; new work is refused at once, never left hanging.
-      const answer = async (path: string) => {
-        try {
-          const response = await fetch(`${origin}${path}`, { signal: AbortSignal.timeout(5_000) });
-          return { status: response.status, body: await response.json() };
-        } catch (error) {
-          return { status: (error as Error).name === "TimeoutError" ? "hung" : "closed" };
-        }
-      };
+      // Each on a new connection, as a balancer's probe or a new caller comes: a pooled one may
+      // be one the drain is closing as idle, which the client would see as closed.
+      const answer = (path: string) =>
+        new Promise<{ status: number | string; body?: unknown }>((resolve) => {
+          const request = get(`${origin}${path}`, { agent: false, timeout: 5_000 }, (response) => {
+            let text = "";
+            response.on("data", (chunk) => {
+              text += chunk;
+            });
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+            );
+          });
+          request.on("timeout", () => {
+            request.destroy();
+            resolve({ status: "hung" });
+          });
+          request.on("error", () => resolve({ status: "closed" }));
+        });
       const health = await answer("/api/health");
       expect(health).toMatchObject({ status: 503, body: { status: "draining" } });
       const refused = await answer(
