@@ -49,8 +49,18 @@ describe("server configuration", () => {
     [{ SHOTCACHE_RENDER_CONCURRENCY: "0" }, "SHOTCACHE_RENDER_CONCURRENCY"],
     [{ SHOTCACHE_API_KEYS: "long-enough-key-000000,short" }, "SHOTCACHE_API_KEYS"],
     [{ SHOTCACHE_CAPTURE_REQUIRES_KEY: "true" }, "SHOTCACHE_API_KEYS"],
+    [{ SHOTCACHE_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" }, "SHOTCACHE_TRUSTED_PROXIES"],
+    [{ SHOTCACHE_TRUSTED_PROXIES: "-1" }, "SHOTCACHE_TRUSTED_PROXIES"],
+    [{ SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "-1" }, "SHOTCACHE_LOCAL_CACHE_MAX_BYTES"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
+  });
+
+  it("trusts no proxy by default, or the hops or ranges it is given", () => {
+    expect(parseServerEnv({}).SHOTCACHE_TRUSTED_PROXIES).toBe(0);
+    expect(parseServerEnv({ SHOTCACHE_TRUSTED_PROXIES: "2" }).SHOTCACHE_TRUSTED_PROXIES).toBe(2);
+    const ranges = parseServerEnv({ SHOTCACHE_TRUSTED_PROXIES: "10.0.0.0/8, loopback,fd00::/8" });
+    expect(ranges.SHOTCACHE_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "loopback", "fd00::/8"]);
   });
 
   it("puts custom TTL rules before the built-in ones", () => {

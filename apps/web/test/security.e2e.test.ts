@@ -14,6 +14,11 @@ describe.skipIf(!browserAvailable)(
     let site: FixtureSite;
     const call = (path: string, init: RequestInit = {}) => fetch(`${env.app.origin}${path}`, init);
     const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const forwardedFrom = (address: string) => ({ headers: { "x-forwarded-for": address } });
+    const trpcCapture = (app: RunningApp) => {
+      const input = encodeURIComponent(JSON.stringify({ url: site.url("/stable") }));
+      return `${app.app.origin}/api/trpc/screenshot.capture?input=${input}`;
+    };
 
     beforeAll(async () => {
       site = await startFixtureSite();
@@ -79,13 +84,55 @@ describe.skipIf(!browserAvailable)(
         expect(refused.headers.get("ratelimit-remaining")).toBe("0");
         expect((await refused.json()).code).toBe("RATE_LIMITED");
         // Straight to the server, X-Forwarded-For is the caller's own word: it buys no new quota.
-        const forwardedFrom = (address: string) => ({ headers: { "x-forwarded-for": address } });
-        expect((await fetch(url, forwardedFrom("203.0.113.7"))).status).toBe(429);
-        const input = encodeURIComponent(JSON.stringify({ url: site.url("/stable") }));
-        const trpc = `${limited.app.origin}/api/trpc/screenshot.capture?input=${input}`;
-        expect((await fetch(trpc, forwardedFrom("198.51.100.9"))).status).toBe(429);
+        for (let i = 1; i <= 6; i++) {
+          expect((await fetch(url, forwardedFrom(`203.0.113.${i}`))).status).toBe(429);
+        }
+        expect((await fetch(trpcCapture(limited), forwardedFrom("198.51.100.9"))).status).toBe(429);
       } finally {
         await limited.stop();
+      }
+    });
+
+    it("counts the forwarded address behind a trusted proxy, and IPv6 callers by their /64", async () => {
+      const proxied = await startApp({
+        SHOTCACHE_RATE_LIMIT_PER_MINUTE: "3",
+        SHOTCACHE_TRUSTED_PROXIES: "1",
+      });
+      try {
+        const url = `${proxied.app.origin}/api/v1/screenshot?url=${encodeURIComponent(site.url("/stable"))}`;
+        const statusesFrom = async (addresses: string[]) => {
+          const statuses = [];
+          for (const address of addresses) {
+            statuses.push((await fetch(url, forwardedFrom(`192.0.2.250, ${address}`))).status);
+          }
+          return statuses;
+        };
+        const one = "198.51.100.20";
+        expect(await statusesFrom([one, one, one, one, "198.51.100.21"])).toEqual([
+          200, 200, 200, 429, 200,
+        ]);
+        // One /64 is one caller, whichever of its addresses it uses; the next /64 is another.
+        const sameNetwork = ["2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::3"];
+        expect(await statusesFrom([...sameNetwork, "2001:db8:7:1::4", "2001:db8:7:2::1"])).toEqual([
+          200, 200, 200, 429, 200,
+        ]);
+        // tRPC counts the same caller: the address above has spent its quota there too.
+        expect((await fetch(trpcCapture(proxied), forwardedFrom(one))).status).toBe(429);
+        expect((await fetch(trpcCapture(proxied), forwardedFrom("198.51.100.22"))).status).toBe(
+          200,
+        );
+        // The log line names the caller the proxy vouched for.
+        const logged = () =>
+          proxied.app
+            .output()
+            .split("\n")
+            .filter((line) => line.startsWith("{"))
+            .map((line) => JSON.parse(line));
+        await expect
+          .poll(logged)
+          .toContainEqual(expect.objectContaining({ msg: "request", status: 429, client: one }));
+      } finally {
+        await proxied.stop();
       }
     });
 

@@ -86,15 +86,11 @@ function clientErrorAnswer(code: string | undefined, limits: HttpLimits): RestRe
 export function createApiServer({ context, fallback, limits }: ApiServerOptions): ApiServer {
   let draining = false;
   const served: ApiContext = { ...context, draining: () => draining };
-  const peerAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? "unknown";
   const restMounts = new Map(
-    Object.entries(REST_ROUTES).map(([path, handler]) => [
-      path,
-      nodeHandler(handler, served, peerAddress),
-    ]),
+    Object.entries(REST_ROUTES).map(([path, handler]) => [path, nodeHandler(handler, served)]),
   );
-  const unknownApiPath = nodeHandler(handleUnknownApiPath, served, peerAddress);
-  const trpc = nodeTrpcHandler(served, peerAddress);
+  const unknownApiPath = nodeHandler(handleUnknownApiPath, served);
+  const trpc = nodeTrpcHandler(served);
   const shuttingDown = nodeHandler(
     async () =>
       problem("SHUTTING_DOWN", "This server is shutting down; send the request again.", {

@@ -1,5 +1,6 @@
 import type { CaptureService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
+import type { ClientAddressResolver } from "./client-address";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-limit";
 import type { RequestLogger } from "./request-log";
@@ -23,6 +24,8 @@ export interface ApiContext {
   renderLoad?: () => { running: number; waiting: number };
   /** Whether the server is shutting down (health then says `draining`). */
   draining?: () => boolean;
+  /** Who the caller is (the trusted proxies); without it, the connection's peer. */
+  clientAddressOf?: ClientAddressResolver;
   /** Where each request is logged, one line, with its id. */
   logger?: RequestLogger;
   /** Told about failures that become a 500, whose details never reach the caller. */

@@ -8,6 +8,11 @@ export {
 } from "./access";
 export { type ApiServer, createApiServer, type HttpLimits } from "./api-server";
 export { cacheHeaders } from "./cache-headers";
+export {
+  type ClientAddressResolver,
+  clientAddressResolver,
+  type TrustedProxies,
+} from "./client-address";
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";

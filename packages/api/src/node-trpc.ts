@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ApiContext } from "./context";
-import { writeRestResponse } from "./rest/node-adapter";
+import { nodeClientAddress, writeRestResponse } from "./rest/node-adapter";
 import { problem } from "./rest/problem";
 import { handleTrpcRequest } from "./trpc-handler";
 
@@ -39,12 +39,11 @@ function fetchRequestFrom(request: IncomingMessage, response: ServerResponse): R
  */
 export function nodeTrpcHandler(
   context: ApiContext,
-  clientAddress: (request: IncomingMessage) => string,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const answer = async () => {
       const fetchResponse = await handleTrpcRequest(fetchRequestFrom(request, response), context, {
-        clientAddress: clientAddress(request),
+        clientAddress: nodeClientAddress(request, context.clientAddressOf),
       });
       const body = fetchResponse.body ? new Uint8Array(await fetchResponse.arrayBuffer()) : null;
       const headers = Object.fromEntries(fetchResponse.headers);

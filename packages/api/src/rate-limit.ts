@@ -1,5 +1,6 @@
 import { type RateLimiter, shortHash } from "@shotcache/core";
 import { matchedKey } from "./access";
+import { rateLimitGroupOf } from "./client-address";
 import type { ApiContext } from "./context";
 
 /** Limits on captures: per API key for key holders, per client address for everyone else. */
@@ -31,7 +32,7 @@ export async function applyRateLimit(
   if (!limiter) return ALLOWED;
   // Counted by the key matched, not by how the header spells it. The key itself never becomes a
   // store key or a log line: only a digest of it does.
-  const identifier = key ? `key:${shortHash(key)}` : `ip:${clientAddress}`;
+  const identifier = key ? `key:${shortHash(key)}` : `ip:${rateLimitGroupOf(clientAddress)}`;
   let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
   try {
     decision = await limiter.limit(identifier);

@@ -15,7 +15,7 @@ export function requestIdFrom(header: string | null | undefined): string {
 
 /**
  * One line per request: id, method, path (never the query, which may carry a signed URL or a
- * page's own tokens), status, duration and cache status. No header value, API key or secret is
+ * page's own tokens), status, duration, cache status and the caller's address. No header value, API key or secret is
  * ever logged.
  */
 export function logRequest(
@@ -27,6 +27,8 @@ export function logRequest(
     status: number;
     ms: number;
     cache?: string | null;
+    /** The caller's address. */
+    client: string;
   },
 ): void {
   logger?.info(
@@ -37,6 +39,7 @@ export function logRequest(
       status: fields.status,
       ms: Math.round(fields.ms * 10) / 10,
       ...(fields.cache ? { cache: fields.cache } : {}),
+      client: fields.client,
     },
     "request",
   );

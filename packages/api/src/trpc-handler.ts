@@ -43,7 +43,7 @@ const BODY_HEADERS = new Set(["content-type", "content-length", "content-encodin
 export interface TrpcRequestOptions {
   /** Where the router is mounted. @default "/api/trpc" */
   endpoint?: string;
-  /** The caller's address, when the host knows it better than `X-Forwarded-For` says. */
+  /** The caller's address, when the host knows it (its socket's peer, and trusted proxies). */
   clientAddress?: string;
 }
 
@@ -58,6 +58,7 @@ export async function handleTrpcRequest(
   { endpoint = "/api/trpc", clientAddress }: TrpcRequestOptions = {},
 ): Promise<Response> {
   const started = performance.now();
+  const client = clientAddress ?? clientAddressFrom(request.headers, context.clientAddressOf);
   const response = await fetchRequestHandler({
     endpoint,
     req: withBodyLimit(request, MAX_TRPC_BODY_BYTES),
@@ -69,7 +70,7 @@ export async function handleTrpcRequest(
       isBatchCall: info.isBatchCall,
       authorization: req.headers.get("authorization"),
       ifNoneMatch: req.headers.get("if-none-match"),
-      clientAddress: clientAddress ?? clientAddressFrom(req.headers),
+      clientAddress: client,
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {
@@ -87,6 +88,7 @@ export async function handleTrpcRequest(
     status: answer.status,
     ms: performance.now() - started,
     cache: answer.headers.get("x-cache"),
+    client,
   });
   return answer;
 }

@@ -1,3 +1,4 @@
+import { clientAddressResolver, type TrustedProxies } from "@shotcache/api";
 import {
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
@@ -8,6 +9,25 @@ import { policyFromAllowlist } from "@shotcache/renderer";
 import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
+
+/**
+ * `SHOTCACHE_TRUSTED_PROXIES`: how many proxy hops in front are trusted, or a comma-separated list
+ * of their addresses and CIDR ranges (proxy-addr's `loopback`, `linklocal`, `uniquelocal` too).
+ */
+const trustedProxiesText = z.string().transform((text, context): TrustedProxies => {
+  if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  const ranges = text
+    .split(",")
+    .map((range) => range.trim())
+    .filter(Boolean);
+  try {
+    clientAddressResolver(ranges);
+  } catch (error) {
+    context.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+  return ranges;
+});
 const positiveInt = z.coerce.number().int().positive();
 
 /** `SHOTCACHE_TTL_RULES`: a JSON list of `{ "pattern": "<regex on the path>", "ttl": seconds }`. */
@@ -70,6 +90,8 @@ const envSchema = z
     /** Captures per minute per client address without a key, and per key; 0 = unlimited. */
     SHOTCACHE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     SHOTCACHE_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
+    /** Proxies whose X-Forwarded-For is believed (hops, or CIDRs); 0: the peer is the caller. */
+    SHOTCACHE_TRUSTED_PROXIES: trustedProxiesText.default(0),
     /** Let captures reach loopback and private networks (tests, local development). */
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: booleanText.default(false),
     /** Hosts and address ranges captures may reach besides the public internet, comma-separated. */

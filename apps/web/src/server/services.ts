@@ -1,4 +1,9 @@
-import { type ApiContext, createMetrics, type RateLimits } from "@shotcache/api";
+import {
+  type ApiContext,
+  clientAddressResolver,
+  createMetrics,
+  type RateLimits,
+} from "@shotcache/api";
 import { type CacheStore, createCaptureService } from "@shotcache/core";
 import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
 import {
@@ -149,6 +154,7 @@ async function createServices(): Promise<Services> {
       },
       metrics,
       rateLimits,
+      clientAddressOf: clientAddressResolver(env.SHOTCACHE_TRUSTED_PROXIES),
       renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,

@@ -1,7 +1,8 @@
+import { type ClientAddressResolver, DIRECT_CALLERS } from "../client-address";
 import { answerLogged } from "./logged";
 import {
   BodyTooLargeError,
-  type LoggingContext,
+  type MountContext,
   type RestHandler,
   type RestRequest,
   type RestResponse,
@@ -24,15 +25,20 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 }
 
 /**
- * The caller's address as a Fetch host knows it: the last `X-Forwarded-For` hop, which is the one
- * the nearest proxy (or Next.js itself, when there is none) saw. Earlier hops are the caller's own
- * word and are ignored.
+ * The caller's address as a Fetch host knows it. Such a host (Next.js, a serverless platform)
+ * has no socket to show: it adds the peer it saw as the last `X-Forwarded-For` hop. Hops before
+ * it count only as far as the trusted proxies (`resolve`) go.
  */
-export function clientAddressFrom(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
+export function clientAddressFrom(
+  headers: Headers,
+  resolve: ClientAddressResolver = DIRECT_CALLERS,
+): string {
+  const hops = headers.get("x-forwarded-for")?.split(",") ?? [];
+  const peer = hops.pop()?.trim();
+  return resolve(peer, hops.join(","));
 }
 
-export function restRequestFrom(request: Request): RestRequest {
+export function restRequestFrom(request: Request, resolve?: ClientAddressResolver): RestRequest {
   const url = new URL(request.url);
   return {
     method: request.method,
@@ -40,7 +46,7 @@ export function restRequestFrom(request: Request): RestRequest {
     search: url.search,
     url,
     header: (name) => request.headers.get(name),
-    clientAddress: () => clientAddressFrom(request.headers),
+    clientAddress: () => clientAddressFrom(request.headers, resolve),
     text: (maxBytes) => readLimited(request, maxBytes),
   };
 }
@@ -57,12 +63,17 @@ export function toFetchResponse(response: RestResponse): Response {
  * Mounts a REST handler where a Fetch `Request → Response` function is expected (Next routes),
  * giving every response an `X-Request-Id` and every request a log line.
  */
-export function fetchHandler<Context extends LoggingContext>(
+export function fetchHandler<Context extends MountContext>(
   handler: RestHandler<Context>,
   context: () => Context | Promise<Context>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const answer = await answerLogged(handler, restRequestFrom(request), await context());
+    const served = await context();
+    const answer = await answerLogged(
+      handler,
+      restRequestFrom(request, served.clientAddressOf),
+      served,
+    );
     return toFetchResponse(answer);
   };
 }

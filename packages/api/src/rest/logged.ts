@@ -1,13 +1,13 @@
 import { logRequest, requestIdFrom } from "../request-log";
 import { problem } from "./problem";
-import type { LoggingContext, RestHandler, RestRequest, RestResponse } from "./types";
+import type { MountContext, RestHandler, RestRequest, RestResponse } from "./types";
 
 /**
  * Runs a REST handler as every mount does: a failure escaping it (a bug: handlers answer their
  * own) becomes a 500 problem that keeps its details on the server, the response gets an
  * `X-Request-Id`, and the request one log line.
  */
-export async function answerLogged<Context extends LoggingContext>(
+export async function answerLogged<Context extends MountContext>(
   handler: RestHandler<Context>,
   request: RestRequest,
   context: Context,
@@ -29,6 +29,7 @@ export async function answerLogged<Context extends LoggingContext>(
     status: answer.status,
     ms: performance.now() - started,
     cache: answer.headers["x-cache"],
+    client: request.clientAddress(),
   });
   return answer;
 }

@@ -53,7 +53,14 @@ describe("node:http mount", () => {
       expect(await response.text()).not.toContain("secret");
       expect(failures).toHaveLength(1);
       expect(lines).toEqual([
-        { reqId: "req-42", method: "GET", path: "/x", status: 500, ms: expect.any(Number) },
+        {
+          reqId: "req-42",
+          method: "GET",
+          path: "/x",
+          status: 500,
+          ms: expect.any(Number),
+          client: "127.0.0.1",
+        },
       ]);
     } finally {
       await new Promise((resolve) => failing.close(resolve));

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ClientAddressResolver, DIRECT_CALLERS } from "../client-address";
 import { answerLogged } from "./logged";
 import {
   BodyTooLargeError,
-  type LoggingContext,
+  type MountContext,
   type RestHandler,
   type RestRequest,
   type RestResponse,
@@ -20,14 +21,27 @@ async function readLimited(request: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Who sent a `node:http` request: its peer, or whom the trusted proxies name (`resolve`). */
+export function nodeClientAddress(
+  request: IncomingMessage,
+  resolve: ClientAddressResolver = DIRECT_CALLERS,
+): string {
+  const forwardedFor = request.headers["x-forwarded-for"];
+  return resolve(
+    request.socket.remoteAddress,
+    Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor,
+  );
+}
+
 /**
  * A `node:http` request as a REST handler reads it; no Fetch objects are made, and the URL is
  * parsed only if a handler asks for it (a cache hit needs only the raw query).
  */
 export function restRequestFromNode(
   request: IncomingMessage,
-  clientAddress: () => string = () => request.socket.remoteAddress ?? "unknown",
+  resolve?: ClientAddressResolver,
 ): RestRequest {
+  let client: string | undefined;
   // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
   const target = request.url?.startsWith("/") ? request.url : "/";
   const queryAt = target.indexOf("?");
@@ -44,7 +58,10 @@ export function restRequestFromNode(
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
     },
-    clientAddress,
+    clientAddress: () => {
+      client ??= nodeClientAddress(request, resolve);
+      return client;
+    },
     text: (maxBytes) => readLimited(request, maxBytes),
   };
 }
@@ -71,15 +88,13 @@ export function writeRestResponse(response: ServerResponse, answer: RestResponse
  * Mounts a REST handler on `node:http` directly: the fast path where throughput matters, without
  * the cost of Fetch `Request`/`Response` objects (see the benchmark results). Like the Fetch
  * mount, it answers a handler's escaping failure with a problem, sets `X-Request-Id` and logs.
- * `clientAddress` says who the caller is; by default the socket's peer.
  */
-export function nodeHandler<Context extends LoggingContext>(
+export function nodeHandler<Context extends MountContext>(
   handler: RestHandler<Context>,
   context: Context,
-  clientAddress?: (request: IncomingMessage) => string,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    const rest = restRequestFromNode(request, clientAddress && (() => clientAddress(request)));
+    const rest = restRequestFromNode(request, context.clientAddressOf);
     void answerLogged(handler, rest, context).then((answer) => writeRestResponse(response, answer));
   };
 }

@@ -1,3 +1,4 @@
+import type { ClientAddressResolver } from "../client-address";
 import type { RequestLogger } from "../request-log";
 
 /**
@@ -13,7 +14,7 @@ export interface RestRequest {
   /** The whole URL, parsed (a mount may parse it only when asked: the hit path never does). */
   readonly url: URL;
   header(name: string): string | null;
-  /** The caller's address, for per-address rate limits. */
+  /** The caller's address (per the trusted proxies), for per-address rate limits and logs. */
   clientAddress(): string;
   /** The body as text; rejects with `BodyTooLargeError` past `maxBytes`. */
   text(maxBytes: number): Promise<string>;
@@ -33,10 +34,12 @@ export interface RestResponse {
   body: Uint8Array | string | null;
 }
 
-/** What a mount needs of a context to log requests. */
-export interface LoggingContext {
+/** What a mount needs of a context: where to log requests, and how to tell who the caller is. */
+export interface MountContext {
   logger?: RequestLogger;
   onUnexpectedError?: (error: unknown) => void;
+  /** Who the caller is; without it, the connection's peer (no proxy is trusted). */
+  clientAddressOf?: ClientAddressResolver;
 }
 
 export type RestHandler<Context> = (
