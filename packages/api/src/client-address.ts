@@ -16,7 +16,8 @@ export type ClientAddressResolver = (
 ) => string;
 
 /** An IPv4 address in its one spelling (no leading zeros): the usual peer, taken as it is. */
-const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const CANONICAL_IPV4 =
+  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** The address as one spelling: IPv4-mapped IPv6 as IPv4, IPv6 compressed. */
 function normalized(address: string | undefined): string {
