@@ -93,6 +93,8 @@ describe.skipIf(!browserAvailable)("the production server's shutdown", () => {
       const browserProcesses = descendantsOf(serverPid).filter((p) => /chrom/i.test(p.commandLine));
       expect(browserProcesses.length).toBeGreaterThan(0);
       const exited = env.app.stop(); // SIGTERM
+      // Probes sent before the server has taken the signal would find it serving as usual.
+      await expect.poll(() => env.app.output(), { timeout: 5_000 }).toContain('"msg":"draining"');
 
       // A balancer's health check sees the drain; new work is refused at once, never left hanging.
       // Each on a new connection, as a balancer's probe or a new caller comes: a pooled one may
