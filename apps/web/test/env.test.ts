@@ -52,6 +52,8 @@ describe("server configuration", () => {
     [{ SHOTCACHE_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" }, "SHOTCACHE_TRUSTED_PROXIES"],
     [{ SHOTCACHE_TRUSTED_PROXIES: "-1" }, "SHOTCACHE_TRUSTED_PROXIES"],
     [{ SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "-1" }, "SHOTCACHE_LOCAL_CACHE_MAX_BYTES"],
+    [{ SHOTCACHE_CDN_PURGE: "akamai:x" }, "SHOTCACHE_CDN_PURGE"],
+    [{ SHOTCACHE_CDN_PURGE: "xkey:ftp://cache.internal/" }, "SHOTCACHE_CDN_PURGE"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
   });

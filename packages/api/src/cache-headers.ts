@@ -1,4 +1,4 @@
-import type { CaptureResult } from "@shotcache/core";
+import { type CaptureResult, surrogateKeysOf } from "@shotcache/core";
 
 /** The last HTTP date made: a hit serves the same entry, and so the same date, again and again. */
 let lastDate = { ms: Number.NaN, text: "" };
@@ -7,32 +7,58 @@ function httpDate(ms: number): string {
   return lastDate.text;
 }
 
+export interface CacheHeaderOptions {
+  /** Shared caches (a CDN) may keep the answer: a signed public URL. */
+  shared?: boolean;
+  /** Replaces the image's own ETag (tRPC's JSON answer is only weakly the same). */
+  etag?: string;
+  /** The caller's stale windows, in seconds, told to shared caches (RFC 5861). */
+  staleWhileRevalidate?: number;
+  staleIfError?: number;
+}
+
 /**
- * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `shared` marks a
- * response that shared caches may keep (signed public URLs); `etag` replaces the image's own
- * (tRPC's JSON answer is only weakly the same).
+ * How long caches may keep the answer. The caller's own cache gets the entry's whole lifetime as
+ * `max-age` and `Age` for how much of it has passed, as RFC 9111 §4.2 has a cache compute
+ * freshness (lifetime − Age).
  *
- * `max-age` is the entry's whole lifetime and `Age` how much of it has passed, as RFC 9111 §4.2
- * has a downstream cache compute freshness (lifetime − Age); sending the remaining time as
- * `max-age` together with `Age` would subtract the age twice. `X-Cache-TTL` states the remaining
- * seconds plainly.
+ * A public answer goes through shared caches, and not all of them read `Age`: nginx does not, so
+ * `max-age=<lifetime>` would keep an old image up to twice its lifetime there. It gets the
+ * remaining time as `max-age` and `s-maxage` and no `Age` instead: right in every cache, whether
+ * it reads `Age` or not, and each cache adds its own `Age` downstream. (The remaining time with
+ * `Age` would be subtracted twice by Varnish or Fastly, and an image older than what it has left
+ * would not be cached at all.) `X-Cache-Age` still says how old the image is.
  */
+function freshness(result: CaptureResult, options: CacheHeaderOptions): Record<string, string> {
+  if (result.ttlSeconds <= 0)
+    return { age: String(result.ageSeconds), "cache-control": "no-store" };
+  if (!options.shared) {
+    const lifetime = result.ageSeconds + result.ttlSeconds;
+    return { age: String(result.ageSeconds), "cache-control": `private, max-age=${lifetime}` };
+  }
+  const directives = [`public, max-age=${result.ttlSeconds}`, `s-maxage=${result.ttlSeconds}`];
+  if (options.staleWhileRevalidate) {
+    directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
+  }
+  if (options.staleIfError) directives.push(`stale-if-error=${options.staleIfError}`);
+  const [urlTag, variantTag] = surrogateKeysOf(result.cacheKey);
+  return {
+    "cache-control": directives.join(", "),
+    // Tags to purge by: Fastly and Varnish (xkey) read the first, Cloudflare the second.
+    "surrogate-key": `${urlTag} ${variantTag}`,
+    "cache-tag": `${urlTag},${variantTag}`,
+  };
+}
+
+/** The cache facts of a capture as HTTP headers, shared by REST and tRPC. */
 export function cacheHeaders(
   result: CaptureResult,
-  options: { shared?: boolean; etag?: string } = {},
+  options: CacheHeaderOptions = {},
 ): Record<string, string> {
-  const lifetime = result.ageSeconds + result.ttlSeconds;
   const headers: Record<string, string> = {
     etag: options.etag ?? result.etag,
     "last-modified": httpDate(result.capturedAt),
-    age: String(result.ageSeconds),
-    // A signed public URL may be kept by shared caches (a CDN); anything else only by the caller.
-    "cache-control":
-      result.ttlSeconds <= 0
-        ? "no-store"
-        : options.shared
-          ? `public, max-age=${lifetime}, s-maxage=${lifetime}`
-          : `private, max-age=${lifetime}`,
+    ...freshness(result, options),
     "x-cache": result.status,
     "x-cache-age": String(result.ageSeconds),
     "x-cache-ttl": String(result.ttlSeconds),

@@ -8,6 +8,8 @@ export interface Metrics {
   registry: Registry;
   /** Counts a capture and its duration, by cache status. */
   observeCapture(result: CaptureResult, durationMs: number): void;
+  /** Counts a CDN purge attempt that failed. */
+  countCdnPurgeFailure(cdn: string): void;
 }
 
 /**
@@ -33,6 +35,12 @@ export function createMetrics(
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  const cdnPurgeFailures = new Counter({
+    name: "shotcache_cdn_purge_failures_total",
+    help: "CDN purge attempts that failed (each is retried a few times), by CDN.",
+    labelNames: ["cdn"],
+    registers: [registry],
+  });
   const { renderLoad } = options;
   if (renderLoad) {
     new Gauge({
@@ -53,5 +61,6 @@ export function createMetrics(
       captures.inc({ status: result.status });
       duration.observe({ status: result.status }, durationMs / 1000);
     },
+    countCdnPurgeFailure: (cdn) => cdnPurgeFailures.inc({ cdn }),
   };
 }

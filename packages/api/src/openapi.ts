@@ -77,8 +77,13 @@ const CACHE_FACT_HEADERS = Object.fromEntries(
   [
     ["ETag", "Strong tag of the image bytes."],
     ["Last-Modified", "When the image was rendered."],
-    ["Age", "Seconds since the render."],
-    ["Cache-Control", "private (or public for signed URLs), max-age = the entry's lifetime."],
+    ["Age", "Seconds since the render (not on public answers: see Cache-Control)."],
+    [
+      "Cache-Control",
+      "private, max-age = the entry's lifetime; on signed URLs public, max-age = s-maxage = the time left, with stale-while-revalidate and stale-if-error when asked for.",
+    ],
+    ["Surrogate-Key", "On signed URLs: the URL's and the variant's CDN tags, space-separated."],
+    ["Cache-Tag", "On signed URLs: the same tags, comma-separated (Cloudflare)."],
     ["X-Cache", "HIT, MISS, STALE, REFRESH or BYPASS."],
     ["X-Cache-Reason", "Why, for BYPASS and STALE."],
     ["X-Cache-Age", "Seconds since the render."],
@@ -107,6 +112,28 @@ const ADMIN_ERRORS: ApiErrorCode[] = [
 ];
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
+
+/** What a purge answers: entries dropped at the origin, and what each CDN said. */
+const PURGE_OUTCOME = {
+  type: "object",
+  required: ["purged", "cdn"],
+  properties: {
+    purged: { type: "integer", description: "Entries dropped at the origin." },
+    cdn: {
+      type: "array",
+      description: "What each configured CDN said; one that failed is retried in the background.",
+      items: {
+        type: "object",
+        required: ["cdn", "status"],
+        properties: {
+          cdn: { type: "string" },
+          status: { type: "string", enum: ["purged", "failed"] },
+          error: { type: "string" },
+        },
+      },
+    },
+  },
+};
 
 /**
  * The OpenAPI 3.1 document of the REST API, generated from the same zod schemas the handlers
@@ -203,8 +230,8 @@ export function openApiDocument() {
           parameters: captureParameters(),
           responses: {
             "200": {
-              description: "How many entries were dropped.",
-              ...json({ type: "object", properties: { purged: { type: "integer" } } }),
+              description: "How many entries were dropped, and what each configured CDN said.",
+              ...json(PURGE_OUTCOME),
             },
             ...errorResponses(ADMIN_ERRORS),
           },
@@ -252,7 +279,7 @@ export function openApiDocument() {
           ],
           requestBody: { required: true, ...json(schemaOf(invalidationSchema)) },
           responses: {
-            "200": { description: "Dropped.", ...json({ type: "object" }) },
+            "200": { description: "Dropped.", ...json(PURGE_OUTCOME) },
             ...errorResponses([
               "INVALID_INPUT",
               "WEBHOOK_SIGNATURE_INVALID",

@@ -94,7 +94,7 @@ describe("tRPC over Fetch", () => {
     await capture(setup, { url: "https://b.test/" });
 
     const purge = await call(setup, mutation("cache.purge", { url: URL_A }));
-    expect(purge.body.result.data).toEqual({ purged: 4 });
+    expect(purge.body.result.data).toEqual({ purged: 4, cdn: [] });
 
     for (const variant of variants) {
       expect((await capture(setup, variant)).body.result.data.cache.status).toBe("MISS");

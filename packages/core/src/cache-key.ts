@@ -67,3 +67,12 @@ export function cacheKeyFor(options: CaptureOptions): CacheKey {
 
 /** What every variant key of a URL starts with. */
 export const keyPrefixOf = (urlKey: string) => `${KEY_VERSION}:${urlKey}:`;
+
+/** The CDN tag (surrogate key) of every variant of a URL: a short hash, never the URL itself. */
+export const urlTagOf = (urlKey: string) => `shotcache-url-${urlKey}`;
+
+/** The CDN tags of a variant, from its cache key (`v1:<url key>:<variant>`): its URL's, its own. */
+export function surrogateKeysOf(key: string): [urlTag: string, variantTag: string] {
+  const [, urlKey = "", variant = ""] = key.split(":");
+  return [urlTagOf(urlKey), `shotcache-variant-${variant}`];
+}

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CacheKey, cacheKeyFor, keyPrefixOf, urlKeyFor } from "./cache-key";
+import {
+  type CacheKey,
+  cacheKeyFor,
+  keyPrefixOf,
+  surrogateKeysOf,
+  urlKeyFor,
+  urlTagOf,
+} from "./cache-key";
 import {
   type BypassReason,
   type CachePolicy,
@@ -7,6 +14,7 @@ import {
   DEFAULT_CACHE_POLICY,
   decideCaching,
 } from "./cache-policy";
+import { type CdnPurgeOptions, type CdnPurgeReport, createCdnPurge } from "./cdn-purge";
 import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
 import { CircuitOpenError, guardStore, type StoreGuardOptions } from "./guarded-store";
@@ -14,6 +22,7 @@ import type { CaptureOptions } from "./options";
 import type {
   CacheCounter,
   CacheStore,
+  CdnPurger,
   Renderer,
   SetOutcome,
   StoredShot,
@@ -70,6 +79,12 @@ export interface CaptureServiceOptions {
   onCaptured?: (result: CaptureResult, durationMs: number) => void;
   /** How long statistics are added up in memory before one write to the store. @default 1000 */
   statsFlushMs?: number;
+  /** CDNs in front of public images: every purge reaches them too. */
+  cdnPurgers?: readonly CdnPurger[];
+  /** Deadline, attempts and back-off of CDN purges. */
+  cdnPurge?: Omit<CdnPurgeOptions, "onFailure">;
+  /** Told about every CDN purge attempt that failed (it is retried a few times). */
+  onCdnPurgeFailure?: (cdn: string, error: unknown, attempt: number) => void;
 }
 
 /** A cached variant as `cache.inspect` reports it. */
@@ -91,13 +106,20 @@ export interface PurgeRequest {
   options?: CaptureOptions;
 }
 
+/** What a purge did: entries removed at the origin, and what each CDN said. */
+export interface PurgeOutcome {
+  purged: number;
+  cdn: CdnPurgeReport[];
+}
+
 export interface CaptureService {
   capture(options: CaptureOptions): Promise<CaptureResult>;
   /**
-   * Drops cached entries; resolves to how many were removed. `requestedAt` (epoch ms), when the
-   * purge was asked for earlier than now (a webhook), makes the recorded lag include the wait.
+   * Drops cached entries here and at the CDNs; resolves to how many entries were removed and what
+   * each CDN said. `requestedAt` (epoch ms), when the purge was asked for earlier than now (a
+   * webhook), makes the recorded lag include the wait.
    */
-  purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }>;
+  purge(request: PurgeRequest, requestedAt?: number): Promise<PurgeOutcome>;
   /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
   stats(hours?: number): Promise<CacheStats>;
   /** The cached variants of `url`, with their age, remaining freshness and size. */
@@ -188,6 +210,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       flushTimer.unref(); // pending statistics never keep the process alive
     }
   }
+
+  const cdnPurge = createCdnPurge(options.cdnPurgers ?? [], {
+    ...options.cdnPurge,
+    onFailure: (cdn, error, attempt) => {
+      record({ counters: { cdnPurgeFailures: 1 } });
+      tell(options.onCdnPurgeFailure, cdn, error, attempt);
+    },
+  });
 
   function storeError(error: unknown, operation: string): void {
     // While the circuit is open every call fails at once: one report per real failure is enough.
@@ -445,29 +475,34 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     for (const key of inFlight.keys()) if (key.startsWith(prefix)) inFlight.delete(key);
   }
 
-  async function purge(request: PurgeRequest, requestedAt?: number): Promise<{ purged: number }> {
+  async function purge(request: PurgeRequest, requestedAt?: number): Promise<PurgeOutcome> {
     const started = requestedAt ?? now();
     const at = now();
     let purged: number;
+    let tag: string;
     try {
       if (request.options) {
         const { key, urlKey } = cacheKeyFor(request.options);
         forgetRendersOf(urlKey);
         purged = (await store.delete(key, urlKey, at)) ? 1 : 0;
+        tag = surrogateKeysOf(key)[1];
       } else {
         const { urlKey } = urlKeyFor(request.url);
         forgetRendersOf(urlKey);
         purged = await store.purgeUrl(urlKey, at);
+        tag = urlTagOf(urlKey);
       }
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
+    // Only once the origin has dropped it: a CDN refetching sooner would keep the old image.
+    const cdn = await cdnPurge.purge([tag]);
     record({
       counters: { purges: 1 },
       purgeLagMs: now() - started,
       purge: { at, url: request.url, scope: request.options ? "variant" : "url", purged },
     });
-    return { purged };
+    return { purged, cdn };
   }
 
   async function stats(hours = 24): Promise<CacheStats> {
@@ -481,6 +516,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function idle(): Promise<void> {
     while (background.size > 0) await Promise.allSettled([...background.values()]);
+    await cdnPurge.idle();
     await flushStats();
   }
 

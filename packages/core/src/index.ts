@@ -3,7 +3,9 @@ export {
   type CacheKey,
   cacheKeyFor,
   OUTPUT_OPTIONS,
+  surrogateKeysOf,
   urlKeyFor,
+  urlTagOf,
 } from "./cache-key";
 export {
   type BypassReason,
@@ -21,9 +23,16 @@ export {
   type CaptureService,
   type CaptureServiceOptions,
   createCaptureService,
+  type PurgeOutcome,
   type PurgeRequest,
   type VariantReport,
 } from "./capture-service";
+export {
+  type CdnPurgeOptions,
+  type CdnPurgeReport,
+  createCdnPurge,
+  mergePurgeOutcomes,
+} from "./cdn-purge";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
@@ -45,6 +54,7 @@ export {
   CACHE_COUNTERS,
   type CacheCounter,
   type CacheStore,
+  type CdnPurger,
   type CounterValues,
   OUTCOME_COUNTERS,
   type RateLimitDecision,

@@ -53,6 +53,8 @@ export const CACHE_COUNTERS = [
   /** Store calls that failed or timed out. */
   "storeErrors",
   "purges",
+  /** CDN purge attempts that failed (each is retried a few times). */
+  "cdnPurgeFailures",
 ] as const;
 export type CacheCounter = (typeof CACHE_COUNTERS)[number];
 export type CounterValues = Record<CacheCounter, number>;
@@ -109,6 +111,17 @@ export interface Renderer {
   /** Rejects with a `CaptureError` whose code says why the capture failed. */
   render(options: CaptureOptions): Promise<RenderedImage>;
   close(): Promise<void>;
+}
+
+/** A CDN in front of public images, told to drop what a purge at the origin dropped. */
+export interface CdnPurger {
+  /** How it is named in purge answers, logs and metrics, e.g. `xkey`. */
+  readonly name: string;
+  /**
+   * Drops every cached copy carrying any of `tags` (see `surrogateKeysOf`). Rejects when the CDN
+   * refused or could not be reached; `signal` aborts an attempt that has run out of time.
+   */
+  purge(tags: string[], signal: AbortSignal): Promise<void>;
 }
 
 /** The answer of a rate limiter for one request. */

@@ -57,8 +57,11 @@ export interface CallOptions {
 export interface ShotcacheClient {
   /** Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). */
   capture(input: CaptureInput, options?: CallOptions): Promise<Capture>;
-  /** Drops every cached variant of `url` on the server. */
-  purge(input: { url: string }, options?: CallOptions): Promise<{ purged: number }>;
+  /**
+   * Drops every cached variant of `url` on the server and at the CDNs it purges: how many entries
+   * went, and what each CDN said.
+   */
+  purge(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["purge"]>;
   /** The cached variants of `url`: key, age, freshness left, size. */
   inspect(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["inspect"]>;
   /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */

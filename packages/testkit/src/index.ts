@@ -10,4 +10,5 @@ export {
   type UpstashBridge,
   type UpstashBridgeOptions,
 } from "./upstash-bridge";
+export { findVarnish, startVarnish, type Varnish } from "./varnish";
 export { type StartWebAppOptions, startWebApp, type WebApp } from "./web-app";

@@ -1,4 +1,6 @@
 import { clientAddressResolver, type TrustedProxies } from "@shotcache/api";
+import { purgersFromConfig } from "@shotcache/cdn";
+import type { CdnPurger } from "@shotcache/core";
 import {
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
@@ -9,6 +11,16 @@ import { policyFromAllowlist } from "@shotcache/renderer";
 import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
+
+/** `SHOTCACHE_CDN_PURGE`: the CDNs every purge reaches, as `kind:target` entries. */
+const cdnPurgersText = z.string().transform((text, context): CdnPurger[] => {
+  try {
+    return purgersFromConfig(text);
+  } catch (error) {
+    context.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /**
  * `SHOTCACHE_TRUSTED_PROXIES`: how many proxy hops in front are trusted, or a comma-separated list
@@ -134,6 +146,8 @@ const envSchema = z
     SHOTCACHE_KEY_PREFIX: z.string().min(1).max(64).default("shotcache:"),
     /** Largest image stored; larger ones are served but not cached. Store default when unset. */
     SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional(),
+    /** CDNs in front of public images that every purge reaches (`xkey:<url>`, …). */
+    SHOTCACHE_CDN_PURGE: cdnPurgersText.default([]),
     /** Redis/Upstash: bytes of recently served images kept in this process too (0: none). */
     SHOTCACHE_LOCAL_CACHE_MAX_BYTES: z.coerce
       .number()

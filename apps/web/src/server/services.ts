@@ -124,12 +124,18 @@ async function createServices(): Promise<Services> {
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
     onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
     onCaptured: metrics.observeCapture,
+    cdnPurgers: env.SHOTCACHE_CDN_PURGE,
+    onCdnPurgeFailure: (cdn, error, attempt) => {
+      logger.warn({ err: error, cdn, attempt }, "CDN purge failed");
+      metrics.countCdnPurgeFailure(cdn);
+    },
   });
 
   logger.info(
     {
       store: description,
       browser: executablePath,
+      cdnPurge: env.SHOTCACHE_CDN_PURGE.map((purger) => purger.name),
       privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
         ? "ALLOWED (development only)"
         : "refused",

@@ -66,11 +66,11 @@ describe("DELETE /api/v1/cache and GET /api/v1/stats", () => {
     const one = await call(handleCachePurge, context, `/api/v1/cache?url=${PAGE}&width=800`, {
       method: "DELETE",
     });
-    expect(JSON.parse(String(one.body))).toEqual({ purged: 1 });
+    expect(JSON.parse(String(one.body))).toEqual({ purged: 1, cdn: [] });
     const all = await call(handleCachePurge, context, `/api/v1/cache?url=${PAGE}`, {
       method: "DELETE",
     });
-    expect(JSON.parse(String(all.body))).toEqual({ purged: 2 });
+    expect(JSON.parse(String(all.body))).toEqual({ purged: 2, cdn: [] });
     const bad = await call(handleCachePurge, context, "/api/v1/cache?url=ftp://x", {
       method: "DELETE",
     });

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { captureOptionsObjectSchema } from "@shotcache/core";
+import { captureOptionsObjectSchema, mergePurgeOutcomes } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
 import { failure, json, methodNotAllowed } from "./common";
@@ -79,15 +79,15 @@ export async function handleInvalidate(
     // delivery unclaimed, so the sender's retry is not refused as a replay. Purging twice is
     // harmless.
     const urls = "url" in parsed.data ? [parsed.data.url] : parsed.data.urls;
-    let purged = 0;
+    const outcomes = [];
     for (const url of urls) {
-      purged += (await context.captureService.purge({ url }, timestamp * 1000)).purged;
+      outcomes.push(await context.captureService.purge({ url }, timestamp * 1000));
     }
     const ttl = 2 * WEBHOOK_TOLERANCE_SECONDS * 1000;
     if (!(await context.captureService.claimOnce(`webhook:${signature}`, ttl))) {
       return problem("WEBHOOK_REPLAYED", "This delivery was already received.");
     }
-    return json(200, { purged });
+    return json(200, mergePurgeOutcomes(outcomes));
   } catch (error) {
     return failure(error, context);
   }

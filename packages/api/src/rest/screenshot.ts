@@ -155,7 +155,11 @@ export async function handleScreenshot(
     return failure(error, context);
   }
 
-  const headers = { ...cacheHeaders(result, { shared: signed }), ...limited.headers };
+  const { staleWhileRevalidate, staleIfError } = parsed.data;
+  const headers = {
+    ...cacheHeaders(result, { shared: signed, staleWhileRevalidate, staleIfError }),
+    ...limited.headers,
+  };
   const conditions = {
     ifNoneMatch: request.header("if-none-match"),
     ifModifiedSince: request.header("if-modified-since"),

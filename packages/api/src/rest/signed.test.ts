@@ -166,7 +166,7 @@ describe("POST /api/v1/invalidate", () => {
     const body = JSON.stringify({ urls: [PAGE, "https://b.test/"] });
     const headers = signed(body);
     const first = await handleInvalidate(deliver(body, headers), context);
-    expect([first.status, JSON.parse(String(first.body))]).toEqual([200, { purged: 2 }]);
+    expect([first.status, JSON.parse(String(first.body))]).toEqual([200, { purged: 2, cdn: [] }]);
     const replay = await handleInvalidate(deliver(body, headers), context);
     expect([replay.status, codeOf(replay)]).toEqual([409, "WEBHOOK_REPLAYED"]);
     // Each URL's purge is timed; the refused replay purged again, harmlessly, before its claim.

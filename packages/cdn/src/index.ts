@@ -1,0 +1,2 @@
+export { purgersFromConfig } from "./purgers-from-config";
+export { createXkeyPurger } from "./xkey-purger";

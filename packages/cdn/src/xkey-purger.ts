@@ -1,0 +1,20 @@
+import type { CdnPurger } from "@shotcache/core";
+
+/**
+ * Varnish with vmod-xkey (or any cache that purges by surrogate key the same way): one
+ * `PURGE <url>` with the tags, space-separated, in `xkey-purge` (deploy/varnish/shotcache.vcl).
+ */
+export function createXkeyPurger(url: string): CdnPurger {
+  return {
+    name: `xkey:${new URL(url).host}`,
+    async purge(tags, signal) {
+      const response = await fetch(url, {
+        method: "PURGE",
+        headers: { "xkey-purge": tags.join(" ") },
+        signal,
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    },
+  };
+}
