@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -32,15 +32,26 @@ export async function startVarnish(options: {
   port?: number;
 }): Promise<Varnish> {
   const port = options.port ?? (await freePort());
-  // varnishd's worker drops to its own user: the folder must be readable to it.
   const dir = mkdtempSync(join(tmpdir(), "shotcache-varnish-"));
-  chmodSync(dir, 0o755);
   const vcl = join(dir, "shotcache.vcl");
   const source = readFileSync(options.vclFile, "utf8");
   writeFileSync(vcl, source.replace(/\.port = "\d+";/, `.port = "${options.backendPort}";`));
   const child: ChildProcess = spawn(
     "varnishd",
-    ["-F", "-a", `127.0.0.1:${port}`, "-f", vcl, "-n", join(dir, "work"), "-s", "malloc,64m"],
+    // `-j none`: no privilege separation, so its worker can read this folder wherever it is.
+    [
+      "-F",
+      "-j",
+      "none",
+      "-a",
+      `127.0.0.1:${port}`,
+      "-f",
+      vcl,
+      "-n",
+      join(dir, "work"),
+      "-s",
+      "malloc,64m",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
