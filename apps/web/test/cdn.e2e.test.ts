@@ -5,133 +5,154 @@ import { signedScreenshotUrl } from "@shotcache/sdk/sign";
 import {
   availableOrSkip,
   type FixtureSite,
+  findNginx,
   findVarnish,
   freePort,
   startFixtureSite,
+  startNginx,
   startVarnish,
-  type Varnish,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
 
 const SECRET = "shotcache-test-secret-0123456789abcdef";
-const VCL = join(import.meta.dirname, "..", "..", "..", "deploy", "varnish", "shotcache.vcl");
-const varnishAvailable = Boolean(await availableOrSkip("Varnish", findVarnish));
+const DEPLOY = join(import.meta.dirname, "..", "..", "..", "deploy");
 
-describe.skipIf(!browserAvailable || !varnishAvailable)("behind Varnish with xkey", () => {
-  let site: FixtureSite;
-  let app: RunningApp;
-  let varnish: Varnish;
+/** A CDN in front of the app, with the example configuration of deploy/, and how it is purged. */
+interface Edge {
+  name: string;
+  available: boolean;
+  purgeSetting(port: number): string;
+  start(backendPort: number, port: number): Promise<{ origin: string; stop(): Promise<void> }>;
+}
 
-  beforeAll(async () => {
-    site = await startFixtureSite();
-    const varnishPort = await freePort();
-    app = await startApp({
-      SHOTCACHE_SIGNING_SECRET: SECRET,
-      SHOTCACHE_WEBHOOK_SECRET: SECRET,
-      SHOTCACHE_CDN_PURGE: `xkey:http://127.0.0.1:${varnishPort}/`,
+const EDGES: Edge[] = [
+  {
+    name: "Varnish with xkey (honours Age)",
+    available: Boolean(await availableOrSkip("Varnish", findVarnish)),
+    purgeSetting: (port) => `xkey:http://127.0.0.1:${port}/`,
+    start: (backendPort, port) =>
+      startVarnish({ vclFile: join(DEPLOY, "varnish", "shotcache.vcl"), backendPort, port }),
+  },
+  {
+    name: "nginx with exact-URL purges (ignores Age)",
+    available: Boolean(await availableOrSkip("nginx", findNginx)),
+    purgeSetting: (port) => `url:http://127.0.0.1:${port}/__purge`,
+    start: (backendPort, port) =>
+      startNginx({ confFile: join(DEPLOY, "nginx", "shotcache.conf"), backendPort, port }),
+  },
+];
+
+for (const edge of EDGES) {
+  describe.skipIf(!browserAvailable || !edge.available)(`behind ${edge.name}`, () => {
+    let site: FixtureSite;
+    let app: RunningApp;
+    let cdn: { origin: string; stop(): Promise<void> };
+
+    beforeAll(async () => {
+      site = await startFixtureSite();
+      const cdnPort = await freePort();
+      app = await startApp({
+        SHOTCACHE_SIGNING_SECRET: SECRET,
+        SHOTCACHE_WEBHOOK_SECRET: SECRET,
+        SHOTCACHE_CDN_PURGE: edge.purgeSetting(cdnPort),
+      });
+      cdn = await edge.start(Number(new URL(app.app.origin).port), cdnPort);
     });
-    varnish = await startVarnish({
-      vclFile: VCL,
-      backendPort: Number(new URL(app.app.origin).port),
-      port: varnishPort,
+    afterAll(async () => {
+      await cdn?.stop();
+      await app?.stop();
+      await site?.close();
     });
-  });
-  afterAll(async () => {
-    await varnish?.stop();
-    await app?.stop();
-    await site?.close();
-  });
 
-  /** A signed URL of `input`, at the edge or at the origin. */
-  const signed = (base: string, input: Record<string, string | number>) =>
-    signedScreenshotUrl(base, { url: site.url("/stable"), ...input }, SECRET);
-  /** What the edge answered: HIT when Varnish served its own copy. */
-  const atEdge = async (input: Record<string, string | number>) => {
-    const response = await fetch(signed(varnish.origin, input));
-    await response.arrayBuffer();
-    expect(response.status).toBe(200);
-    return response.headers.get("x-edge-cache");
-  };
-  const cachedAtEdge = async (...inputs: Record<string, string | number>[]) => {
-    for (const input of inputs) {
-      await atEdge(input);
+    /** A signed URL of `input`, at the edge or at the origin. */
+    const signed = (base: string, input: Record<string, string | number>) =>
+      signedScreenshotUrl(base, { url: site.url("/stable"), ...input }, SECRET);
+    /** What the edge answered: HIT when it served its own copy. */
+    const atEdge = async (input: Record<string, string | number>) => {
+      const response = await fetch(signed(cdn.origin, input));
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+      return response.headers.get("x-edge-cache");
+    };
+    const cachedAtEdge = async (...inputs: Record<string, string | number>[]) => {
+      for (const input of inputs) {
+        await atEdge(input);
+        expect(await atEdge(input)).toBe("HIT");
+      }
+    };
+
+    it("keeps a public image no longer than its TTL, although it reached the edge already aged", async () => {
+      const input = { width: 310, ttl: 6 };
+      const first = await fetch(signed(app.app.origin, input));
+      await first.arrayBuffer();
+      expect(first.headers.get("x-cache")).toBe("MISS");
+      await sleep(4_000);
+      // Fetched by the edge with 2 s left: that is all it may keep it.
+      const answer = await fetch(signed(cdn.origin, input));
+      await answer.arrayBuffer();
+      expect(answer.headers.get("x-edge-cache")).toBe("MISS");
+      expect(answer.headers.get("cache-control")).toMatch(/^public, max-age=[12], s-maxage=[12]$/);
       expect(await atEdge(input)).toBe("HIT");
-    }
-  };
-
-  it("keeps a public image no longer than its TTL, although it reached the edge already aged", async () => {
-    const input = { width: 310, ttl: 6 };
-    const first = await fetch(signed(app.app.origin, input));
-    await first.arrayBuffer();
-    expect(first.headers.get("x-cache")).toBe("MISS");
-    await sleep(4_000);
-    // Fetched by the edge with 2 s left: that is all it may keep it.
-    const answer = await fetch(signed(varnish.origin, input));
-    await answer.arrayBuffer();
-    expect(answer.headers.get("x-edge-cache")).toBe("MISS");
-    expect(answer.headers.get("cache-control")).toMatch(/^public, max-age=[12], s-maxage=[12]$/);
-    expect(await atEdge(input)).toBe("HIT");
-    await sleep(3_000);
-    expect(await atEdge(input)).toBe("MISS");
-    // A browser past the TTL revalidates, and an unchanged image costs no bytes.
-    const revalidated = await fetch(signed(app.app.origin, input), {
-      headers: { "if-none-match": first.headers.get("etag") ?? "" },
+      await sleep(3_000);
+      expect(await atEdge(input)).not.toBe("HIT");
+      // A browser past the TTL revalidates, and an unchanged image costs no bytes.
+      const revalidated = await fetch(signed(app.app.origin, input), {
+        headers: { "if-none-match": first.headers.get("etag") ?? "" },
+      });
+      expect(revalidated.status).toBe(304);
     });
-    expect(revalidated.status).toBe(304);
+
+    it("tags public images with surrogate keys for the URL and the variant, never the URL itself", async () => {
+      const response = await fetch(signed(app.app.origin, { width: 320 }));
+      await response.arrayBuffer();
+      const tags = response.headers.get("surrogate-key")?.split(" ") ?? [];
+      expect(tags).toEqual([
+        expect.stringMatching(/^shotcache-url-[\w-]+$/),
+        expect.stringMatching(/^shotcache-variant-[\w-]+$/),
+      ]);
+      expect(response.headers.get("cache-tag")).toBe(tags.join(","));
+      expect(response.headers.get("age")).toBeNull();
+      expect(tags.join(" ")).not.toContain("stable");
+    });
+
+    it("drops every variant of a URL at the edge on a purge at the origin, or just the one purged", async () => {
+      const [small, large] = [{ width: 330 }, { width: 340 }];
+      await cachedAtEdge(small, large);
+      const url = encodeURIComponent(site.url("/stable"));
+      const everyVariant = await fetch(`${app.app.origin}/api/v1/cache?url=${url}`, {
+        method: "DELETE",
+      });
+      expect(await everyVariant.json()).toMatchObject({ cdn: [{ status: "purged" }] });
+      expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "MISS"]);
+
+      await cachedAtEdge(small, large);
+      const oneVariant = await fetch(`${app.app.origin}/api/v1/cache?url=${url}&width=330`, {
+        method: "DELETE",
+      });
+      expect(oneVariant.status).toBe(200);
+      expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "HIT"]);
+    });
+
+    it("drops them at the edge on a signed invalidation webhook too", async () => {
+      const [small, large] = [{ width: 350 }, { width: 360 }];
+      await cachedAtEdge(small, large);
+      const body = JSON.stringify({ url: site.url("/stable") });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const delivered = await fetch(`${app.app.origin}/api/v1/invalidate`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-shotcache-timestamp": String(timestamp),
+          "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
+        },
+        body,
+      });
+      expect(await delivered.json()).toMatchObject({ cdn: [{ status: "purged" }] });
+      expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "MISS"]);
+    });
   });
-
-  it("tags public images with surrogate keys for the URL and the variant, never the URL itself", async () => {
-    const response = await fetch(signed(app.app.origin, { width: 320 }));
-    await response.arrayBuffer();
-    const tags = response.headers.get("surrogate-key")?.split(" ") ?? [];
-    expect(tags).toEqual([
-      expect.stringMatching(/^shotcache-url-[\w-]+$/),
-      expect.stringMatching(/^shotcache-variant-[\w-]+$/),
-    ]);
-    expect(response.headers.get("cache-tag")).toBe(tags.join(","));
-    expect(response.headers.get("age")).toBeNull();
-    expect(tags.join(" ")).not.toContain("stable");
-  });
-
-  it("drops every variant of a URL at the edge on a purge at the origin, or just the one purged", async () => {
-    const [small, large] = [{ width: 330 }, { width: 340 }];
-    await cachedAtEdge(small, large);
-    const url = encodeURIComponent(site.url("/stable"));
-    const everyVariant = await fetch(`${app.app.origin}/api/v1/cache?url=${url}`, {
-      method: "DELETE",
-    });
-    expect(await everyVariant.json()).toMatchObject({
-      cdn: [{ cdn: expect.stringMatching(/^xkey:/), status: "purged" }],
-    });
-    expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "MISS"]);
-
-    await cachedAtEdge(small, large);
-    const oneVariant = await fetch(`${app.app.origin}/api/v1/cache?url=${url}&width=330`, {
-      method: "DELETE",
-    });
-    expect(oneVariant.status).toBe(200);
-    expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "HIT"]);
-  });
-
-  it("drops them at the edge on a signed invalidation webhook too", async () => {
-    const [small, large] = [{ width: 350 }, { width: 360 }];
-    await cachedAtEdge(small, large);
-    const body = JSON.stringify({ url: site.url("/stable") });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const delivered = await fetch(`${app.app.origin}/api/v1/invalidate`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shotcache-timestamp": String(timestamp),
-        "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
-      },
-      body,
-    });
-    expect(await delivered.json()).toMatchObject({ cdn: [{ status: "purged" }] });
-    expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "MISS"]);
-  });
-});
+}
 
 describe.skipIf(!browserAvailable)("a CDN that is down", () => {
   it("makes the purge report its failure, while the origin purge still succeeds", async () => {

@@ -1,4 +1,5 @@
 import type { CdnPurger } from "@shotcache/core";
+import { expectAnswer } from "./answer-check";
 
 /**
  * Varnish with vmod-xkey (or any cache that purges by surrogate key the same way): one
@@ -7,14 +8,13 @@ import type { CdnPurger } from "@shotcache/core";
 export function createXkeyPurger(url: string): CdnPurger {
   return {
     name: `xkey:${new URL(url).host}`,
-    async purge(tags, signal) {
+    async purge({ tags }, signal) {
       const response = await fetch(url, {
         method: "PURGE",
         headers: { "xkey-purge": tags.join(" ") },
         signal,
       });
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      await expectAnswer(response);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { LRUCache } from "lru-cache";
 import {
   type CacheKey,
   cacheKeyFor,
@@ -120,6 +121,11 @@ export interface CaptureService {
    * webhook), makes the recorded lag include the wait.
    */
   purge(request: PurgeRequest, requestedAt?: number): Promise<PurgeOutcome>;
+  /**
+   * Notes that `result` was answered at the public URL `url`, which a CDN may keep, so that a
+   * purge can name it to CDNs that purge by exact URL. Never waits for the store.
+   */
+  notePublicAnswer(options: CaptureOptions, result: CaptureResult, url: string): void;
   /** Shared statistics, with `hours` of hourly buckets (at most 7 days). @default 24 */
   stats(hours?: number): Promise<CacheStats>;
   /** The cached variants of `url`, with their age, remaining freshness and size. */
@@ -480,23 +486,26 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     const at = now();
     let purged: number;
     let tag: string;
+    let urls: string[] = [];
     try {
       if (request.options) {
         const { key, urlKey } = cacheKeyFor(request.options);
         forgetRendersOf(urlKey);
         purged = (await store.delete(key, urlKey, at)) ? 1 : 0;
         tag = surrogateKeysOf(key)[1];
+        if (cdnPurge.byUrl) urls = await store.takePublicUrls(urlKey, key);
       } else {
         const { urlKey } = urlKeyFor(request.url);
         forgetRendersOf(urlKey);
         purged = await store.purgeUrl(urlKey, at);
         tag = urlTagOf(urlKey);
+        if (cdnPurge.byUrl) urls = await store.takePublicUrls(urlKey);
       }
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
     // Only once the origin has dropped it: a CDN refetching sooner would keep the old image.
-    const cdn = await cdnPurge.purge([tag]);
+    const cdn = await cdnPurge.purge({ tags: [tag], urls });
     record({
       counters: { purges: 1 },
       purgeLagMs: now() - started,
@@ -512,6 +521,21 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
+  }
+
+  /** Public answers already noted, by variant, render and URL: a hit notes nothing new. */
+  const notedPublicAnswers = new LRUCache<string, true>({ max: 10_000 });
+
+  function notePublicAnswer(options: CaptureOptions, result: CaptureResult, url: string): void {
+    const { caching, id } = prepare(options);
+    if (!cdnPurge.byUrl || !caching.cacheable || result.ttlSeconds <= 0) return;
+    const noted = `${result.cacheKey} ${result.capturedAt} ${url}`;
+    if (notedPublicAnswers.has(noted)) return;
+    notedPublicAnswers.set(noted, true);
+    const keepSeconds = result.ttlSeconds + caching.staleSeconds;
+    store
+      .rememberPublicUrl(id.key, id.urlKey, url, keepSeconds)
+      .catch((error) => storeError(error, "remember public URL"));
   }
 
   async function idle(): Promise<void> {
@@ -551,6 +575,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   return {
     capture,
+    notePublicAnswer,
     purge,
     stats,
     idle,

@@ -7,7 +7,7 @@ function cdn(name: string, behaviour: (attempt: number) => "ok" | "fail" | "sile
   const calls: { tags: string[]; at: number }[] = [];
   const purger: CdnPurger = {
     name,
-    purge(tags, signal) {
+    purge({ tags }, signal) {
       calls.push({ tags, at: performance.now() });
       const outcome = behaviour(calls.length);
       if (outcome === "ok") return Promise.resolve();
@@ -29,7 +29,7 @@ describe("CDN purges", () => {
       attempts: 1,
       onFailure: (name) => failures.push(name),
     });
-    expect(await purge.purge(["shotcache-url-a"])).toEqual([
+    expect(await purge.purge({ tags: ["shotcache-url-a"], urls: [] })).toEqual([
       { cdn: "good", status: "purged" },
       { cdn: "down", status: "failed", error: "down answered 503" },
     ]);
@@ -48,7 +48,7 @@ describe("CDN purges", () => {
       onFailure: (_name, _error, attempt) => attempts.push(attempt),
     });
     const started = performance.now();
-    const [report] = await purge.purge(["t"]);
+    const [report] = await purge.purge({ tags: ["t"], urls: [] });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(report).toMatchObject({ cdn: "flaky", status: "failed" });
     await purge.idle();
@@ -63,7 +63,7 @@ describe("CDN purges", () => {
   it("give up after the last attempt", async () => {
     const down = cdn("down", () => "fail");
     const purge = createCdnPurge([down.purger], { attempts: 3, backoffMs: 1 });
-    await purge.purge(["t"]);
+    await purge.purge({ tags: ["t"], urls: [] });
     await purge.idle();
     expect(down.calls).toHaveLength(3);
   });

@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CdnPurger } from "./ports";
 
+/** What a purge drops at the CDNs: copies tagged so, and copies at these public URLs. */
+export interface CdnPurgeTarget {
+  tags: string[];
+  urls: string[];
+}
+
 /** What one CDN said about a purge, as the purge's answer reports it. */
 export interface CdnPurgeReport {
   cdn: string;
@@ -35,9 +41,9 @@ export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeO
   const backoffMs = options.backoffMs ?? 1_000;
   const background = new Set<Promise<unknown>>();
 
-  async function attempt(purger: CdnPurger, tags: string[], number: number): Promise<void> {
+  async function attempt(purger: CdnPurger, target: CdnPurgeTarget, number: number) {
     try {
-      await purger.purge(tags, AbortSignal.timeout(deadlineMs));
+      await purger.purge(target, AbortSignal.timeout(deadlineMs));
     } catch (error) {
       options.onFailure?.(purger.name, error, number);
       throw error;
@@ -45,31 +51,34 @@ export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeO
   }
 
   /** The retries after a failed first attempt; the last failure is the last word. */
-  async function retry(purger: CdnPurger, tags: string[]): Promise<void> {
+  async function retry(purger: CdnPurger, target: CdnPurgeTarget): Promise<void> {
     for (let number = 2; number <= attempts; number++) {
       await sleep(backoffMs * 2 ** (number - 2));
       try {
-        return await attempt(purger, tags, number);
+        return await attempt(purger, target, number);
       } catch {
         // counted by attempt(); the next one follows
       }
     }
   }
 
-  async function purgeOne(purger: CdnPurger, tags: string[]): Promise<CdnPurgeReport> {
+  async function purgeOne(purger: CdnPurger, target: CdnPurgeTarget): Promise<CdnPurgeReport> {
     // The first attempt has the deadline as its own timeout: it has answered or failed by then.
     try {
-      await attempt(purger, tags, 1);
+      await attempt(purger, target, 1);
       return { cdn: purger.name, status: "purged" };
     } catch (error) {
-      const retries = retry(purger, tags).finally(() => background.delete(retries));
+      const retries = retry(purger, target).finally(() => background.delete(retries));
       background.add(retries);
       return { cdn: purger.name, status: "failed", error: messageOf(error) };
     }
   }
 
   return {
-    purge: (tags: string[]) => Promise.all(purgers.map((purger) => purgeOne(purger, tags))),
+    purge: (target: CdnPurgeTarget) =>
+      Promise.all(purgers.map((purger) => purgeOne(purger, target))),
+    /** Whether a purge needs the public URLs answered (a CDN purges by exact URL). */
+    byUrl: purgers.some((purger) => purger.byUrl),
     /** Settles once the retries under way have ended. */
     idle: async () => {
       while (background.size > 0) await Promise.allSettled([...background]);

@@ -93,6 +93,9 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     inspect: (urlKey) => call(() => store.inspect(urlKey)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
+    rememberPublicUrl: (key, urlKey, url, keep) =>
+      call(() => store.rememberPublicUrl(key, urlKey, url, keep)),
+    takePublicUrls: (urlKey, key) => call(() => store.takePublicUrls(urlKey, key)),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
     close: () => store.close(),

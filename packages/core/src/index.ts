@@ -57,6 +57,7 @@ export {
   type CdnPurger,
   type CounterValues,
   OUTCOME_COUNTERS,
+  PUBLIC_URLS_KEPT,
   type RateLimitDecision,
   type RateLimiter,
   type RenderedImage,

@@ -92,6 +92,13 @@ export interface CacheStore {
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */
   releaseLock(name: string, token: string): Promise<void>;
+  /**
+   * Notes that the public URL `url` (one a CDN may keep) answered with variant `key` of `urlKey`,
+   * for at least `keepSeconds`; the latest PUBLIC_URLS_KEPT of a URL are kept.
+   */
+  rememberPublicUrl(key: string, urlKey: string, url: string, keepSeconds: number): Promise<void>;
+  /** The public URLs noted for `urlKey` (only variant `key`'s, when given), forgotten as read. */
+  takePublicUrls(urlKey: string, key?: string): Promise<string[]>;
   /** Adds figures to the shared statistics. */
   recordStats(deltas: StatsDelta[]): Promise<void>;
   /** The statistics, with the `hours` hourly buckets up to `now` (epoch ms). */
@@ -113,15 +120,21 @@ export interface Renderer {
   close(): Promise<void>;
 }
 
+/** Public URLs noted per page, for CDNs that purge by exact URL. */
+export const PUBLIC_URLS_KEPT = 100;
+
 /** A CDN in front of public images, told to drop what a purge at the origin dropped. */
 export interface CdnPurger {
   /** How it is named in purge answers, logs and metrics, e.g. `xkey`. */
   readonly name: string;
+  /** It purges by exact URL: it needs the public URLs that were answered for the page. */
+  readonly byUrl?: boolean;
   /**
-   * Drops every cached copy carrying any of `tags` (see `surrogateKeysOf`). Rejects when the CDN
-   * refused or could not be reached; `signal` aborts an attempt that has run out of time.
+   * Drops every cached copy carrying any of `tags` (see `surrogateKeysOf`), or at `urls` (the
+   * public URLs answered for what was purged, when `byUrl`). Rejects when the CDN refused or
+   * could not be reached; `signal` aborts an attempt that has run out of time.
    */
-  purge(tags: string[], signal: AbortSignal): Promise<void>;
+  purge(target: { tags: string[]; urls: string[] }, signal: AbortSignal): Promise<void>;
 }
 
 /** The answer of a rate limiter for one request. */

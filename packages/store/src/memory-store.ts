@@ -3,6 +3,7 @@ import {
   type CacheStore,
   HOUR_MS,
   HOURLY_RETENTION_HOURS,
+  PUBLIC_URLS_KEPT,
   type PurgeRecord,
   RECENT_PURGES_KEPT,
   type StoredShot,
@@ -61,6 +62,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     nextLockSweepAt = at + 60_000;
     for (const [name, lock] of locks) if (lock.expiresAt <= at) locks.delete(name);
   }
+  /** By URL key: public URL → variant key, oldest first; each URL's map expires as a whole. */
+  const publicUrls = new LRUCache<string, Map<string, string>>({
+    max: 100_000,
+    ...(options.now ? { perf: { now }, ttlResolution: 0 } : {}),
+  });
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
@@ -141,6 +147,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
 
     async releaseLock(name, token) {
       if (locks.get(name)?.token === token) locks.delete(name);
+    },
+
+    async rememberPublicUrl(key, urlKey, url, keepSeconds) {
+      const urls = publicUrls.get(urlKey) ?? new Map<string, string>();
+      urls.delete(url); // noted again: now the newest
+      urls.set(url, key);
+      for (const oldest of urls.keys()) {
+        if (urls.size <= PUBLIC_URLS_KEPT) break;
+        urls.delete(oldest);
+      }
+      // Kept as long as the longest-kept entry it names may be (0 when it is new).
+      const ttl = Math.max(keepSeconds * 1000, publicUrls.getRemainingTTL(urlKey));
+      publicUrls.set(urlKey, urls, { ttl });
+    },
+
+    async takePublicUrls(urlKey, key) {
+      const urls = publicUrls.get(urlKey);
+      if (!urls) return [];
+      const taken = [...urls].filter(([, variant]) => key === undefined || variant === key);
+      for (const [url] of taken) urls.delete(url);
+      if (urls.size === 0) publicUrls.delete(urlKey);
+      return taken.map(([url]) => url);
     },
 
     async recordStats(deltas) {

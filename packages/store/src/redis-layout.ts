@@ -12,6 +12,8 @@ export function redisKeys(prefix: string) {
     entry: (key: string, urlKey: string) => `${prefix}{${urlKey}}:${key}`,
     /** Sorted set of a URL's entry keys, scored by when they leave the store (epoch ms). */
     variants: (urlKey: string) => `${prefix}{${urlKey}}:variants`,
+    /** Sorted set of `<variant key> <public URL>` answered for the URL, by when (epoch ms). */
+    publicUrls: (urlKey: string) => `${prefix}{${urlKey}}:public-urls`,
     /** When the URL was last purged (epoch ms): renders started earlier may not store. */
     purgedAt: (urlKey: string) => `${prefix}{${urlKey}}:purged-at`,
     lock: (name: string) => `${prefix}lock:${name}`,
@@ -94,6 +96,37 @@ export const READ_ENTRY_UNLESS_HELD_SCRIPT = `
 local head = ARGV[1]
 if #head > 0 and redis.call('GETRANGE', KEYS[1], 0, #head - 1) == head then return 1 end
 return redis.call('GET', KEYS[1])`;
+
+/**
+ * KEYS: public URLs. ARGV: member (`<variant key> <url>`), now (ms), how many to keep, keep
+ * seconds. Notes the URL, keeps the newest, and keeps the set at least as long as the entry.
+ */
+export const REMEMBER_PUBLIC_URL_SCRIPT = `
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+return 1`;
+
+/**
+ * KEYS: public URLs. ARGV: the members' prefix to take ('<variant key> '), or '' for all.
+ * Removes and returns them.
+ */
+export const TAKE_PUBLIC_URLS_SCRIPT = `
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+if ARGV[1] == '' then
+  redis.call('DEL', KEYS[1])
+  return members
+end
+local taken = {}
+for _, member in ipairs(members) do
+  if string.sub(member, 1, #ARGV[1]) == ARGV[1] then
+    redis.call('ZREM', KEYS[1], member)
+    taken[#taken + 1] = member
+  end
+end
+return taken`;
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
 export const RELEASE_LOCK_SCRIPT = `

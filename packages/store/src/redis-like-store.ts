@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type CacheStore,
+  PUBLIC_URLS_KEPT,
   type PurgeRecord,
   RECENT_PURGES_KEPT,
   type StoredShot,
@@ -16,11 +17,13 @@ import {
   READ_ENTRY_UNLESS_HELD_SCRIPT,
   RECORD_STATS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
+  REMEMBER_PUBLIC_URL_SCRIPT,
   redisKeys,
   SET_ENTRY_SCRIPT,
   STORAGE_ADD_SCRIPT,
   STORAGE_READ_SCRIPT,
   STORAGE_REMOVE_SCRIPT,
+  TAKE_PUBLIC_URLS_SCRIPT,
 } from "./redis-layout";
 import { hashFromReply, hourStarts, snapshotFrom } from "./stats-fields";
 
@@ -29,6 +32,8 @@ export const SCRIPTS = {
   deleteEntry: DELETE_ENTRY_SCRIPT,
   purgeUrl: PURGE_URL_SCRIPT,
   readEntryUnlessHeld: READ_ENTRY_UNLESS_HELD_SCRIPT,
+  rememberPublicUrl: REMEMBER_PUBLIC_URL_SCRIPT,
+  takePublicUrls: TAKE_PUBLIC_URLS_SCRIPT,
   releaseLock: RELEASE_LOCK_SCRIPT,
   recordStats: RECORD_STATS_SCRIPT,
   storageAdd: STORAGE_ADD_SCRIPT,
@@ -208,6 +213,23 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
 
     async releaseLock(name, token) {
       await driver.runScript("releaseLock", [keys.lock(name)], [token]);
+    },
+
+    async rememberPublicUrl(key, urlKey, url, keepSeconds) {
+      await driver.runScript(
+        "rememberPublicUrl",
+        [keys.publicUrls(urlKey)],
+        [`${key} ${url}`, Date.now(), PUBLIC_URLS_KEPT, Math.max(1, Math.ceil(keepSeconds))],
+      );
+    },
+
+    async takePublicUrls(urlKey, key) {
+      const members = (await driver.runScript(
+        "takePublicUrls",
+        [keys.publicUrls(urlKey)],
+        [key === undefined ? "" : `${key} `],
+      )) as string[];
+      return members.map((member) => member.slice(member.indexOf(" ") + 1));
     },
 
     async recordStats(deltas) {

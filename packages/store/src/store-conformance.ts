@@ -1,6 +1,7 @@
 import {
   type CacheStore,
   createStatsBuffer,
+  PUBLIC_URLS_KEPT,
   RECENT_PURGES_KEPT,
   type StoredShot,
 } from "@shotcache/core";
@@ -236,6 +237,30 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(await storage()).toEqual({ entries: 2, bytes: 650 });
     await store.purgeUrl(urlKey, Date.now());
     expect(await storage()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it("notes public URLs per URL and variant, the latest ones, and gives each up once", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(2);
+    const [first = "", second = ""] = keys;
+    const url = (n: number) => `https://cdn.test/api/v1/screenshot?url=x&n=${n}&signature=s`;
+    for (let n = 0; n < PUBLIC_URLS_KEPT + 5; n++) {
+      await store.rememberPublicUrl(first, urlKey, url(n), 60);
+    }
+    await store.rememberPublicUrl(second, urlKey, url(1000), 60);
+    await store.rememberPublicUrl(second, urlKey, url(1000), 60); // noted twice, kept once
+    expect(await store.takePublicUrls(urlKey, second)).toEqual([url(1000)]);
+    expect(await store.takePublicUrls(urlKey, second)).toEqual([]);
+    // The latest ones of the URL as a whole, its other variant's included.
+    const kept = await store.takePublicUrls(urlKey);
+    expect(kept).toHaveLength(PUBLIC_URLS_KEPT - 1);
+    expect(kept).toContain(url(PUBLIC_URLS_KEPT + 4));
+    expect(kept).not.toContain(url(0));
+    expect(await store.takePublicUrls(urlKey)).toEqual([]);
+
+    await store.rememberPublicUrl(first, urlKey, url(1), 1);
+    await sleep(1_100);
+    expect(await store.takePublicUrls(urlKey)).toEqual([]);
   });
 
   it("never serves an entry it cannot read, not even one it read before", async () => {

@@ -1,6 +1,7 @@
 export { availableOrSkip } from "./available-or-skip";
 export { type FixtureSite, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
+export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";

@@ -12,16 +12,6 @@ import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
 
-/** `SHOTCACHE_CDN_PURGE`: the CDNs every purge reaches, as `kind:target` entries. */
-const cdnPurgersText = z.string().transform((text, context): CdnPurger[] => {
-  try {
-    return purgersFromConfig(text);
-  } catch (error) {
-    context.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
 /**
  * `SHOTCACHE_TRUSTED_PROXIES`: how many proxy hops in front are trusted, or a comma-separated list
  * of their addresses and CIDR ranges (proxy-addr's `loopback`, `linklocal`, `uniquelocal` too).
@@ -147,7 +137,12 @@ const envSchema = z
     /** Largest image stored; larger ones are served but not cached. Store default when unset. */
     SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional(),
     /** CDNs in front of public images that every purge reaches (`xkey:<url>`, …). */
-    SHOTCACHE_CDN_PURGE: cdnPurgersText.default([]),
+    SHOTCACHE_CDN_PURGE: z.string().default(""),
+    /** API tokens of the `cloudflare:` and `fastly:` purgers, and their APIs (a proxy's). */
+    SHOTCACHE_CLOUDFLARE_API_TOKEN: z.string().min(1).optional(),
+    SHOTCACHE_FASTLY_API_TOKEN: z.string().min(1).optional(),
+    SHOTCACHE_CLOUDFLARE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SHOTCACHE_FASTLY_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Redis/Upstash: bytes of recently served images kept in this process too (0: none). */
     SHOTCACHE_LOCAL_CACHE_MAX_BYTES: z.coerce
       .number()
@@ -223,9 +218,26 @@ const envSchema = z
         message: "is empty, but SHOTCACHE_CAPTURE_REQUIRES_KEY asks for keys",
       });
     }
+    let cdnPurgers: CdnPurger[] = [];
+    try {
+      cdnPurgers = purgersFromConfig(env.SHOTCACHE_CDN_PURGE, {
+        cloudflare: {
+          token: env.SHOTCACHE_CLOUDFLARE_API_TOKEN,
+          apiUrl: env.SHOTCACHE_CLOUDFLARE_API_URL,
+        },
+        fastly: { token: env.SHOTCACHE_FASTLY_API_TOKEN, apiUrl: env.SHOTCACHE_FASTLY_API_URL },
+      });
+    } catch (error) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_CDN_PURGE"],
+        message: (error as Error).message,
+      });
+    }
     return {
       ...env,
       store,
+      cdnPurgers,
       ttlRules: [...env.SHOTCACHE_TTL_RULES, ...DEFAULT_TTL_RULES],
     };
   });

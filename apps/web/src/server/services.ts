@@ -124,7 +124,7 @@ async function createServices(): Promise<Services> {
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
     onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
     onCaptured: metrics.observeCapture,
-    cdnPurgers: env.SHOTCACHE_CDN_PURGE,
+    cdnPurgers: env.cdnPurgers,
     onCdnPurgeFailure: (cdn, error, attempt) => {
       logger.warn({ err: error, cdn, attempt }, "CDN purge failed");
       metrics.countCdnPurgeFailure(cdn);
@@ -135,7 +135,7 @@ async function createServices(): Promise<Services> {
     {
       store: description,
       browser: executablePath,
-      cdnPurge: env.SHOTCACHE_CDN_PURGE.map((purger) => purger.name),
+      cdnPurge: env.cdnPurgers.map((purger) => purger.name),
       privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
         ? "ALLOWED (development only)"
         : "refused",

@@ -115,6 +115,16 @@ function refusedSignature(
 }
 
 /**
+ * The URL a signed request came by, as a CDN in front knows it (its host, and the scheme it says
+ * it was reached by), for purges by exact URL.
+ */
+function publicUrlOf(request: RestRequest): string {
+  const scheme = request.header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = request.header("host") ?? "localhost";
+  return `${scheme === "https" ? "https" : "http"}://${host}${request.path}${request.search}`;
+}
+
+/**
  * `GET|HEAD /api/v1/screenshot?url=…&width=…`, or `POST` with the options as JSON: the image,
  * with its cache facts as headers. A GET signed with the server's secret (`signature`, and
  * optionally `expires`) needs no API key, and may be kept by shared caches (a CDN).
@@ -155,6 +165,7 @@ export async function handleScreenshot(
     return failure(error, context);
   }
 
+  if (signed) context.captureService.notePublicAnswer(parsed.data, result, publicUrlOf(request));
   const { staleWhileRevalidate, staleIfError } = parsed.data;
   const headers = {
     ...cacheHeaders(result, { shared: signed, staleWhileRevalidate, staleIfError }),
