@@ -170,6 +170,11 @@ describe.skipIf(!browserAvailable)("a CDN that is down", () => {
       });
       const again = await fetch(`${app.app.origin}/api/v1/screenshot?url=${url}`);
       expect(again.headers.get("x-cache")).toBe("MISS");
+      // Counted where operators look: the shared statistics and this process's metrics.
+      const stats = await (await fetch(`${app.app.origin}/api/v1/stats`)).json();
+      expect(stats.cdnPurgeFailures).toBeGreaterThanOrEqual(1);
+      const metrics = await (await fetch(`${app.app.origin}/api/metrics`)).text();
+      expect(metrics).toMatch(/^shotcache_cdn_purge_failures_total\{cdn="xkey:[^"]+"\} [1-9]/m);
     } finally {
       await app.stop();
       await site.close();
