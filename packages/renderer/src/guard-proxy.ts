@@ -168,7 +168,8 @@ export async function startGuardProxy(options: {
       new Promise((resolve) => {
         closing = true;
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        // Its port is released a turn of the event loop after 'close': resolve once it is.
+        server.close(() => setTimeout(resolve, 0));
       }),
   };
 }

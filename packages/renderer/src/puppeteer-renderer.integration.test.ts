@@ -232,6 +232,24 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     expect(await survivorsAfter([first ?? 0])).toEqual([]);
   });
 
+  it("keeps contexts ready, each with its own guard, and closes them all when closed", async () => {
+    await Promise.all(opened.map((each) => each.settled()));
+    // A guard proxy is a listening server of this process.
+    const guards = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === "TCPServerWrap").length;
+    const before = guards();
+    const own = open({ readyContexts: 2 });
+    await render({ path: "/stable" }, own);
+    await own.settled();
+    // Two ready for the next renders; the one that rendered was closed after it.
+    expect(guards()).toBe(before + 2);
+    await render({ path: "/stable?again" }, own);
+    await own.settled();
+    expect(guards()).toBe(before + 2);
+    await own.close();
+    expect(guards()).toBe(before);
+  });
+
   it("leaves no browser process and no folder behind when closed", async () => {
     const own = open();
     const before = new Set(browserFolders());

@@ -1,11 +1,11 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import {
   CaptureError,
   type CaptureOptions,
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
-import type { BrowserContext } from "puppeteer";
+import type { BrowserContext, Page } from "puppeteer";
 import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
@@ -18,7 +18,7 @@ import {
   PUBLIC_ONLY,
   systemResolver,
 } from "./network-guard";
-import { renderInContext } from "./render-page";
+import { renderInPage } from "./render-page";
 import { createRenderPool } from "./render-pool";
 
 export interface PuppeteerRendererOptions {
@@ -32,8 +32,13 @@ export interface PuppeteerRendererOptions {
   navigationTimeoutMs?: number;
   /** Longest whole render, whatever the caller's `timeout` asks, in ms. @default 60000 */
   maxRenderMs?: number;
-  /** Renders at once. @default the number of cores */
+  /** Renders at once. @default the number of cores, at most one per 512 MiB of memory */
   concurrency?: number;
+  /**
+   * Contexts kept ready for the next renders (each with its guard proxy and a page), so that a
+   * render starts at navigation. @default the concurrency
+   */
+  readyContexts?: number;
   /** Renders waiting for a slot before new ones are refused. @default 4 × concurrency */
   maxQueued?: number;
   /** Tallest full-page capture, in CSS pixels. @default 16384 */
@@ -47,6 +52,15 @@ export interface PuppeteerRenderer extends Renderer {
   browserPid(): number | undefined;
   /** Renders running and waiting. */
   load(): { running: number; waiting: number };
+  /** Settles once no context is being made ready or closed (for measurements and tests). */
+  settled(): Promise<void>;
+}
+
+/** A context made ready ahead of a render: a guard proxy of its own, the context, a fresh page. */
+interface Prepared {
+  proxy: GuardProxy;
+  context: BrowserContext;
+  page: Page;
 }
 
 /** A launched browser with its use counted, so it can be retired once its renders are done. */
@@ -55,6 +69,15 @@ interface Tenancy {
   active: number;
   renders: number;
   retired: boolean;
+  /** Contexts ready for the next renders on this browser. */
+  ready: Prepared[];
+  /** Contexts being made ready. */
+  preparing: number;
+}
+
+/** Renders at once by default: one per core, as long as each can have 512 MiB. */
+export function defaultRenderConcurrency(): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(totalmem() / 2 ** 29)));
 }
 
 const browserLost = () =>
@@ -73,8 +96,10 @@ function whenAborted(signal: AbortSignal): Promise<never> {
  * Renders with one browser per process, launched on first use, replaced after a crash or a
  * disconnect and recycled after `recycleAfter` renders. Each capture gets its own browser context
  * (no cookie or storage crosses between callers) and its own guard proxy, through which every
- * request of the page must pass. Admission is bounded (see render-pool.ts) and every render has
- * one deadline, which cancels whatever step it is in.
+ * request of the page must pass. Both are made ready ahead, with the context's first page
+ * (opening a page starts a renderer process, the costliest step), so a render starts at
+ * navigation; a used context is closed after the answer, never reused. Admission is bounded
+ * (see render-pool.ts) and every render has one deadline, which cancels whatever step it is in.
  */
 export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}): PuppeteerRenderer {
   const policy = options.network ?? PUBLIC_ONLY;
@@ -83,7 +108,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   const fullPageMaxHeight = options.fullPageMaxHeight ?? 16_384;
   const maxRenderMs = options.maxRenderMs ?? 60_000;
   const recycleAfter = options.recycleAfter ?? 500;
-  const concurrency = options.concurrency ?? availableParallelism();
+  const concurrency = options.concurrency ?? defaultRenderConcurrency();
+  const readyContexts = options.readyContexts ?? concurrency;
   const pool = createRenderPool({ concurrency, maxQueued: options.maxQueued ?? 4 * concurrency });
 
   /** The browser new renders use, launching or launched. */
@@ -91,14 +117,32 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   let inUse: Tenancy | undefined;
   /** Browsers launched and not yet gone (exited, folders removed). */
   const leaving = new Set<Promise<void>>();
+  /** Contexts being made ready or closed, with their proxies: all settled before close() ends. */
+  const settling = new Set<Promise<unknown>>();
+  async function settled(): Promise<void> {
+    while (settling.size > 0) await Promise.allSettled([...settling]);
+  }
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    settling.add(work);
+    void work.catch(() => {}).finally(() => settling.delete(work));
+    return work;
+  };
   let closed = false;
 
   function launch(): Promise<Tenancy> {
     const launching = Promise.resolve(options.executablePath ?? findBrowserExecutable())
       .then(launchOwnedBrowser)
       .then((owned) => {
-        const tenancy: Tenancy = { owned, active: 0, renders: 0, retired: false };
+        const tenancy: Tenancy = {
+          owned,
+          active: 0,
+          renders: 0,
+          retired: false,
+          ready: [],
+          preparing: 0,
+        };
         inUse = tenancy;
+        topUp(tenancy);
         leaving.add(owned.gone);
         // After a crash or a lost connection the next render launches a new browser.
         owned.browser.once("disconnected", () => retire(tenancy));
@@ -128,12 +172,65 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         inUse = undefined;
         slot = undefined;
       }
+      for (const prepared of tenancy.ready.splice(0)) void dispose(prepared);
     }
     if (tenancy.active === 0) {
       const { browser } = tenancy.owned;
       void (browser.connected ? browser.close() : Promise.reject()).catch(() =>
         tenancy.owned.kill(),
       );
+    }
+  }
+
+  /** A guard proxy, a context that sends everything through it, and the context's first page. */
+  function prepare(tenancy: Tenancy): Promise<Prepared> {
+    return track(
+      (async () => {
+        const proxy = await startGuardProxy({ policy, resolve: resolveHost });
+        let context: BrowserContext | undefined;
+        try {
+          context = await tenancy.owned.browser.createBrowserContext({
+            proxyServer: proxy.url,
+            // Chromium skips proxies for localhost by default; `<-loopback>` removes that exception.
+            proxyBypassList: ["<-loopback>"],
+            downloadBehavior: { policy: "deny" },
+          });
+          return { proxy, context, page: await context.newPage() };
+        } catch (error) {
+          await context?.close().catch(() => {});
+          await proxy.close();
+          throw error;
+        }
+      })(),
+    );
+  }
+
+  function dispose(prepared: Prepared): Promise<void> {
+    return track(
+      prepared.context
+        .close()
+        .catch(() => {})
+        .then(() => prepared.proxy.close()),
+    );
+  }
+
+  /** Makes contexts ready until `readyContexts` wait on this browser. */
+  function topUp(tenancy: Tenancy): void {
+    while (
+      !closed &&
+      !tenancy.retired &&
+      tenancy.ready.length + tenancy.preparing < readyContexts
+    ) {
+      tenancy.preparing++;
+      prepare(tenancy)
+        .then(
+          (prepared) => {
+            if (closed || tenancy.retired) void dispose(prepared);
+            else tenancy.ready.push(prepared);
+          },
+          () => {}, // the next render makes its own
+        )
+        .finally(() => tenancy.preparing--);
     }
   }
 
@@ -154,6 +251,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   function checkIn(tenancy: Tenancy): void {
     tenancy.active--;
     if (tenancy.retired && tenancy.active === 0) retire(tenancy);
+    else topUp(tenancy);
   }
 
   async function renderOnce(capture: CaptureOptions, deadlineMs: number): Promise<RenderedImage> {
@@ -176,27 +274,27 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     }
     const onLost = () => cancel.abort(browserLost());
     tenancy.owned.browser.once("disconnected", onLost);
-    let proxy: GuardProxy | undefined;
-    let context: BrowserContext | undefined;
+    // This render's context: one made ready ahead, else one made now.
+    const ready = tenancy.ready.shift();
+    const context = ready ? Promise.resolve(ready) : prepare(tenancy);
+    context.catch(() => {}); // a failure is the render's, below
     let released: Promise<void> | undefined;
     // Closing the context makes whatever the page is doing fail at once.
-    cancel.signal.addEventListener("abort", () => void context?.close().catch(() => {}));
+    cancel.signal.addEventListener("abort", () => {
+      context.then((made) => made.context.close()).catch(() => {});
+    });
     try {
-      proxy = await startGuardProxy({ policy, resolve: resolveHost });
-      const denials = () => proxy?.denials ?? [];
-      context = await Promise.race([
-        tenancy.owned.browser.createBrowserContext({
-          proxyServer: proxy.url,
-          // Chromium skips proxies for localhost by default; `<-loopback>` removes that exception.
-          proxyBypassList: ["<-loopback>"],
-          downloadBehavior: { policy: "deny" },
-        }),
-        cancelled,
-      ]);
-      const limits = { deadlineAt, navigationTimeoutMs, fullPageMaxHeight, denials };
-      const bytes = await Promise.race([renderInContext(context, capture, limits), cancelled]);
-      // The browser is done with: hand it back while the image is checked, not before answering
-      // (closing this context no longer concerns the render, nor does the browser's fate).
+      const prepared = await Promise.race([context, cancelled]);
+      const proxy = prepared.proxy;
+      const limits = {
+        deadlineAt,
+        navigationTimeoutMs,
+        fullPageMaxHeight,
+        denials: () => proxy.denials,
+      };
+      const bytes = await Promise.race([renderInPage(prepared.page, capture, limits), cancelled]);
+      // The browser is done with: hand it back while the image is checked (closing this
+      // context no longer concerns the render, nor does the browser's fate).
       tenancy.owned.browser.off("disconnected", onLost);
       void release();
       const pixels = capture.width * capture.height * capture.scale ** 2;
@@ -207,16 +305,19 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     } finally {
       clearTimeout(timer);
       tenancy.owned.browser.off("disconnected", onLost);
-      await release();
+      // The caller has its answer without waiting for the context to close; close() waits.
+      void release();
     }
 
-    /** Closes the context and the proxy and hands the browser back, once. */
+    /** Closes the context and its proxy and hands the browser back, once. */
     function release(): Promise<void> {
-      released ??= (async () => {
-        await context?.close().catch(() => {});
-        await proxy?.close();
-        checkIn(tenancy);
-      })();
+      released ??= track(
+        (async () => {
+          const made = await context.catch(() => undefined);
+          if (made) await dispose(made);
+          checkIn(tenancy);
+        })(),
+      );
       return released;
     }
   }
@@ -231,13 +332,17 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       return inUse?.owned.pid;
     },
     load: pool.load,
+    settled,
     async close() {
       closed = true;
       const running = await slot?.catch(() => undefined);
       slot = undefined;
+      for (const prepared of running?.ready.splice(0) ?? []) void dispose(prepared);
       try {
         await running?.owned.browser.close();
       } finally {
+        // Contexts made ready or being closed end with the browser; their proxies are closed.
+        await settled();
         await Promise.all(leaving);
       }
     },

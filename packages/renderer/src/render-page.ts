@@ -2,7 +2,7 @@
 // Functions passed to page.evaluate run in the page, where the DOM exists.
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions } from "@shotcache/core";
-import type { BrowserContext, HTTPResponse, Page } from "puppeteer";
+import type { HTTPResponse, Page } from "puppeteer";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
 
 export interface PageLimits {
@@ -81,13 +81,15 @@ const SETTLE_WAIT_MS = 3_000;
 const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
-/** Loads the page in `context` as the options say and takes the screenshot. */
-export async function renderInContext(
-  context: BrowserContext,
+/**
+ * Loads the page as the options say and takes the screenshot, in `page`: a fresh page of a
+ * context of this render's own. Only what differs from a fresh page's defaults is set.
+ */
+export async function renderInPage(
+  page: Page,
   options: CaptureOptions,
   limits: PageLimits,
 ): Promise<Uint8Array> {
-  const page = await context.newPage();
   // Waits inside the page end a little before the render's deadline, so that running out of
   // time while waiting for an element is reported as the element missing.
   const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
@@ -98,13 +100,16 @@ export async function renderInContext(
     height: options.height,
     deviceScaleFactor: options.scale,
   });
-  await page.emulateMediaFeatures([
-    { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
-    { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
-  ]);
+  if (options.darkMode || options.reducedMotion) {
+    await page.emulateMediaFeatures([
+      { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
+      { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
+    ]);
+  }
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
-  await page.setBypassCSP(true);
+  const style = styleFor(options);
+  if (style || options.js) await page.setBypassCSP(true);
 
   let response: HTTPResponse | null;
   try {
@@ -149,7 +154,6 @@ export async function renderInContext(
       .catch(() => null);
     if (!found) throw notFound(options.waitForSelector, "waitForSelector");
   }
-  const style = styleFor(options);
   if (style) await page.addStyleTag({ content: style });
   if (options.js) {
     try {

@@ -115,6 +115,8 @@ const envSchema = z
     /** Renders at once (default: the number of cores) and renders allowed to wait. */
     SHOTCACHE_RENDER_CONCURRENCY: positiveInt.optional(),
     SHOTCACHE_RENDER_QUEUE: z.coerce.number().int().min(0).optional(),
+    /** Browser contexts kept ready (guard and page included) for the next renders. */
+    SHOTCACHE_READY_CONTEXTS: z.coerce.number().int().min(0).max(64).optional(),
     /** Tallest full-page capture, in CSS pixels. */
     SHOTCACHE_FULL_PAGE_MAX_HEIGHT: positiveInt.max(65_535).default(16_384),
     /** The browser is replaced after this many renders. */

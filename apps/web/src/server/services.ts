@@ -106,6 +106,7 @@ async function createServices(): Promise<Services> {
     maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
     concurrency: env.SHOTCACHE_RENDER_CONCURRENCY,
     maxQueued: env.SHOTCACHE_RENDER_QUEUE,
+    readyContexts: env.SHOTCACHE_READY_CONTEXTS,
     fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
     recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
   });
