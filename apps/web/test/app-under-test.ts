@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { webhookSignature } from "@shotcache/api";
 import { findBrowserExecutable } from "@shotcache/renderer";
 import {
   availableOrSkip,
@@ -67,5 +68,32 @@ export async function startAppUnderTest(env: Record<string, string> = {}): Promi
       await running.stop();
       await site.close();
     },
+  };
+}
+
+/** The JSON lines a server has logged so far (its output reaches the test through a pipe). */
+export function logLines(app: WebApp): Record<string, unknown>[] {
+  return app
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line));
+}
+
+/** A delivery of the invalidation webhook for `payload`, signed with `secret` now. */
+export function signedWebhook(
+  secret: string,
+  payload: unknown,
+): { method: string; headers: Record<string, string>; body: string } {
+  const body = JSON.stringify(payload);
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-shotcache-timestamp": String(timestamp),
+      "x-shotcache-signature": webhookSignature(secret, timestamp, body),
+    },
+    body,
   };
 }

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { webhookSignature } from "@shotcache/api";
 import { signedScreenshotUrl } from "@shotcache/sdk/sign";
 import {
   availableOrSkip,
@@ -13,7 +12,7 @@ import {
   startVarnish,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
+import { browserAvailable, type RunningApp, signedWebhook, startApp } from "./app-under-test";
 
 const SECRET = "shotcache-test-secret-0123456789abcdef";
 const DEPLOY = join(import.meta.dirname, "..", "..", "..", "deploy");
@@ -137,17 +136,10 @@ for (const edge of EDGES) {
     it("drops them at the edge on a signed invalidation webhook too", async () => {
       const [small, large] = [{ width: 350 }, { width: 360 }];
       await cachedAtEdge(small, large);
-      const body = JSON.stringify({ url: site.url("/stable") });
-      const timestamp = Math.floor(Date.now() / 1000);
-      const delivered = await fetch(`${app.app.origin}/api/v1/invalidate`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-shotcache-timestamp": String(timestamp),
-          "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
-        },
-        body,
-      });
+      const delivered = await fetch(
+        `${app.app.origin}/api/v1/invalidate`,
+        signedWebhook(SECRET, { url: site.url("/stable") }),
+      );
       expect(await delivered.json()).toMatchObject({ cdn: [{ status: "purged" }] });
       expect([await atEdge(small), await atEdge(large)]).toEqual(["MISS", "MISS"]);
     });

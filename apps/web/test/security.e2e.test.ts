@@ -1,8 +1,14 @@
-import { signCapture, webhookSignature } from "@shotcache/api";
+import { signCapture } from "@shotcache/api";
 import { createShotcacheClient } from "@shotcache/sdk";
 import { type FixtureSite, startFixtureSite } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
+import {
+  browserAvailable,
+  logLines,
+  type RunningApp,
+  signedWebhook,
+  startApp,
+} from "./app-under-test";
 
 const KEY = "shotcache-test-key-0123456789";
 const SECRET = "shotcache-test-secret-0123456789abcdef";
@@ -122,14 +128,8 @@ describe.skipIf(!browserAvailable)(
           200,
         );
         // The log line names the caller the proxy vouched for.
-        const logged = () =>
-          proxied.app
-            .output()
-            .split("\n")
-            .filter((line) => line.startsWith("{"))
-            .map((line) => JSON.parse(line));
         await expect
-          .poll(logged)
+          .poll(() => logLines(proxied.app))
           .toContainEqual(expect.objectContaining({ msg: "request", status: 429, client: one }));
       } finally {
         await proxied.stop();
@@ -141,21 +141,16 @@ describe.skipIf(!browserAvailable)(
         headers: { ...bearer(KEY), "x-request-id": "trace-42" },
       });
       expect(response.headers.get("x-request-id")).toBe("trace-42");
-      // The server's output reaches the test through a pipe, maybe after the response.
-      const lines = () =>
-        env.app
-          .output()
-          .split("\n")
-          .filter((line) => line.startsWith("{"))
-          .map((line) => JSON.parse(line));
-      await expect.poll(lines).toContainEqual(
-        expect.objectContaining({
-          msg: "request",
-          reqId: "trace-42",
-          path: "/api/v1/stats",
-          status: 200,
-        }),
-      );
+      await expect
+        .poll(() => logLines(env.app))
+        .toContainEqual(
+          expect.objectContaining({
+            msg: "request",
+            reqId: "trace-42",
+            path: "/api/v1/stats",
+            status: 200,
+          }),
+        );
       expect(env.app.output()).not.toContain(KEY);
       expect(env.app.output()).not.toContain(SECRET);
     });
@@ -214,17 +209,7 @@ describe.skipIf(!browserAvailable)(
     it("purges on a signed webhook delivery and refuses its replay", async () => {
       const url = site.url("/options");
       await call(`/api/v1/screenshot?url=${encodeURIComponent(url)}&width=320`);
-      const body = JSON.stringify({ url });
-      const timestamp = Math.floor(Date.now() / 1000);
-      const init = {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-shotcache-timestamp": String(timestamp),
-          "x-shotcache-signature": webhookSignature(SECRET, timestamp, body),
-        },
-        body,
-      };
+      const init = signedWebhook(SECRET, { url });
       const delivered = await call("/api/v1/invalidate", init);
       expect(delivered.status).toBe(200);
       expect((await delivered.json()).purged).toBeGreaterThanOrEqual(1);

@@ -1,15 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "./free-port";
+import { type ServerProcess, startServerProcess } from "./server-process";
 
-export interface Nginx {
-  /** `http://127.0.0.1:PORT` */
-  origin: string;
-  stop(): Promise<void>;
-}
+export type Nginx = ServerProcess;
 
 const PURGE_MODULE = "/usr/lib/nginx/modules/ngx_http_cache_purge_module.so";
 
@@ -46,32 +42,13 @@ export async function startNginx(options: {
   // Run by root (as tests in CI are), workers would drop to `nobody`, who cannot use this folder.
   if (process.getuid?.() === 0) conf = `user root;\n${conf}`;
   writeFileSync(join(dir, "nginx.conf"), conf);
-  const child: ChildProcess = spawn("nginx", ["-c", join(dir, "nginx.conf"), "-p", dir], {
-    stdio: ["ignore", "pipe", "pipe"],
+  return startServerProcess({
+    name: "nginx",
+    command: "nginx",
+    args: ["-c", join(dir, "nginx.conf"), "-p", dir],
+    dir,
+    origin: `http://127.0.0.1:${port}`,
+    // A purge of nothing (a 404) says it is serving.
+    probePath: "/__purge/",
   });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    // Any answer (a purge of nothing is a 404) says it is serving.
-    const answered = await fetch(`${origin}/__purge/`, { method: "PURGE" }).catch(() => undefined);
-    if (answered) return { origin, stop };
-    await sleep(100);
-  }
-  await stop();
-  throw new Error(`nginx did not start:\n${output}`);
 }
