@@ -76,11 +76,15 @@ describe("the url purger", () => {
     ]);
   });
 
-  it("fails when a purge fails", async () => {
+  it("fails when a purge fails, after trying every URL, and names none of their queries", async () => {
     answers.push({ status: 500, body: "" });
-    await expect(
-      createUrlPurger(`${origin}/__purge`).purge({ tags: [], urls: [publicUrl(1)] }, signal()),
-    ).rejects.toThrow(/answered 500/);
+    const purge = createUrlPurger(`${origin}/__purge`).purge(
+      { tags: [], urls: [publicUrl(1), "http://a b/not a URL", publicUrl(2)] },
+      signal(),
+    );
+    await expect(purge).rejects.toThrow(/\/__purge\/api\/v1\/screenshot answered 500/);
+    await expect(purge).rejects.not.toThrow(/signature/);
+    expect(received).toHaveLength(2);
   });
 });
 

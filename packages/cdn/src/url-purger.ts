@@ -12,13 +12,19 @@ export function createUrlPurger(prefix: string): CdnPurger {
     name: `url:${new URL(base).host}`,
     byUrl: true,
     async purge({ urls }, signal) {
-      await Promise.all(
-        urls.map(async (url) => {
-          const { pathname, search } = new URL(url);
-          const response = await fetch(`${base}${pathname}${search}`, { method: "PURGE", signal });
-          await expectAnswer(response, (answer) => answer.ok || answer.status === 404);
-        }),
+      // Each URL on its own: one the cache refuses does not keep the others from being purged.
+      const outcomes = await Promise.allSettled(
+        urls
+          .filter((url) => URL.canParse(url))
+          .map(async (url) => {
+            const { pathname, search } = new URL(url);
+            const target = `${base}${pathname}${search}`;
+            const response = await fetch(target, { method: "PURGE", signal });
+            await expectAnswer(response, (answer) => answer.ok || answer.status === 404);
+          }),
       );
+      const failed = outcomes.find((outcome) => outcome.status === "rejected");
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { CACHE_CONTROL_OPTIONS, cacheKeyFor, OUTPUT_OPTIONS, urlKeyFor } from "./cache-key";
+import {
+  CACHE_CONTROL_OPTIONS,
+  cacheKeyFor,
+  OUTPUT_OPTIONS,
+  surrogateKeysOf,
+  urlKeyFor,
+} from "./cache-key";
 import { canonicalizeUrl } from "./canonical-url";
 import { type CaptureInput, captureOptionsObjectSchema, captureOptionsSchema } from "./options";
 
@@ -79,5 +85,18 @@ describe("cache key", () => {
     expect(a.urlKey).toBe(urlKeyFor(url).urlKey);
     expect(a.key).not.toBe(b.key);
     expect(a.key.startsWith(`v1:${a.urlKey}:`)).toBe(true);
+  });
+});
+
+describe("CDN tags", () => {
+  it("name the URL for every variant, and each variant of each URL on its own", () => {
+    const tagsOf = (input: CaptureInput) => surrogateKeysOf(keyOf(input));
+    const [urlTag, variantTag] = tagsOf({ url: "https://a.test/page" });
+    const [, otherVariant] = tagsOf({ url: "https://a.test/page", width: 800 });
+    const [otherUrl, samePresetElsewhere] = tagsOf({ url: "https://b.test/page" });
+    expect(tagsOf({ url: "https://a.test/page", width: 800 })[0]).toBe(urlTag);
+    expect(new Set([variantTag, otherVariant, samePresetElsewhere]).size).toBe(3);
+    expect(otherUrl).not.toBe(urlTag);
+    expect([urlTag, variantTag].join(" ")).not.toContain("a.test");
   });
 });

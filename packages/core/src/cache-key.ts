@@ -71,8 +71,11 @@ export const keyPrefixOf = (urlKey: string) => `${KEY_VERSION}:${urlKey}:`;
 /** The CDN tag (surrogate key) of every variant of a URL: a short hash, never the URL itself. */
 export const urlTagOf = (urlKey: string) => `shotcache-url-${urlKey}`;
 
-/** The CDN tags of a variant, from its cache key (`v1:<url key>:<variant>`): its URL's, its own. */
+/**
+ * The CDN tags of a variant, from its cache key (`v1:<url key>:<variant>`): its URL's, and its
+ * own, which names the URL too (the same options on another page are another variant).
+ */
 export function surrogateKeysOf(key: string): [urlTag: string, variantTag: string] {
   const [, urlKey = "", variant = ""] = key.split(":");
-  return [urlTagOf(urlKey), `shotcache-variant-${variant}`];
+  return [urlTagOf(urlKey), `shotcache-variant-${urlKey}-${variant}`];
 }

@@ -484,26 +484,27 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   async function purge(request: PurgeRequest, requestedAt?: number): Promise<PurgeOutcome> {
     const started = requestedAt ?? now();
     const at = now();
+    const { urlKey } = urlKeyFor(request.url);
+    const key = request.options ? cacheKeyFor(request.options).key : undefined;
     let purged: number;
-    let tag: string;
-    let urls: string[] = [];
     try {
-      if (request.options) {
-        const { key, urlKey } = cacheKeyFor(request.options);
-        forgetRendersOf(urlKey);
-        purged = (await store.delete(key, urlKey, at)) ? 1 : 0;
-        tag = surrogateKeysOf(key)[1];
-        if (cdnPurge.byUrl) urls = await store.takePublicUrls(urlKey, key);
-      } else {
-        const { urlKey } = urlKeyFor(request.url);
-        forgetRendersOf(urlKey);
-        purged = await store.purgeUrl(urlKey, at);
-        tag = urlTagOf(urlKey);
-        if (cdnPurge.byUrl) urls = await store.takePublicUrls(urlKey);
-      }
+      forgetRendersOf(urlKey);
+      purged = key
+        ? (await store.delete(key, urlKey, at))
+          ? 1
+          : 0
+        : await store.purgeUrl(urlKey, at);
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }
+    const tag = key ? surrogateKeysOf(key)[1] : urlTagOf(urlKey);
+    // The origin purge is done: a failed lookup of the public URLs costs only the purges by URL.
+    const urls = cdnPurge.byUrl
+      ? await store.takePublicUrls(urlKey, key).catch((error: unknown) => {
+          storeError(error, "public URLs");
+          return [];
+        })
+      : [];
     // Only once the origin has dropped it: a CDN refetching sooner would keep the old image.
     const cdn = await cdnPurge.purge({ tags: [tag], urls });
     record({
@@ -533,14 +534,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     if (notedPublicAnswers.has(noted)) return;
     notedPublicAnswers.set(noted, true);
     const keepSeconds = result.ttlSeconds + caching.staleSeconds;
-    store
-      .rememberPublicUrl(id.key, id.urlKey, url, keepSeconds)
-      .catch((error) => storeError(error, "remember public URL"));
+    store.rememberPublicUrl(id.key, id.urlKey, url, keepSeconds).catch((error) => {
+      notedPublicAnswers.delete(noted); // noted again on the next answer
+      storeError(error, "remember public URL");
+    });
   }
 
   async function idle(): Promise<void> {
     while (background.size > 0) await Promise.allSettled([...background.values()]);
-    await cdnPurge.idle();
     await flushStats();
   }
 

@@ -53,7 +53,8 @@ export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeO
   /** The retries after a failed first attempt; the last failure is the last word. */
   async function retry(purger: CdnPurger, target: CdnPurgeTarget): Promise<void> {
     for (let number = 2; number <= attempts; number++) {
-      await sleep(backoffMs * 2 ** (number - 2));
+      // Retries are best effort: they never keep a process alive that is shutting down.
+      await sleep(backoffMs * 2 ** (number - 2), undefined, { ref: false });
       try {
         return await attempt(purger, target, number);
       } catch {

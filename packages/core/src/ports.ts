@@ -121,7 +121,7 @@ export interface Renderer {
 }
 
 /** Public URLs noted per page, for CDNs that purge by exact URL. */
-export const PUBLIC_URLS_KEPT = 100;
+export const PUBLIC_URLS_KEPT = 1_000;
 
 /** A CDN in front of public images, told to drop what a purge at the origin dropped. */
 export interface CdnPurger {

@@ -75,9 +75,13 @@ interface Tenancy {
   preparing: number;
 }
 
-/** Renders at once by default: one per core, as long as each can have 512 MiB. */
+/**
+ * Renders at once by default: one per core, as long as each can have 512 MiB of the memory this
+ * process may use (a container's limit, where there is one).
+ */
 export function defaultRenderConcurrency(): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(totalmem() / 2 ** 29)));
+  const memory = Math.min(totalmem(), process.constrainedMemory() || Number.POSITIVE_INFINITY);
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(memory / 2 ** 29)));
 }
 
 const browserLost = () =>
@@ -274,8 +278,12 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     }
     const onLost = () => cancel.abort(browserLost());
     tenancy.owned.browser.once("disconnected", onLost);
-    // This render's context: one made ready ahead, else one made now.
-    const ready = tenancy.ready.shift();
+    // This render's context: one made ready ahead (its page still open), else one made now.
+    let ready = tenancy.ready.shift();
+    while (ready?.page.isClosed()) {
+      void dispose(ready);
+      ready = tenancy.ready.shift();
+    }
     const context = ready ? Promise.resolve(ready) : prepare(tenancy);
     context.catch(() => {}); // a failure is the render's, below
     let released: Promise<void> | undefined;

@@ -83,7 +83,7 @@ const notFound = (selector: string, field: string) =>
 
 /**
  * Loads the page as the options say and takes the screenshot, in `page`: a fresh page of a
- * context of this render's own. Only what differs from a fresh page's defaults is set.
+ * context of this render's own.
  */
 export async function renderInPage(
   page: Page,
@@ -100,12 +100,11 @@ export async function renderInPage(
     height: options.height,
     deviceScaleFactor: options.scale,
   });
-  if (options.darkMode || options.reducedMotion) {
-    await page.emulateMediaFeatures([
-      { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
-      { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
-    ]);
-  }
+  // Stated every time, not left to the browser's defaults: the key says light unless dark.
+  await page.emulateMediaFeatures([
+    { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
+    { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
+  ]);
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);

@@ -143,9 +143,12 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
         ? await driver.readFrameUnlessHeld(entryKey, copy.head)
         : await driver.readFrame(entryKey);
       if (frame === HELD) return copy?.shot;
-      const shot = frame ? decodeEntry(frame) : undefined;
-      if (frame && shot) localCopies?.set(entryKey, { shot, head: headOf(frame) });
-      else localCopies?.delete(entryKey);
+      if (!localCopies) return frame ? decodeEntry(frame) : undefined;
+      // A copy kept owns its bytes: the client's reply may be a view of a much larger buffer.
+      const owned = frame && new Uint8Array(frame);
+      const shot = owned ? decodeEntry(owned) : undefined;
+      if (owned && shot) localCopies.set(entryKey, { shot, head: headOf(owned) });
+      else localCopies.delete(entryKey);
       return shot;
     },
 

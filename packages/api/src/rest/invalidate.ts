@@ -79,10 +79,9 @@ export async function handleInvalidate(
     // delivery unclaimed, so the sender's retry is not refused as a replay. Purging twice is
     // harmless.
     const urls = "url" in parsed.data ? [parsed.data.url] : parsed.data.urls;
-    const outcomes = [];
-    for (const url of urls) {
-      outcomes.push(await context.captureService.purge({ url }, timestamp * 1000));
-    }
+    const outcomes = await Promise.all(
+      urls.map((url) => context.captureService.purge({ url }, timestamp * 1000)),
+    );
     const ttl = 2 * WEBHOOK_TOLERANCE_SECONDS * 1000;
     if (!(await context.captureService.claimOnce(`webhook:${signature}`, ttl))) {
       return problem("WEBHOOK_REPLAYED", "This delivery was already received.");
