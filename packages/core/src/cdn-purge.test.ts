@@ -27,6 +27,7 @@ describe("CDN purges", () => {
     const failures: string[] = [];
     const purge = createCdnPurge([good.purger, down.purger], {
       attempts: 1,
+      repeatAfterMs: 0,
       onFailure: (name) => failures.push(name),
     });
     expect(await purge.purge({ tags: ["shotcache-url-a"], urls: [] })).toEqual([
@@ -44,6 +45,7 @@ describe("CDN purges", () => {
     const attempts: number[] = [];
     const purge = createCdnPurge([flaky.purger], {
       deadlineMs: 100,
+      repeatAfterMs: 0,
       backoffMs: 50,
       onFailure: (_name, _error, attempt) => attempts.push(attempt),
     });
@@ -66,6 +68,17 @@ describe("CDN purges", () => {
     await purge.purge({ tags: ["t"], urls: [] });
     await purge.idle();
     expect(down.calls).toHaveLength(3);
+  });
+
+  it("tell a CDN that purged once more a little later, for a copy still on its way", async () => {
+    const good = cdn("good", () => "ok");
+    const purge = createCdnPurge([good.purger], { repeatAfterMs: 50 });
+    await purge.purge({ tags: ["t"], urls: [] });
+    expect(good.calls).toHaveLength(1);
+    await purge.idle();
+    expect(good.calls.map((call) => call.tags)).toEqual([["t"], ["t"]]);
+    const [first = 0, second = 0] = good.calls.map((call) => call.at);
+    expect(second - first).toBeGreaterThanOrEqual(45);
   });
 
   it("answer several purges as one: the entries they dropped, and each CDN's first failure", () => {

@@ -23,6 +23,11 @@ export interface CdnPurgeOptions {
   attempts?: number;
   /** Wait before the first retry; doubled for each next one. @default 1000 */
   backoffMs?: number;
+  /**
+   * After a CDN purged, it is told once more this much later (0: never): an answer the origin
+   * gave just before its own purge may have reached the CDN's cache just after. @default 2000
+   */
+  repeatAfterMs?: number;
   /** Told about every attempt that failed, with its number (1 for the first). */
   onFailure?: (cdn: string, error: unknown, attempt: number) => void;
 }
@@ -33,12 +38,13 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * Tells every CDN to drop the copies tagged `tags`, all at once. The caller waits for the first
  * attempts only as long as the deadline; a CDN that failed or is still silent is reported as
  * failed and retried with back-off in the background, so a CDN outage never fails or holds up
- * a purge at the origin.
+ * a purge at the origin. One that purged is told once more a little later (`repeatAfterMs`).
  */
 export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeOptions = {}) {
   const deadlineMs = options.deadlineMs ?? 2_000;
   const attempts = options.attempts ?? 4;
   const backoffMs = options.backoffMs ?? 1_000;
+  const repeatAfterMs = options.repeatAfterMs ?? 2_000;
   const background = new Set<Promise<unknown>>();
 
   async function attempt(purger: CdnPurger, target: CdnPurgeTarget, number: number) {
@@ -63,14 +69,25 @@ export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeO
     }
   }
 
+  /** Once more, a little later, for a copy of the old image that was still on its way. */
+  async function repeat(purger: CdnPurger, target: CdnPurgeTarget): Promise<void> {
+    await sleep(repeatAfterMs, undefined, { ref: false });
+    await attempt(purger, target, 1).catch(() => retry(purger, target));
+  }
+
+  function inBackground(work: Promise<void>): void {
+    const tracked = work.finally(() => background.delete(tracked));
+    background.add(tracked);
+  }
+
   async function purgeOne(purger: CdnPurger, target: CdnPurgeTarget): Promise<CdnPurgeReport> {
     // The first attempt has the deadline as its own timeout: it has answered or failed by then.
     try {
       await attempt(purger, target, 1);
+      if (repeatAfterMs > 0) inBackground(repeat(purger, target));
       return { cdn: purger.name, status: "purged" };
     } catch (error) {
-      const retries = retry(purger, target).finally(() => background.delete(retries));
-      background.add(retries);
+      inBackground(retry(purger, target));
       return { cdn: purger.name, status: "failed", error: messageOf(error) };
     }
   }
