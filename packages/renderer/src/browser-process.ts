@@ -119,7 +119,9 @@ export async function launchOwnedBrowser(executablePath: string): Promise<OwnedB
   const gone = exited
     .then(async () => {
       process.off("exit", onProcessExit);
-      await Promise.all(folders.map((path) => rm(path, { recursive: true, force: true })));
+      // A helper process still exiting may write one last file as the folder goes: try again.
+      const removal = { recursive: true, force: true, maxRetries: 5, retryDelay: 100 };
+      await Promise.all(folders.map((path) => rm(path, removal)));
     })
     // A folder that cannot be removed is left behind; it must never take the process down.
     .catch(() => {});

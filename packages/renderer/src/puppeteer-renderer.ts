@@ -347,9 +347,10 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       slot = undefined;
       for (const prepared of running?.ready.splice(0) ?? []) void dispose(prepared);
       try {
+        // Contexts made ready or being closed, and their proxies, go before the browser does.
+        await settled();
         await running?.owned.browser.close();
       } finally {
-        // Contexts made ready or being closed end with the browser; their proxies are closed.
         await settled();
         await Promise.all(leaving);
       }
