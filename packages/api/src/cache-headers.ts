@@ -55,15 +55,13 @@ export function cacheHeaders(
   result: CaptureResult,
   options: CacheHeaderOptions = {},
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    etag: options.etag ?? result.etag,
-    "last-modified": httpDate(result.capturedAt),
-    ...freshness(result, options),
-    "x-cache": result.status,
-    "x-cache-age": String(result.ageSeconds),
-    "x-cache-ttl": String(result.ttlSeconds),
-    "x-cache-key": result.cacheKey,
-  };
+  const headers = freshness(result, options);
+  headers.etag = options.etag ?? result.etag;
+  headers["last-modified"] = httpDate(result.capturedAt);
+  headers["x-cache"] = result.status;
+  headers["x-cache-age"] = String(result.ageSeconds);
+  headers["x-cache-ttl"] = String(result.ttlSeconds);
+  headers["x-cache-key"] = result.cacheKey;
   if (result.status !== "HIT" && result.status !== "STALE") {
     headers["x-render-time"] = String(result.renderMs);
   }

@@ -55,11 +55,26 @@ export function createMetrics(
       },
     });
   }
+  // One pair of labelled children per cache status, made once: every hit observes both, and
+  // looking them up by a labels object hashes the labels each time.
+  const byStatus = new Map<
+    string,
+    { count: Counter.Internal; time: Histogram.Internal<"status"> }
+  >();
+  const childrenOf = (status: string) => {
+    let children = byStatus.get(status);
+    if (!children) {
+      children = { count: captures.labels(status), time: duration.labels(status) };
+      byStatus.set(status, children);
+    }
+    return children;
+  };
   return {
     registry,
     observeCapture(result, durationMs) {
-      captures.inc({ status: result.status });
-      duration.observe({ status: result.status }, durationMs / 1000);
+      const { count, time } = childrenOf(result.status);
+      count.inc();
+      time.observe(durationMs / 1000);
     },
     countCdnPurgeFailure: (cdn) => cdnPurgeFailures.inc({ cdn }),
   };

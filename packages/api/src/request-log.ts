@@ -31,16 +31,15 @@ export function logRequest(
     client: string;
   },
 ): void {
-  logger?.info(
-    {
-      reqId: fields.requestId,
-      method: fields.method,
-      path: fields.path,
-      status: fields.status,
-      ms: Math.round(fields.ms * 10) / 10,
-      ...(fields.cache ? { cache: fields.cache } : {}),
-      client: fields.client,
-    },
-    "request",
-  );
+  if (!logger) return;
+  const line: Record<string, string | number> = {
+    reqId: fields.requestId,
+    method: fields.method,
+    path: fields.path,
+    status: fields.status,
+    ms: Math.round(fields.ms * 10) / 10,
+  };
+  if (fields.cache) line.cache = fields.cache;
+  line.client = fields.client;
+  logger.info(line, "request");
 }

@@ -28,10 +28,14 @@ export interface Services {
 
 /**
  * Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. Written
- * asynchronously: under load, lines written while one write is under way go out together, rather
- * than one blocking write per request; pino flushes what is left when the process exits.
+ * asynchronously and in batches: lines gather until 4 KiB or a quarter of a second has passed,
+ * then go out in one write (under load, a write per request line costs the hit path a worker
+ * thread's wake-up each time); pino flushes what is left when the process exits.
  */
-const logger = pino({ base: undefined, name: "shotcache" }, pino.destination({ sync: false }));
+const logger = pino(
+  { base: undefined, name: "shotcache" },
+  pino.destination({ sync: false, minLength: 4096, periodicFlush: 250 }),
+);
 
 /** Capture rate limits on the configured store, so every instance shares them. */
 function createRateLimits(env: ServerEnv): RateLimits {

@@ -55,7 +55,7 @@ export function restRequestFromNode(
       return url;
     },
     header: (name) => {
-      const value = request.headers[name.toLowerCase()];
+      const value = request.headers[name];
       return Array.isArray(value) ? value.join(", ") : (value ?? null);
     },
     clientAddress: () => {

@@ -167,10 +167,9 @@ export async function handleScreenshot(
 
   if (signed) context.captureService.notePublicAnswer(parsed.data, result, publicUrlOf(request));
   const { staleWhileRevalidate, staleIfError } = parsed.data;
-  const headers = {
-    ...cacheHeaders(result, { shared: signed, staleWhileRevalidate, staleIfError }),
-    ...limited.headers,
-  };
+  // One headers object, filled in place: the hit path copies none.
+  const headers = cacheHeaders(result, { shared: signed, staleWhileRevalidate, staleIfError });
+  Object.assign(headers, limited.headers);
   const conditions = {
     ifNoneMatch: request.header("if-none-match"),
     ifModifiedSince: request.header("if-modified-since"),
@@ -179,13 +178,7 @@ export async function handleScreenshot(
   if (request.method !== "POST" && notModified(conditions, result.etag, result.capturedAt)) {
     return { status: 304, headers, body: null };
   }
-  return {
-    status: 200,
-    headers: {
-      ...headers,
-      "content-type": result.contentType,
-      "content-length": String(result.bytes.byteLength),
-    },
-    body: request.method === "HEAD" ? null : result.bytes,
-  };
+  headers["content-type"] = result.contentType;
+  headers["content-length"] = String(result.bytes.byteLength);
+  return { status: 200, headers, body: request.method === "HEAD" ? null : result.bytes };
 }
