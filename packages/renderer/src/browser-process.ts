@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer";
+import { isHeadlessShell } from "./find-browser";
 
 /**
  * Flags for a headless server browser. The background-networking ones stop Chromium dialling
@@ -18,8 +19,11 @@ const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
   "--hide-scrollbars",
   "--mute-audio",
-  // WebRTC may otherwise send UDP straight to any address, around the guard proxy.
+  // WebRTC may otherwise send UDP straight to any address, around the guard proxy. The switch
+  // is spelled one way by the headless shell and the other by Chromium 156's whole browser;
+  // each ignores the spelling it does not know.
   "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+  "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
 /** Longest a single DevTools call may take; renders have shorter deadlines of their own. */
@@ -28,6 +32,15 @@ const PROTOCOL_TIMEOUT_MS = 120_000;
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
 export function chromiumArgs(): string[] {
   return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
+}
+
+/** How Puppeteer launches `executablePath`: as a headless shell, or the browser in headless mode. */
+export function browserLaunchOptions(executablePath: string) {
+  return {
+    executablePath,
+    headless: isHeadlessShell(executablePath) ? ("shell" as const) : true,
+    args: chromiumArgs(),
+  };
 }
 
 /** Puppeteer starts Chromium as a process group leader: killing the group takes its helpers too. */
@@ -77,9 +90,7 @@ export async function launchOwnedBrowser(executablePath: string): Promise<OwnedB
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: chromiumArgs(),
+      ...browserLaunchOptions(executablePath),
       userDataDir: profile,
       // DevTools over a pipe: no debugging port listening on loopback for a page to find.
       pipe: true,

@@ -1,7 +1,7 @@
 export { isBlankImage } from "./blank-image";
 export { toCaptureError } from "./browser-errors";
-export { chromiumArgs } from "./browser-process";
-export { BrowserNotFoundError, findBrowserExecutable } from "./find-browser";
+export { browserLaunchOptions } from "./browser-process";
+export { BrowserNotFoundError, findBrowserExecutable, isHeadlessShell } from "./find-browser";
 export { DENIED_HEADER, type Denial, type GuardProxy, startGuardProxy } from "./guard-proxy";
 export {
   ALLOW_ALL,
