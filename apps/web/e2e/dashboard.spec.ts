@@ -74,6 +74,25 @@ test("shows hit rate, traffic by status, latency, storage and purges, and refres
   await expect(page.getByTestId("stored-entries")).toHaveText(String(stats.storage.entries));
 });
 
+test("lists the most requested URLs with their renders, changes and change interval", async ({
+  page,
+}, testInfo) => {
+  const url = fixtureUrl(`/changing?top=${Date.now()}`);
+  for (let i = 0; i < 3; i++) {
+    const response = await api(`/api/v1/screenshot?url=${encodeURIComponent(url)}&refresh=true`);
+    expect(response.status).toBe(200);
+  }
+  for (let i = 0; i < 3; i++) expect(await captureOverRest(url)).toBe("HIT");
+
+  await page.goto(dashboardUrl());
+  const row = page.getByTestId("top-urls").locator("tbody tr", { hasText: url });
+  // URL, requests, hit rate, renders, changes, changes every.
+  await expect(row.locator("td")).toHaveText([url, "6", "50.0 %", "3", "2", /^≈ \d+ (s|min)$/]);
+  const path = testInfo.outputPath("dashboard-top-urls.png");
+  await page.getByTestId("top-urls").screenshot({ path });
+  await testInfo.attach("dashboard-top-urls", { path, contentType: "image/png" });
+});
+
 test("inspects the cached variants of a URL", async ({ page }) => {
   const url = fixtureUrl(`/stable?inspect=${Date.now()}`);
   await captureOverRest(url, 600);

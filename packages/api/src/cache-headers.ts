@@ -50,14 +50,18 @@ function freshness(result: CaptureResult, options: CacheHeaderOptions): Record<s
   };
 }
 
-/** The cache facts of a capture as HTTP headers, shared by REST and tRPC. */
+/**
+ * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `Last-Modified` is when
+ * the content last changed (an unchanged re-render keeps it), `X-Content-Changed` whether this
+ * render differs from the variant's previous one (absent for a first render).
+ */
 export function cacheHeaders(
   result: CaptureResult,
   options: CacheHeaderOptions = {},
 ): Record<string, string> {
   const headers = freshness(result, options);
   headers.etag = options.etag ?? result.etag;
-  headers["last-modified"] = httpDate(result.capturedAt);
+  headers["last-modified"] = httpDate(result.changedAt);
   headers["x-cache"] = result.status;
   headers["x-cache-age"] = String(result.ageSeconds);
   headers["x-cache-ttl"] = String(result.ttlSeconds);
@@ -66,5 +70,7 @@ export function cacheHeaders(
     headers["x-render-time"] = String(result.renderMs);
   }
   if (result.reason) headers["x-cache-reason"] = result.reason;
+  if (result.changed !== undefined) headers["x-content-changed"] = String(result.changed);
+  if (result.ttlSource) headers["x-cache-ttl-source"] = result.ttlSource;
   return headers;
 }

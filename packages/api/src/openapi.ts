@@ -76,7 +76,10 @@ const captureParameters = () =>
 const CACHE_FACT_HEADERS = Object.fromEntries(
   [
     ["ETag", "Strong tag of the image bytes."],
-    ["Last-Modified", "When the image was rendered."],
+    [
+      "Last-Modified",
+      "When the content last changed: an unchanged re-render keeps the earlier time.",
+    ],
     ["Age", "Seconds since the render (not on public answers: see Cache-Control)."],
     [
       "Cache-Control",
@@ -88,6 +91,14 @@ const CACHE_FACT_HEADERS = Object.fromEntries(
     ["X-Cache-Reason", "Why, for BYPASS and STALE."],
     ["X-Cache-Age", "Seconds since the render."],
     ["X-Cache-TTL", "Seconds the image stays fresh."],
+    [
+      "X-Cache-TTL-Source",
+      "Where the TTL came from: caller, rule, adaptive (the page's history of changes) or default.",
+    ],
+    [
+      "X-Content-Changed",
+      "true or false: whether this render differs from the variant's previous one; absent for a first render.",
+    ],
     ["X-Cache-Key", "The cache key of this variant."],
     ["X-Render-Time", "Milliseconds the render took, when rendered."],
   ].map(([name, description]) => [name, { description, schema: { type: "string" } }]),
@@ -251,7 +262,8 @@ export function openApiDocument() {
           ],
           responses: {
             "200": {
-              description: "Counters, hourly buckets, latency, storage.",
+              description:
+                "Counters, hourly buckets, latency, storage, recent purges, and `topUrls`: the most requested URLs with requests, hit rate, renders, changes and the estimated change interval.",
               ...json({ type: "object" }),
             },
             ...errorResponses(ADMIN_ERRORS),

@@ -1,5 +1,5 @@
 import type { CaptureOptions } from "./options";
-import { DEFAULT_TTL_POLICY, type TtlPolicy, ttlFor } from "./ttl-policy";
+import { DEFAULT_TTL_POLICY, matchingTtlRule, type TtlPolicy } from "./ttl-policy";
 
 /**
  * Query parameters whose only purpose is to defeat caches: a URL carrying one asks for a fresh
@@ -18,11 +18,19 @@ export type BypassReason =
   | "purged-during-render"
   | "store-unavailable";
 
+/**
+ * Where a TTL came from: the caller's `ttl`, a URL rule, the page's own history of changes, or
+ * the configured default.
+ */
+export type TtlSource = "caller" | "rule" | "adaptive" | "default";
+
 export type CachingDecision =
   | {
       cacheable: true;
-      /** Seconds the image stays fresh. */
+      /** Seconds the image stays fresh (before the adaptive TTL, when it applies). */
       ttlSeconds: number;
+      /** `default` when neither the caller nor a rule decided: the adaptive TTL may then. */
+      ttlSource: Exclude<TtlSource, "adaptive">;
       /** Seconds past freshness the entry is kept, for stale serving. */
       staleSeconds: number;
     }
@@ -32,11 +40,19 @@ export interface CachePolicy {
   ttlPolicy: TtlPolicy;
   /** Upper bound on any TTL, the caller's included. */
   maxTtlSeconds: number;
+  /**
+   * Where neither the caller nor a rule sets the TTL, it follows the page's changes within these
+   * bounds (see change-history.ts); none = the default TTL.
+   */
+  adaptiveTtl?: { minSeconds: number; maxSeconds: number };
 }
+
+export const DEFAULT_ADAPTIVE_TTL = { minSeconds: 60, maxSeconds: 24 * 60 * 60 };
 
 export const DEFAULT_CACHE_POLICY: CachePolicy = {
   ttlPolicy: DEFAULT_TTL_POLICY,
   maxTtlSeconds: 7 * 24 * 60 * 60,
+  adaptiveTtl: DEFAULT_ADAPTIVE_TTL,
 };
 
 /** Whether the cache may be used for these options, and for how long — decided before rendering. */
@@ -58,14 +74,20 @@ export function decideCaching(
       return { cacheable: false, reason: "cache-busting-param" };
     }
   }
-  const ttlSeconds = Math.min(
-    options.ttl ?? ttlFor(canonicalUrl, policy.ttlPolicy),
-    policy.maxTtlSeconds,
-  );
+  const rule =
+    options.ttl === undefined ? matchingTtlRule(canonicalUrl, policy.ttlPolicy) : undefined;
+  const [chosen, ttlSource] =
+    options.ttl !== undefined
+      ? [options.ttl, "caller" as const]
+      : rule
+        ? [rule.ttlSeconds, "rule" as const]
+        : [policy.ttlPolicy.defaultTtlSeconds, "default" as const];
+  const ttlSeconds = Math.min(chosen, policy.maxTtlSeconds);
   if (ttlSeconds <= 0) return { cacheable: false, reason: "ttl-zero" };
   return {
     cacheable: true,
     ttlSeconds,
+    ttlSource,
     staleSeconds: Math.max(options.staleWhileRevalidate, options.staleIfError),
   };
 }

@@ -14,8 +14,10 @@ import {
   type CachingDecision,
   DEFAULT_CACHE_POLICY,
   decideCaching,
+  type TtlSource,
 } from "./cache-policy";
 import { type CdnPurgeOptions, type CdnPurgeReport, createCdnPurge } from "./cdn-purge";
+import { adaptiveTtlSeconds, changeFactsOf, intervalsOf, type RenderNote } from "./change-history";
 import { CaptureError } from "./errors";
 import { etagFor } from "./etag";
 import { CircuitOpenError, guardStore, type StoreGuardOptions } from "./guarded-store";
@@ -52,6 +54,12 @@ export interface CaptureResult {
   ageSeconds: number;
   /** Whole seconds the image stays fresh; 0 when it was not stored, or is stale. */
   ttlSeconds: number;
+  /** Where the TTL came from; undefined when the image was not stored. */
+  ttlSource: TtlSource | undefined;
+  /** Whether the image differs from the variant's previous render; undefined with none before. */
+  changed: boolean | undefined;
+  /** When the content last changed (epoch ms): an unchanged re-render keeps the earlier time. */
+  changedAt: number;
   /** How long the render took, in ms. */
   renderMs: number;
 }
@@ -250,11 +258,15 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       capturedAt: shot.capturedAt,
       ageSeconds: secondsBetween(shot.capturedAt, at),
       ttlSeconds: stored ? Math.max(0, Math.ceil((shot.expiresAt - at) / 1000)) : 0,
+      ttlSource: stored ? shot.ttlSource : undefined,
+      changed: shot.changed,
+      changedAt: shot.changedAt,
       renderMs: shot.renderMs,
     };
   }
 
-  async function render(target: CaptureOptions, ttlSeconds: number) {
+  /** A render, as an entry that is not fresh at all (see `renderAndStore` for stored ones). */
+  async function render(target: CaptureOptions) {
     const started = now();
     let image: Awaited<ReturnType<Renderer["render"]>>;
     try {
@@ -269,20 +281,58 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       contentType: image.contentType,
       etag: etagFor(image.bytes),
       capturedAt,
-      expiresAt: capturedAt + ttlSeconds * 1000,
+      changedAt: capturedAt,
+      expiresAt: capturedAt,
       renderMs: capturedAt - started,
     };
     return { shot, blank: image.blank === true };
   }
 
-  /** Renders and stores; the entry is kept past its freshness for the stale windows. */
+  /**
+   * The TTL of a render: the caller's or a rule's; else, when the adaptive TTL is on and the
+   * page has a history of renders (the variant's own, or else its URL's), one that follows its
+   * changes; else the default.
+   */
+  function ttlOf(caching: Job["caching"], note: RenderNote | undefined) {
+    const decided = { ttlSeconds: caching.ttlSeconds, ttlSource: caching.ttlSource as TtlSource };
+    if (caching.ttlSource !== "default" || !policy.adaptiveTtl || !note) return decided;
+    const ownIntervals = intervalsOf(note.variant);
+    const intervals = ownIntervals.length > 0 ? ownIntervals : note.urlIntervals;
+    if (intervals.length === 0) return decided;
+    const adaptive = adaptiveTtlSeconds(intervals, {
+      defaultTtlSeconds: caching.ttlSeconds,
+      ...policy.adaptiveTtl,
+    });
+    return { ttlSeconds: Math.min(adaptive, policy.maxTtlSeconds), ttlSource: "adaptive" as const };
+  }
+
+  /**
+   * Renders, notes the render in the page's history (which says whether the image changed and
+   * may set the TTL) and stores; the entry is kept past its freshness for the stale windows.
+   */
   async function renderAndStore(job: Job, status: "MISS" | "REFRESH"): Promise<CaptureResult> {
     const { key, urlKey } = job.id;
-    const { shot, blank } = await render(job.target, job.caching.ttlSeconds);
-    if (blank) return answer(shot, key, "BYPASS", "blank-render");
+    const { shot: rendered, blank } = await render(job.target);
+    if (blank) return answer(rendered, key, "BYPASS", "blank-render");
+    let note: RenderNote | undefined;
+    try {
+      const { etag, capturedAt: at } = rendered;
+      note = await store.noteRender(key, urlKey, { url: job.target.url, etag, at });
+    } catch (error) {
+      storeError(error, "history"); // the image is answered all the same, without change facts
+    }
+    const { changed, changedAt } = note ? changeFactsOf(note.variant) : {};
+    const { ttlSeconds, ttlSource } = ttlOf(job.caching, note);
+    const shot: StoredShot = {
+      ...rendered,
+      changed,
+      changedAt: changedAt ?? rendered.capturedAt,
+      expiresAt: rendered.capturedAt + ttlSeconds * 1000,
+      ttlSource,
+    };
     let outcome: SetOutcome;
     try {
-      const keepSeconds = job.caching.ttlSeconds + job.caching.staleSeconds;
+      const keepSeconds = ttlSeconds + job.caching.staleSeconds;
       outcome = await store.set(key, urlKey, shot, keepSeconds);
     } catch (error) {
       storeError(error, "set");
@@ -409,7 +459,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   async function answerCapture(captureOptions: CaptureOptions): Promise<Answered> {
     const { id, target, caching } = prepare(captureOptions);
     if (!caching.cacheable) {
-      const { shot } = await render(target, 0);
+      const { shot } = await render(target);
       return { result: answer(shot, id.key, "BYPASS", caching.reason), outcome: "bypasses" };
     }
     if (captureOptions.refresh) {
@@ -453,6 +503,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
     const started = now();
+    const { id } = prepare(captureOptions);
     let answered: Answered;
     try {
       answered = await answerCapture(captureOptions);
@@ -467,6 +518,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     record({
       counters: { [outcome]: 1 },
       latency: { status: result.status, ms },
+      url: { urlKey: id.urlKey, url: id.canonicalUrl, fromCache },
       ...(fromCache ? { hitAgeSeconds: result.ageSeconds } : {}),
     });
     return result;
@@ -518,7 +570,8 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   async function stats(hours = 24): Promise<CacheStats> {
     await flushStats();
     try {
-      return deriveStats(await store.readStats({ now: now(), hours }));
+      const snapshot = await store.readStats({ now: now(), hours });
+      return deriveStats(snapshot, policy.ttlPolicy.defaultTtlSeconds);
     } catch (cause) {
       throw new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
     }

@@ -96,6 +96,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     rememberPublicUrl: (key, urlKey, url, keep) =>
       call(() => store.rememberPublicUrl(key, urlKey, url, keep)),
     takePublicUrls: (urlKey, key) => call(() => store.takePublicUrls(urlKey, key)),
+    noteRender: (key, urlKey, render) => call(() => store.noteRender(key, urlKey, render)),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
     close: () => store.close(),

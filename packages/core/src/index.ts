@@ -12,8 +12,10 @@ export {
   CACHE_BUSTING_PARAMS,
   type CachePolicy,
   type CachingDecision,
+  DEFAULT_ADAPTIVE_TTL,
   DEFAULT_CACHE_POLICY,
   decideCaching,
+  type TtlSource,
 } from "./cache-policy";
 export { canonicalizeUrl } from "./canonical-url";
 export {
@@ -33,6 +35,21 @@ export {
   createCdnPurge,
   mergePurgeOutcomes,
 } from "./cdn-purge";
+export {
+  type AdaptiveTtlOptions,
+  adaptiveTtlSeconds,
+  changeFactsOf,
+  expectedChangeIntervalSeconds,
+  HISTORY_KEEP_SECONDS,
+  intervalClosedBy,
+  intervalsOf,
+  type ObservedInterval,
+  observe,
+  type RenderNote,
+  type RenderObservation,
+  URL_INTERVALS_KEPT,
+  VARIANT_RENDERS_KEPT,
+} from "./change-history";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
@@ -81,6 +98,7 @@ export {
   AGE_BOUNDS_S,
   bucketIndex,
   CACHE_STATUSES,
+  COUNTED_URLS_KEPT,
   createStatsBuffer,
   emptyHistogram,
   type Histogram,
@@ -96,8 +114,15 @@ export {
   type StatsDelta,
   type StatsEvent,
   type StatsSnapshot,
+  TOP_URLS_REPORTED,
+  type UrlRecord,
 } from "./stats";
-export { type CacheStats, type CounterReport, deriveStats } from "./stats-report";
+export {
+  type CacheStats,
+  type CounterReport,
+  deriveStats,
+  type TopUrl,
+} from "./stats-report";
 export {
   DEFAULT_TTL_POLICY,
   DEFAULT_TTL_RULES,

@@ -1,3 +1,5 @@
+import type { TtlSource } from "./cache-policy";
+import type { RenderNote } from "./change-history";
 import type { CaptureOptions } from "./options";
 import type { StatsDelta, StatsSnapshot } from "./stats";
 
@@ -8,8 +10,14 @@ export interface StoredShot {
   etag: string;
   /** When the render finished. */
   capturedAt: number;
+  /** When the content last changed: this render, or the first earlier one with the same image. */
+  changedAt: number;
+  /** Whether the image differs from the variant's previous render; unknown for a first one. */
+  changed?: boolean;
   /** When the entry stops being fresh. */
   expiresAt: number;
+  /** Where its TTL came from (unknown for entries stored before this was kept). */
+  ttlSource?: TtlSource;
   /** How long the render took. */
   renderMs: number;
 }
@@ -99,6 +107,17 @@ export interface CacheStore {
   rememberPublicUrl(key: string, urlKey: string, url: string, keepSeconds: number): Promise<void>;
   /** The public URLs noted for `urlKey` (only variant `key`'s, when given), forgotten as read. */
   takePublicUrls(urlKey: string, key?: string): Promise<string[]>;
+  /**
+   * Notes a render of variant `key` of `url` (keyed `urlKey`) in its history, in one step for
+   * every instance sharing the store: the variant's latest renders (see `observe`) and the URL's
+   * intervals between renders and counts of renders and changes, all kept HISTORY_KEEP_SECONDS
+   * past the latest render. Resolves to the histories as they now are.
+   */
+  noteRender(
+    key: string,
+    urlKey: string,
+    render: { url: string; etag: string; at: number },
+  ): Promise<RenderNote>;
   /** Adds figures to the shared statistics. */
   recordStats(deltas: StatsDelta[]): Promise<void>;
   /** The statistics, with the `hours` hourly buckets up to `now` (epoch ms). */

@@ -1,4 +1,5 @@
 import type { CacheStatus } from "./capture-service";
+import { expectedChangeIntervalSeconds } from "./change-history";
 import { CACHE_COUNTERS, type CounterValues, OUTCOME_COUNTERS, zeroCounters } from "./ports";
 import {
   AGE_BOUNDS_S,
@@ -35,6 +36,22 @@ export interface CacheStats extends CounterReport {
   storage: { entries: number; bytes: number };
   /** The latest purges, newest first; `at` is an ISO time. */
   recentPurges: (Omit<PurgeRecord, "at"> & { at: string })[];
+  /** The most requested URLs, most requested first. */
+  topUrls: TopUrl[];
+}
+
+/** A URL in `topUrls`. */
+export interface TopUrl {
+  url: string;
+  /** Captures of any of its variants. */
+  requests: number;
+  /** Share of them answered from the cache. */
+  hitRate: number;
+  /** Renders, and how many changed the image since the variant's previous render. */
+  renders: number;
+  changes: number;
+  /** Expected seconds between changes, as the adaptive TTL estimates it; null with no interval seen yet. */
+  changeIntervalSeconds: number | null;
 }
 
 export function reportCounters(counters: CounterValues): CounterReport {
@@ -50,7 +67,11 @@ function sumCounters(all: CounterValues[]): CounterValues {
   return total;
 }
 
-export function deriveStats(snapshot: StatsSnapshot): CacheStats {
+/**
+ * The statistics as reported. `defaultTtlSeconds` is the prior of the change-interval estimate,
+ * as for the adaptive TTL.
+ */
+export function deriveStats(snapshot: StatsSnapshot, defaultTtlSeconds: number): CacheStats {
   return {
     ...reportCounters(snapshot.counters),
     hourly: snapshot.hourly.map(({ hourStart, counters }) => ({
@@ -70,6 +91,17 @@ export function deriveStats(snapshot: StatsSnapshot): CacheStats {
     recentPurges: snapshot.recentPurges.map((purge) => ({
       ...purge,
       at: new Date(purge.at).toISOString(),
+    })),
+    topUrls: snapshot.topUrls.map((record) => ({
+      url: record.url,
+      requests: record.requests,
+      hitRate: record.requests === 0 ? 0 : record.hits / record.requests,
+      renders: record.renders,
+      changes: record.changes,
+      changeIntervalSeconds:
+        record.intervals.length === 0
+          ? null
+          : Math.round(expectedChangeIntervalSeconds(record.intervals, 2 * defaultTtlSeconds)),
     })),
   };
 }

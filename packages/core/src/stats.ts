@@ -1,4 +1,5 @@
 import type { CacheStatus } from "./capture-service";
+import type { ObservedInterval } from "./change-history";
 import type { CounterValues } from "./ports";
 
 /** Upper bounds (ms) of the capture latency histogram; a last bucket holds everything above. */
@@ -28,6 +29,25 @@ export interface PurgeRecord {
   purged: number;
 }
 
+/** URLs whose requests the statistics count (the most requested stay); `topUrls` reports fewer. */
+export const COUNTED_URLS_KEPT = 1_000;
+/** URLs `topUrls` reports, most requested first. */
+export const TOP_URLS_REPORTED = 20;
+
+/** What the statistics know of one URL: its requests, and its history of renders. */
+export interface UrlRecord {
+  url: string;
+  /** Captures of any variant of the URL. */
+  requests: number;
+  /** Of those, answered from the cache (HIT or STALE). */
+  hits: number;
+  /** Renders noted in its history, and how many of them changed the image. */
+  renders: number;
+  changes: number;
+  /** The latest intervals between renders of one variant, newest first. */
+  intervals: ObservedInterval[];
+}
+
 /** Every status a capture is answered with; `CacheStatus` is one of them. */
 export const CACHE_STATUSES = ["HIT", "MISS", "STALE", "BYPASS", "REFRESH"] as const;
 
@@ -44,6 +64,8 @@ export interface StatsEvent {
   purgeLagMs?: number;
   /** The purge itself, for the list of recent purges. */
   purge?: PurgeRecord;
+  /** The URL a capture was for, counted per URL (`urlKey` keys it), and whether from the cache. */
+  url?: { urlKey: string; url: string; fromCache: boolean };
 }
 
 /** A histogram as counts per bucket: index i counts values ≤ bounds[i] (and > bounds[i−1]). */
@@ -60,6 +82,8 @@ export interface StatsSnapshot {
   storage: { entries: number; bytes: number };
   /** The latest purges (at most `RECENT_PURGES_KEPT`), newest first. */
   recentPurges: PurgeRecord[];
+  /** The most requested URLs (at most `TOP_URLS_REPORTED`), most requested first. */
+  topUrls: UrlRecord[];
 }
 
 export const HOUR_MS = 3_600_000;
@@ -109,6 +133,8 @@ export interface StatsDelta {
   counters: Record<string, number>;
   histograms: Record<string, number>;
   purges: PurgeRecord[];
+  /** Requests per URL, by URL key. */
+  urls: Record<string, { url: string; requests: number; hits: number }>;
 }
 
 const bump = (fields: Record<string, number>, name: string, by = 1) => {
@@ -126,7 +152,7 @@ export function createStatsBuffer() {
       const start = hourStart(event.at);
       let delta = deltas.get(start);
       if (!delta) {
-        delta = { hourStart: start, counters: {}, histograms: {}, purges: [] };
+        delta = { hourStart: start, counters: {}, histograms: {}, purges: [], urls: {} };
         deltas.set(start, delta);
       }
       for (const [name, by] of Object.entries(event.counters))
@@ -140,6 +166,13 @@ export function createStatsBuffer() {
       }
       if (event.purgeLagMs !== undefined) {
         bump(delta.histograms, `purge:${bucketIndex(event.purgeLagMs, PURGE_LAG_BOUNDS_MS)}`);
+      }
+      if (event.url) {
+        const { urlKey, url, fromCache } = event.url;
+        const counted = delta.urls[urlKey] ?? { url, requests: 0, hits: 0 };
+        delta.urls[urlKey] = counted;
+        counted.requests++;
+        if (fromCache) counted.hits++;
       }
       // Only the latest purges are kept, so a burst of them never makes one huge store write.
       if (event.purge) delta.purges = [...delta.purges, event.purge].slice(-RECENT_PURGES_KEPT);

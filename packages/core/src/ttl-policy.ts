@@ -29,9 +29,13 @@ export const DEFAULT_TTL_POLICY: TtlPolicy = {
   defaultTtlSeconds: DEFAULT_TTL_SECONDS,
 };
 
+/** The first rule whose pattern matches the path of `url`, if any. */
+export function matchingTtlRule(url: string, policy: TtlPolicy): TtlRule | undefined {
+  const path = new URL(url).pathname;
+  return policy.rules.find((candidate) => candidate.pathPattern.test(path));
+}
+
 /** How long a screenshot of `url` stays fresh, by the first rule whose pattern matches its path. */
 export function ttlFor(url: string, policy: TtlPolicy = DEFAULT_TTL_POLICY): number {
-  const path = new URL(url).pathname;
-  const rule = policy.rules.find((candidate) => candidate.pathPattern.test(path));
-  return rule ? rule.ttlSeconds : policy.defaultTtlSeconds;
+  return matchingTtlRule(url, policy)?.ttlSeconds ?? policy.defaultTtlSeconds;
 }

@@ -7,6 +7,7 @@ import {
   cacheKeyFor,
   captureOptionsSchema,
   createCaptureService,
+  DEFAULT_CACHE_POLICY,
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
@@ -99,6 +100,94 @@ function itRunsTheCacheEngine(
     expect([stats.requests, stats.misses, stats.coalesced + stats.hits]).toEqual([50, 1, 49]);
   });
 
+  it("says whether each render changed the image, and keeps the time of the last change", async () => {
+    let clock = 5_000_000;
+    const renderer = scriptedRenderer(async () => {});
+    const engine = service(open(), renderer, { now: () => clock });
+    const url = newPage();
+    const renders = [];
+    // Two different renders, then the same image twice.
+    for (const bytes of [undefined, undefined, 64, 64]) {
+      renderer.script.bytes = bytes;
+      clock += 10_000;
+      renders.push(await engine.capture(options({ url, refresh: true })));
+    }
+    expect(renders.map((render) => render.changed)).toEqual([undefined, true, true, false]);
+    expect(renders.map((render) => render.changedAt)).toEqual([
+      5_010_000, 5_020_000, 5_030_000, 5_030_000,
+    ]);
+    const hit = await engine.capture(options({ url }));
+    expect([hit.status, hit.changed, hit.changedAt]).toEqual(["HIT", false, 5_030_000]);
+    // Each variant has its own history.
+    const other = await engine.capture(options({ url, width: 640 }));
+    expect([other.status, other.changed]).toEqual(["MISS", undefined]);
+  });
+
+  it("lets the TTL follow a page's changes where neither the caller nor a rule sets it", async () => {
+    let clock = 9_000_000;
+    const renderer = scriptedRenderer(async () => {});
+    const engine = service(open(), renderer, { now: () => clock });
+    const renderEverySecond = async (url: string, bytes: number | undefined) => {
+      const results = [];
+      for (let i = 0; i < 4; i++) {
+        renderer.script.bytes = bytes;
+        clock += 1_000;
+        results.push(await engine.capture(options({ url, refresh: true })));
+      }
+      return results.map((result) => [result.ttlSource, result.ttlSeconds]);
+    };
+    // No evidence yet: the default. Then half the expected time between changes.
+    expect(await renderEverySecond(newPage(), undefined)).toEqual([
+      ["default", 900],
+      ["adaptive", 450],
+      ["adaptive", 300],
+      ["adaptive", 225],
+    ]);
+    const unchanged = await renderEverySecond(newPage(), 64);
+    expect(unchanged.at(-1)).toEqual(["adaptive", 902]);
+    // The caller's TTL and the rules are never second-guessed.
+    const url = newPage();
+    for (let i = 0; i < 3; i++) await engine.capture(options({ url, refresh: true }));
+    const own = await engine.capture(options({ url, ttl: 120, refresh: true }));
+    expect([own.ttlSource, own.ttlSeconds]).toEqual(["caller", 120]);
+    const ruled = await engine.capture(options({ url: `${newPage()}/`, refresh: true }));
+    expect([ruled.ttlSource, ruled.ttlSeconds]).toEqual(["rule", 3_600]);
+    // A hit says where its entry's TTL came from.
+    const hit = await engine.capture(options({ url }));
+    expect([hit.status, hit.ttlSource]).toEqual(["HIT", "caller"]);
+  });
+
+  it("keeps the default TTL when the adaptive TTL is off", async () => {
+    const renderer = realRenderer();
+    const engine = service(open(), renderer, {
+      policy: { ...DEFAULT_CACHE_POLICY, adaptiveTtl: undefined },
+    });
+    const url = newPage();
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await engine.capture(options({ url, refresh: true })));
+    expect(results.map((result) => [result.ttlSource, result.ttlSeconds])).toEqual([
+      ["default", 900],
+      ["default", 900],
+      ["default", 900],
+    ]);
+    expect(results.at(-1)?.changed).toBe(true);
+  });
+
+  it("lists the most requested URLs with their hit rate, renders and changes", async () => {
+    const renderer = realRenderer();
+    const engine = service(open(), renderer);
+    const [popular, other] = [newPage(), newPage()];
+    for (let i = 0; i < 3; i++) await engine.capture(options({ url: popular })); // miss, hit, hit
+    for (let i = 0; i < 2; i++) await engine.capture(options({ url: popular, refresh: true }));
+    await engine.capture(options({ url: other }));
+    const { topUrls } = await engine.stats();
+    expect(topUrls.map((top) => top.url)).toEqual([popular, other]);
+    expect(topUrls[0]).toMatchObject({ requests: 5, hitRate: 0.4, renders: 3, changes: 2 });
+    expect(topUrls[0]?.changeIntervalSeconds).toBeGreaterThan(0);
+    expect(topUrls[1]).toMatchObject({ requests: 1, renders: 1, changes: 0 });
+    expect(topUrls[1]?.changeIntervalSeconds).toBeNull();
+  });
+
   if (!backend) return;
 
   it("renders once for 50 concurrent captures split across two instances", async () => {
@@ -151,9 +240,13 @@ function itRunsTheCacheEngine(
 
     expect(await engine.purge({ url })).toEqual({ purged: variants.length, cdn: [] });
     const { urlKey } = cacheKeyFor(options({ url }));
-    // Nothing of the URL is left but the purge marker, which expires (see the store suite).
+    // Nothing of the URL is left but the purge marker and the page's history of renders (which
+    // tells the next render whether the page changed); both expire (see the store suite).
     if (backend) {
-      expect(await backend.keys(`*${urlKey}*`)).toEqual([expect.stringMatching(/:purged-at$/)]);
+      const left = await backend.keys(`*${urlKey}*`);
+      expect(left.filter((key) => !/:(renders:.*|history|intervals)$/.test(key))).toEqual([
+        expect.stringMatching(/:purged-at$/),
+      ]);
     }
     for (const variant of variants) {
       expect((await engine.capture(options(variant))).status).toBe("MISS");

@@ -1,13 +1,21 @@
-import type { StoredShot } from "@shotcache/core";
+import type { StoredShot, TtlSource } from "@shotcache/core";
 
-/** The metadata stored in front of the image bytes. */
+/**
+ * The metadata stored in front of the image bytes. The change facts and the TTL's source came
+ * later: entries written before them lack them (their content changed when they were captured).
+ */
 interface EntryHeader {
   contentType: string;
   etag: string;
   capturedAt: number;
+  changedAt?: number;
+  changed?: boolean;
   expiresAt: number;
+  ttlSource?: TtlSource;
   renderMs: number;
 }
+
+const TTL_SOURCES: readonly unknown[] = ["caller", "rule", "adaptive", "default"];
 
 const isHeader = (value: unknown): value is EntryHeader => {
   const header = value as EntryHeader;
@@ -16,7 +24,10 @@ const isHeader = (value: unknown): value is EntryHeader => {
     header !== null &&
     typeof header.contentType === "string" &&
     typeof header.etag === "string" &&
-    [header.capturedAt, header.expiresAt, header.renderMs].every(Number.isFinite)
+    [header.capturedAt, header.expiresAt, header.renderMs].every(Number.isFinite) &&
+    (header.changedAt === undefined || Number.isFinite(header.changedAt)) &&
+    (header.changed === undefined || typeof header.changed === "boolean") &&
+    (header.ttlSource === undefined || TTL_SOURCES.includes(header.ttlSource))
   );
 };
 
@@ -29,7 +40,10 @@ export function encodeEntry(shot: StoredShot): Buffer {
     contentType: shot.contentType,
     etag: shot.etag,
     capturedAt: shot.capturedAt,
+    changedAt: shot.changedAt,
+    changed: shot.changed,
     expiresAt: shot.expiresAt,
+    ttlSource: shot.ttlSource,
     renderMs: shot.renderMs,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
@@ -51,13 +65,20 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     return undefined;
   }
   if (!isHeader(header)) return undefined;
+  const { changedAt = header.capturedAt, changed, ttlSource, ...facts } = header;
   // A view, not a copy: the frame was read for this entry alone.
   const bytes = new Uint8Array(
     buffer.buffer,
     buffer.byteOffset + headerEnd,
     buffer.length - headerEnd,
   );
-  return { ...header, bytes };
+  return {
+    ...facts,
+    changedAt,
+    ...(changed === undefined ? {} : { changed }),
+    ...(ttlSource === undefined ? {} : { ttlSource }),
+    bytes,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ function shotOf(size: number): StoredShot {
     contentType: "image/png",
     etag: `"tag-${size}"`,
     capturedAt: 1_000,
+    changedAt: 1_000,
     expiresAt: 61_000,
     renderMs: 120,
   };

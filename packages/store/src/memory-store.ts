@@ -1,12 +1,21 @@
 import { randomUUID } from "node:crypto";
 import {
   type CacheStore,
+  COUNTED_URLS_KEPT,
+  HISTORY_KEEP_SECONDS,
   HOUR_MS,
   HOURLY_RETENTION_HOURS,
+  intervalClosedBy,
+  type ObservedInterval,
+  observe,
   PUBLIC_URLS_KEPT,
   type PurgeRecord,
   RECENT_PURGES_KEPT,
+  type RenderObservation,
   type StoredShot,
+  TOP_URLS_REPORTED,
+  URL_INTERVALS_KEPT,
+  VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_MAX_ENTRY_BYTES, PURGE_MARKER_SECONDS } from "./redis-layout";
@@ -27,6 +36,13 @@ export interface MemoryStoreOptions {
 interface MemoryEntry {
   urlKey: string;
   shot: StoredShot;
+}
+
+/** A URL's history of renders, across its variants. */
+interface UrlHistory {
+  renders: number;
+  changes: number;
+  intervals: ObservedInterval[];
 }
 
 function increment(fields: Map<string, number>, name: string, delta: number): void {
@@ -67,11 +83,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     max: 100_000,
     ...(options.now ? { perf: { now }, ttlResolution: 0 } : {}),
   });
+  const historyOptions = {
+    max: 100_000,
+    ttl: HISTORY_KEEP_SECONDS * 1000,
+    ...(options.now ? { perf: { now }, ttlResolution: 0 } : {}),
+  };
+  /** By variant key, newest first. */
+  const variantRenders = new LRUCache<string, RenderObservation[]>(historyOptions);
+  const urlHistories = new LRUCache<string, UrlHistory>(historyOptions);
+  /** Requests per URL key; past twice COUNTED_URLS_KEPT, the least requested go. */
+  const urlRequests = new Map<string, { url: string; requests: number; hits: number }>();
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
   /** Newest first. */
   let recentPurges: PurgeRecord[] = [];
+
+  const mostRequested = () => [...urlRequests].sort(([, a], [, b]) => b.requests - a.requests);
 
   const entries = new LRUCache<string, MemoryEntry>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
@@ -171,6 +199,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       return taken.map(([url]) => url);
     },
 
+    async noteRender(key, urlKey, render) {
+      const earlier = variantRenders.get(key) ?? [];
+      const latest = observe(earlier[0], render);
+      const variant = [latest, ...earlier].slice(0, VARIANT_RENDERS_KEPT);
+      variantRenders.set(key, variant);
+      const history = urlHistories.get(urlKey) ?? { renders: 0, changes: 0, intervals: [] };
+      const interval = intervalClosedBy(earlier[0], latest);
+      history.renders++;
+      if (interval) {
+        if (interval.changed) history.changes++;
+        history.intervals = [interval, ...history.intervals].slice(0, URL_INTERVALS_KEPT);
+      }
+      urlHistories.set(urlKey, history);
+      return { variant, urlIntervals: history.intervals };
+    },
+
     async recordStats(deltas) {
       for (const delta of deltas) {
         let hour = hours.get(delta.hourStart);
@@ -186,11 +230,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
         }
         for (const [name, by] of Object.entries(delta.histograms)) increment(histograms, name, by);
         recentPurges = [...delta.purges.toReversed(), ...recentPurges].slice(0, RECENT_PURGES_KEPT);
+        for (const [urlKey, { url, requests, hits }] of Object.entries(delta.urls)) {
+          const counted = urlRequests.get(urlKey) ?? { url, requests: 0, hits: 0 };
+          counted.requests += requests;
+          counted.hits += hits;
+          urlRequests.set(urlKey, counted);
+        }
+        if (urlRequests.size > 2 * COUNTED_URLS_KEPT) {
+          for (const [urlKey] of mostRequested().slice(COUNTED_URLS_KEPT))
+            urlRequests.delete(urlKey);
+        }
       }
     },
 
     async readStats(query) {
       entries.purgeStale();
+      const topUrls = mostRequested()
+        .slice(0, TOP_URLS_REPORTED)
+        .map(([urlKey, counted]) => {
+          const history = urlHistories.peek(urlKey);
+          return {
+            ...counted,
+            renders: history?.renders ?? 0,
+            changes: history?.changes ?? 0,
+            intervals: history?.intervals ?? [],
+          };
+        });
       return snapshotFrom({
         counters,
         hourly: hourStarts(query.now, query.hours).map((start) => ({
@@ -203,6 +268,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
           bytes: entries.calculatedSize - entries.size * ENTRY_OVERHEAD_BYTES,
         },
         recentPurges,
+        topUrls,
       });
     },
 

@@ -16,6 +16,12 @@ export function redisKeys(prefix: string) {
     publicUrls: (urlKey: string) => `${prefix}{${urlKey}}:public-urls`,
     /** When the URL was last purged (epoch ms): renders started earlier may not store. */
     purgedAt: (urlKey: string) => `${prefix}{${urlKey}}:purged-at`,
+    /** List of a variant's latest renders, `<at> <changed at> <etag>`, newest first. */
+    renders: (key: string, urlKey: string) => `${prefix}{${urlKey}}:renders:${key}`,
+    /** Hash of the URL's `renders` and `changes`. */
+    urlHistory: (urlKey: string) => `${prefix}{${urlKey}}:history`,
+    /** List of the URL's intervals between renders of a variant, `<seconds> <0|1>`, newest first. */
+    intervals: (urlKey: string) => `${prefix}{${urlKey}}:intervals`,
     lock: (name: string) => `${prefix}lock:${name}`,
     counters: `${stats}:counters`,
     hour: (hourStart: number) => `${stats}:hour:${hourStart}`,
@@ -26,6 +32,10 @@ export function redisKeys(prefix: string) {
     storedEntries: `${stats}:entries`,
     /** Hash of entry key → image bytes, and `__total`. */
     storedSizes: `${stats}:sizes`,
+    /** Sorted set of URL keys by requests, hash of their hits, hash of their URLs. */
+    urlRequests: `${stats}:url-requests`,
+    urlHits: `${stats}:url-hits`,
+    urlNames: `${stats}:url-names`,
   };
 }
 
@@ -127,6 +137,74 @@ for _, member in ipairs(members) do
   end
 end
 return taken`;
+
+/**
+ * KEYS: the variant's renders, the URL's history, the URL's intervals. ARGV: etag, render time
+ * (ms), renders kept, intervals kept, keep seconds. Notes the render (see core's `observe` and
+ * `intervalClosedBy`, which this mirrors) and returns { the variant's renders, the intervals }.
+ */
+export const NOTE_RENDER_SCRIPT = `
+local etag, at = ARGV[1], ARGV[2]
+local changed_at = at
+local previous = redis.call('LINDEX', KEYS[1], 0)
+if previous then
+  local previous_at, previous_changed_at, previous_etag = string.match(previous, '^(%S+) (%S+) (.+)$')
+  local changed = 1
+  if previous_etag == etag then
+    changed_at = previous_changed_at
+    changed = 0
+  end
+  local seconds = math.max(0, (tonumber(at) - tonumber(previous_at)) / 1000)
+  redis.call('LPUSH', KEYS[3], tostring(seconds) .. ' ' .. changed)
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
+  redis.call('HINCRBY', KEYS[2], 'changes', changed)
+end
+redis.call('LPUSH', KEYS[1], at .. ' ' .. changed_at .. ' ' .. etag)
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+redis.call('HINCRBY', KEYS[2], 'renders', 1)
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
+return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1) }`;
+
+/** KEYS: the URL's history, the URL's intervals. Returns { renders, changes, intervals }. */
+export const READ_URL_HISTORY_SCRIPT = `
+local counts = redis.call('HMGET', KEYS[1], 'renders', 'changes')
+return { counts[1] or '0', counts[2] or '0', redis.call('LRANGE', KEYS[2], 0, -1) }`;
+
+/**
+ * KEYS: URL requests, URL hits, URL names. ARGV: URLs kept, then `<url key> <url> <requests>
+ * <hits>` for each URL counted. Past twice the URLs kept, the least requested go.
+ */
+export const RECORD_URL_REQUESTS_SCRIPT = `
+for i = 2, #ARGV, 4 do
+  redis.call('ZINCRBY', KEYS[1], ARGV[i + 2], ARGV[i])
+  redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 3])
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+end
+local kept = tonumber(ARGV[1])
+local excess = redis.call('ZCARD', KEYS[1]) - kept
+if excess > kept then
+  local gone = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+  redis.call('HDEL', KEYS[2], unpack(gone))
+  redis.call('HDEL', KEYS[3], unpack(gone))
+end
+return 1`;
+
+/**
+ * KEYS: URL requests, URL hits, URL names. ARGV: how many. Returns `<url key>`, `<url>`,
+ * `<requests>`, `<hits>` for each of the most requested, most requested first.
+ */
+export const READ_TOP_URLS_SCRIPT = `
+local ranked = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
+local top = {}
+for i = 1, #ranked, 2 do
+  local key = ranked[i]
+  top[#top + 1] = key
+  top[#top + 1] = redis.call('HGET', KEYS[3], key) or ''
+  top[#top + 1] = ranked[i + 1]
+  top[#top + 1] = redis.call('HGET', KEYS[2], key) or '0'
+end
+return top`;
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
 export const RELEASE_LOCK_SCRIPT = `

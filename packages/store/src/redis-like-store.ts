@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
 import {
   type CacheStore,
+  COUNTED_URLS_KEPT,
+  HISTORY_KEEP_SECONDS,
+  type ObservedInterval,
   PUBLIC_URLS_KEPT,
   type PurgeRecord,
   RECENT_PURGES_KEPT,
+  type RenderObservation,
   type StoredShot,
+  TOP_URLS_REPORTED,
+  URL_INTERVALS_KEPT,
+  type UrlRecord,
+  VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { decodeEntry, encodeEntry, frameHeadLength } from "./entry-codec";
@@ -12,10 +20,14 @@ import {
   DEFAULT_LOCAL_CACHE_MAX_BYTES,
   DELETE_ENTRY_SCRIPT,
   HOUR_BUCKET_TTL_SECONDS,
+  NOTE_RENDER_SCRIPT,
   PURGE_MARKER_SECONDS,
   PURGE_URL_SCRIPT,
   READ_ENTRY_UNLESS_HELD_SCRIPT,
+  READ_TOP_URLS_SCRIPT,
+  READ_URL_HISTORY_SCRIPT,
   RECORD_STATS_SCRIPT,
+  RECORD_URL_REQUESTS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   REMEMBER_PUBLIC_URL_SCRIPT,
   redisKeys,
@@ -39,6 +51,10 @@ export const SCRIPTS = {
   storageAdd: STORAGE_ADD_SCRIPT,
   storageRemove: STORAGE_REMOVE_SCRIPT,
   storageRead: STORAGE_READ_SCRIPT,
+  noteRender: NOTE_RENDER_SCRIPT,
+  readUrlHistory: READ_URL_HISTORY_SCRIPT,
+  recordUrlRequests: RECORD_URL_REQUESTS_SCRIPT,
+  readTopUrls: READ_TOP_URLS_SCRIPT,
 };
 export type ScriptName = keyof typeof SCRIPTS;
 
@@ -107,6 +123,21 @@ function purgeRecordFrom(stored: unknown): PurgeRecord[] {
 
 const renderStartOf = (shot: StoredShot) => shot.capturedAt - shot.renderMs;
 
+/** A render as NOTE_RENDER_SCRIPT keeps it: `<at> <changed at> <etag>`. */
+function observationFrom(stored: unknown): RenderObservation[] {
+  const [, at, changedAt, etag] = /^(\d+) (\d+) (.+)$/.exec(String(stored)) ?? [];
+  return etag ? [{ at: Number(at), changedAt: Number(changedAt), etag }] : [];
+}
+
+/** An interval as the scripts keep it: `<seconds> <0|1>`. */
+function intervalFrom(stored: unknown): ObservedInterval[] {
+  const [seconds, changed] = String(stored).split(" ");
+  const value = Number(seconds);
+  return Number.isFinite(value) ? [{ seconds: value, changed: changed === "1" }] : [];
+}
+
+const listOf = (reply: unknown): unknown[] => (Array.isArray(reply) ? reply : []);
+
 /** The cache store logic both Redis stores share; each brings its own driver. */
 export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOptions): CacheStore {
   const keys = redisKeys(options.prefix ?? "shotcache:");
@@ -132,6 +163,37 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
           sizeCalculation: (copy) => copy.shot.bytes.byteLength + 1,
         })
       : undefined;
+
+  /** The most requested URLs with their histories: one call for the ranking, one per URL. */
+  async function readTopUrls(): Promise<UrlRecord[]> {
+    const flat = listOf(
+      await driver.runScript(
+        "readTopUrls",
+        [keys.urlRequests, keys.urlHits, keys.urlNames],
+        [TOP_URLS_REPORTED],
+      ),
+    ).map(String);
+    const ranked = Array.from({ length: flat.length / 4 }, (_, i) => flat.slice(4 * i, 4 * i + 4));
+    return Promise.all(
+      ranked.map(async ([urlKey = "", url = "", requests, hits]) => {
+        const [renders, changes, intervals] = listOf(
+          await driver.runScript(
+            "readUrlHistory",
+            [keys.urlHistory(urlKey), keys.intervals(urlKey)],
+            [],
+          ),
+        );
+        return {
+          url,
+          requests: Number(requests),
+          hits: Number(hits),
+          renders: Number(renders ?? 0),
+          changes: Number(changes ?? 0),
+          intervals: listOf(intervals).flatMap(intervalFrom),
+        };
+      }),
+    );
+  }
 
   return {
     kind: driver.kind,
@@ -235,8 +297,39 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
       return members.map((member) => member.slice(member.indexOf(" ") + 1));
     },
 
+    async noteRender(key, urlKey, render) {
+      const [renders, intervals] = listOf(
+        await driver.runScript(
+          "noteRender",
+          [keys.renders(key, urlKey), keys.urlHistory(urlKey), keys.intervals(urlKey)],
+          [
+            render.etag,
+            Math.round(render.at),
+            VARIANT_RENDERS_KEPT,
+            URL_INTERVALS_KEPT,
+            HISTORY_KEEP_SECONDS,
+          ],
+        ),
+      );
+      return {
+        variant: listOf(renders).flatMap(observationFrom),
+        urlIntervals: listOf(intervals).flatMap(intervalFrom),
+      };
+    },
+
     async recordStats(deltas) {
       for (const delta of deltas) {
+        const urls = Object.entries(delta.urls);
+        if (urls.length > 0) {
+          await driver.runScript(
+            "recordUrlRequests",
+            [keys.urlRequests, keys.urlHits, keys.urlNames],
+            [
+              COUNTED_URLS_KEPT,
+              ...urls.flatMap(([urlKey, { url, requests, hits }]) => [urlKey, url, requests, hits]),
+            ],
+          );
+        }
         const counters = Object.entries(delta.counters);
         const histograms = Object.entries(delta.histograms);
         await driver.runScript(
@@ -263,9 +356,10 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
         keys.histograms,
         ...starts.map(keys.hour),
       ]);
-      const [[entries, bytes], purges] = await Promise.all([
+      const [[entries, bytes], purges, topUrls] = await Promise.all([
         driver.runScript("storageRead", storageKeys, [Date.now()]) as Promise<[number, number]>,
         driver.readList(keys.recentPurges),
+        readTopUrls(),
       ]);
       return snapshotFrom({
         counters: hashFromReply(counters ?? null),
@@ -276,6 +370,7 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
         })),
         storage: { entries: Number(entries), bytes: Number(bytes) },
         recentPurges: purges.flatMap(purgeRecordFrom),
+        topUrls,
       });
     },
 

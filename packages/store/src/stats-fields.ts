@@ -10,6 +10,7 @@ import {
   PURGE_LAG_BOUNDS_MS,
   type PurgeRecord,
   type StatsSnapshot,
+  type UrlRecord,
   zeroCounters,
 } from "@shotcache/core";
 
@@ -52,6 +53,7 @@ export function snapshotFrom(input: {
   histograms: FieldMap;
   storage: { entries: number; bytes: number };
   recentPurges: PurgeRecord[];
+  topUrls: UrlRecord[];
 }): StatsSnapshot {
   const { histograms } = input;
   return {
@@ -70,6 +72,7 @@ export function snapshotFrom(input: {
     purgeLag: histogramFrom(histograms, "purge:", PURGE_LAG_BOUNDS_MS),
     storage: input.storage,
     recentPurges: input.recentPurges,
+    topUrls: input.topUrls,
   };
 }
 

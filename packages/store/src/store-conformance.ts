@@ -1,9 +1,12 @@
 import {
   type CacheStore,
   createStatsBuffer,
+  HISTORY_KEEP_SECONDS,
   PUBLIC_URLS_KEPT,
   RECENT_PURGES_KEPT,
   type StoredShot,
+  URL_INTERVALS_KEPT,
+  VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { expect, it } from "vitest";
 
@@ -25,6 +28,7 @@ export function shotOf(bytes: Uint8Array, capturedAt = Date.now()): StoredShot {
     contentType: "image/png",
     etag: `"etag-${bytes.length}"`,
     capturedAt,
+    changedAt: capturedAt,
     expiresAt: capturedAt + 60_000,
     renderMs: 123,
   };
@@ -196,6 +200,76 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(stats.latency.MISS.reduce((sum, n) => sum + n, 0)).toBe(1);
     expect(stats.hitAge.reduce((sum, n) => sum + n, 0)).toBe(1);
     expect(stats.purgeLag.reduce((sum, n) => sum + n, 0)).toBe(1);
+  });
+
+  it("notes renders: the variant's latest, newest first, and the URL's intervals", async () => {
+    const { store, keys: backendKeys, ttl } = await open({});
+    const { urlKey, keys } = ids(2);
+    const [first = "", second = ""] = keys;
+    const url = `https://site.test/${urlKey}`;
+    const at = 1_800_000_000_000;
+    expect(await store.noteRender(first, urlKey, { url, etag: '"a"', at })).toEqual({
+      variant: [{ at, etag: '"a"', changedAt: at }],
+      urlIntervals: [],
+    });
+    await store.noteRender(first, urlKey, { url, etag: '"b"', at: at + 1_500 });
+    await store.noteRender(second, urlKey, { url, etag: '"x"', at: at + 2_000 });
+    const note = await store.noteRender(first, urlKey, { url, etag: '"b"', at: at + 4_000 });
+    expect(note.variant).toEqual([
+      { at: at + 4_000, etag: '"b"', changedAt: at + 1_500 },
+      { at: at + 1_500, etag: '"b"', changedAt: at + 1_500 },
+      { at, etag: '"a"', changedAt: at },
+    ]);
+    // The second variant's first render closes no interval.
+    expect(note.urlIntervals).toEqual([
+      { seconds: 2.5, changed: false },
+      { seconds: 1.5, changed: true },
+    ]);
+    for (let i = 1; i <= VARIANT_RENDERS_KEPT + URL_INTERVALS_KEPT; i++) {
+      await store.noteRender(second, urlKey, { url, etag: `"${i}"`, at: at + 10_000 + i });
+    }
+    const bounded = await store.noteRender(second, urlKey, { url, etag: '"z"', at: at + 99_000 });
+    expect(bounded.variant).toHaveLength(VARIANT_RENDERS_KEPT);
+    expect(bounded.urlIntervals).toHaveLength(URL_INTERVALS_KEPT);
+    if (backendKeys && ttl) {
+      for (const key of (await backendKeys()).filter((name) => name.includes(urlKey))) {
+        expect(await ttl(key)).toBeGreaterThan(HISTORY_KEEP_SECONDS - 60);
+      }
+    }
+  });
+
+  it("counts requests per URL and reports the most requested with their histories", async () => {
+    const { store } = await open({});
+    const [a, b] = [ids(1), ids(1)];
+    const urlOf = (urlKey: string) => `https://site.test/${urlKey}`;
+    const at = Date.now();
+    await store.noteRender(a.keys[0] ?? "", a.urlKey, { url: urlOf(a.urlKey), etag: '"1"', at });
+    await store.noteRender(a.keys[0] ?? "", a.urlKey, {
+      url: urlOf(a.urlKey),
+      etag: '"2"',
+      at: at + 60_000,
+    });
+    const buffer = createStatsBuffer();
+    const request = (urlKey: string, fromCache: boolean) =>
+      buffer.add({ at, counters: { hits: 1 }, url: { urlKey, url: urlOf(urlKey), fromCache } });
+    for (const fromCache of [false, true, true]) request(a.urlKey, fromCache);
+    request(b.urlKey, false);
+    await store.recordStats(buffer.take());
+    request(b.urlKey, true); // a later flush adds up
+    await store.recordStats(buffer.take());
+    const { topUrls } = await store.readStats({ now: at, hours: 1 });
+    const ours = topUrls.filter((top) => [a.urlKey, b.urlKey].some((k) => top.url.endsWith(k)));
+    expect(ours).toEqual([
+      {
+        url: urlOf(a.urlKey),
+        requests: 3,
+        hits: 2,
+        renders: 2,
+        changes: 1,
+        intervals: [{ seconds: 60, changed: true }],
+      },
+      { url: urlOf(b.urlKey), requests: 2, hits: 1, renders: 0, changes: 0, intervals: [] },
+    ]);
   });
 
   it("keeps the latest purges, newest first, up to a limit", async () => {

@@ -107,11 +107,16 @@ const PIXEL_PNG = Buffer.from(
   "base64",
 );
 
-/** A page whose colour changes on every load, so each render gives different bytes. */
+/**
+ * A page whose colour changes on every load, so each render gives different bytes; a dark band
+ * keeps it from being one colour (which the renderer reports as blank, never cached).
+ */
 function changingPage(load: number): string {
   const hue = (load * 47) % 360;
   return `<!doctype html><html><head><meta charset="utf-8"><title>changing ${load}</title></head>
-<body style="margin:0; height:100vh; background: hsl(${hue} 70% 50%)"></body></html>`;
+<body style="margin:0; height:100vh; background: hsl(${hue} 70% 50%)">
+<div style="position:absolute; left:0; right:0; top:40px; height:80px; background:#111827"></div>
+</body></html>`;
 }
 
 function send(response: ServerResponse, status: number, body: string): void {

@@ -2,6 +2,7 @@ import { clientAddressResolver, type TrustedProxies } from "@shotcache/api";
 import { purgersFromConfig } from "@shotcache/cdn";
 import type { CdnPurger } from "@shotcache/core";
 import {
+  DEFAULT_ADAPTIVE_TTL,
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
   MAX_TTL_SECONDS,
@@ -163,6 +164,17 @@ const envSchema = z
     SHOTCACHE_DEFAULT_TTL_SECONDS: positiveInt.max(MAX_TTL_SECONDS).default(DEFAULT_TTL_SECONDS),
     /** Upper bound on any TTL, a caller's included. */
     SHOTCACHE_MAX_TTL_SECONDS: positiveInt.max(MAX_TTL_SECONDS).default(7 * 24 * 60 * 60),
+    /**
+     * Where neither the caller nor a rule sets the TTL, it follows the page's changes (half the
+     * expected time between them), within these bounds; `false` keeps the default TTL.
+     */
+    SHOTCACHE_ADAPTIVE_TTL: booleanText.default(true),
+    SHOTCACHE_ADAPTIVE_TTL_MIN_SECONDS: positiveInt
+      .max(MAX_TTL_SECONDS)
+      .default(DEFAULT_ADAPTIVE_TTL.minSeconds),
+    SHOTCACHE_ADAPTIVE_TTL_MAX_SECONDS: positiveInt
+      .max(MAX_TTL_SECONDS)
+      .default(DEFAULT_ADAPTIVE_TTL.maxSeconds),
     /** XFetch β: above 1 refreshes earlier. */
     SHOTCACHE_XFETCH_BETA: z.coerce.number().positive().max(10).default(1),
 
@@ -211,6 +223,13 @@ const envSchema = z
         code: "custom",
         path: ["SHOTCACHE_HEADERS_TIMEOUT_MS"],
         message: "may not be longer than SHOTCACHE_REQUEST_TIMEOUT_MS",
+      });
+    }
+    if (env.SHOTCACHE_ADAPTIVE_TTL_MIN_SECONDS > env.SHOTCACHE_ADAPTIVE_TTL_MAX_SECONDS) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_ADAPTIVE_TTL_MIN_SECONDS"],
+        message: "may not be more than SHOTCACHE_ADAPTIVE_TTL_MAX_SECONDS",
       });
     }
     if (env.SHOTCACHE_CAPTURE_REQUIRES_KEY && env.SHOTCACHE_API_KEYS.length === 0) {

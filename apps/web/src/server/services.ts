@@ -121,6 +121,12 @@ async function createServices(): Promise<Services> {
     policy: {
       ttlPolicy: { rules: env.ttlRules, defaultTtlSeconds: env.SHOTCACHE_DEFAULT_TTL_SECONDS },
       maxTtlSeconds: env.SHOTCACHE_MAX_TTL_SECONDS,
+      adaptiveTtl: env.SHOTCACHE_ADAPTIVE_TTL
+        ? {
+            minSeconds: env.SHOTCACHE_ADAPTIVE_TTL_MIN_SECONDS,
+            maxSeconds: env.SHOTCACHE_ADAPTIVE_TTL_MAX_SECONDS,
+          }
+        : undefined,
     },
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
     storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
 import { DataTable } from "./data-table";
-import { formatBytes, formatPercent, formatQuantile, formatTime } from "./format";
+import { formatBytes, formatDuration, formatPercent, formatQuantile, formatTime } from "./format";
 import { HourlyChart } from "./hourly-chart";
 import { useShotcache } from "./use-shotcache";
 import { VariantsInspector } from "./variants-inspector";
@@ -127,6 +127,34 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
                 </tr>
               ))}
             </DataTable>
+          </section>
+
+          <section aria-labelledby="top-urls-title">
+            <h2 id="top-urls-title">Most requested URLs</h2>
+            {stats.topUrls.length === 0 ? (
+              <p>No captures yet.</p>
+            ) : (
+              <DataTable
+                label="Most requested URLs table"
+                testId="top-urls"
+                columns={["URL", "Requests", "Hit rate", "Renders", "Changes", "Changes every"]}
+              >
+                {stats.topUrls.map((top) => (
+                  <tr key={top.url}>
+                    <td className="mono">{top.url}</td>
+                    <td>{top.requests.toLocaleString("en")}</td>
+                    <td>{formatPercent(top.hitRate)}</td>
+                    <td>{top.renders.toLocaleString("en")}</td>
+                    <td>{top.changes.toLocaleString("en")}</td>
+                    <td>
+                      {top.changeIntervalSeconds === null
+                        ? "—"
+                        : `≈ ${formatDuration(top.changeIntervalSeconds)}`}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
+            )}
           </section>
 
           <section aria-labelledby="purges-title">

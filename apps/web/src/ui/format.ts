@@ -30,3 +30,11 @@ export const formatHour = (iso: string) =>
 
 export const formatTime = (iso: string) =>
   new Date(iso).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "medium" });
+
+/** A duration in seconds, in the largest unit that keeps it readable: `45 s`, `12 min`, `3.5 h`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 2 * 3_600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 2 * 86_400) return `${(seconds / 3_600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}

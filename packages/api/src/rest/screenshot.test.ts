@@ -36,6 +36,32 @@ describe("GET /api/v1/screenshot", () => {
     expect(notModified.headers.etag).toBe(hit.headers.etag);
   });
 
+  it("says whether a render changed the image, and where its TTL came from", async () => {
+    let clock = Date.parse("2026-06-01T10:00:00Z");
+    const { context } = createTestContext({ now: () => clock });
+    const query = `url=${encodeURIComponent(PAGE)}`;
+    const first = await handleScreenshot(get(`${query}&refresh=true`), context);
+    expect(first.headers["x-content-changed"]).toBeUndefined(); // nothing to compare with
+    expect(first.headers["x-cache-ttl-source"]).toBe("default");
+    clock += 5_000;
+    // The text renderer draws the same options the same: an unchanged re-render.
+    const again = await handleScreenshot(get(`${query}&refresh=true`), context);
+    expect(again.headers).toMatchObject({
+      "x-content-changed": "false",
+      "x-cache-ttl-source": "adaptive",
+      // Last-Modified is when the content last changed, not the render's time.
+      "last-modified": "Mon, 01 Jun 2026 10:00:00 GMT",
+      "x-cache-age": "0",
+    });
+    const unmodified = await handleScreenshot(
+      get(query, { headers: { "if-modified-since": "Mon, 01 Jun 2026 10:00:00 GMT" } }),
+      context,
+    );
+    expect(unmodified.status).toBe(304);
+    const own = await handleScreenshot(get(`${query}&refresh=true&ttl=60`), context);
+    expect(own.headers).toMatchObject({ "x-cache-ttl-source": "caller", "x-cache-ttl": "60" });
+  });
+
   it("shares one entry between a request with defaults spelled out and one without", async () => {
     const { context, renderer } = createTestContext();
     await handleScreenshot(get(`url=${PAGE}`), context);

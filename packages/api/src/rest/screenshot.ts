@@ -175,7 +175,7 @@ export async function handleScreenshot(
     ifModifiedSince: request.header("if-modified-since"),
   };
   // Conditional requests are for reads (RFC 9110 §13.1): a POST always gets the image.
-  if (request.method !== "POST" && notModified(conditions, result.etag, result.capturedAt)) {
+  if (request.method !== "POST" && notModified(conditions, result.etag, result.changedAt)) {
     return { status: 304, headers, body: null };
   }
   headers["content-type"] = result.contentType;

@@ -77,6 +77,11 @@ export const screenshotRouter = {
         capturedAt: new Date(result.capturedAt).toISOString(),
         renderMs: result.renderMs,
         reason: result.reason ?? null,
+        ttlSource: result.ttlSource ?? null,
+        /** Whether the image differs from the variant's previous render; null with none before. */
+        changed: result.changed ?? null,
+        /** When the content last changed: an unchanged re-render keeps the earlier time. */
+        lastChangedAt: new Date(result.changedAt).toISOString(),
       },
     };
   }),
