@@ -10,7 +10,7 @@ import type { ApiContext } from "./context";
 import { nodeTrpcHandler } from "./node-trpc";
 import { nodeHandler } from "./rest/node-adapter";
 import { problem } from "./rest/problem";
-import { handleUnknownApiPath, REST_ROUTES } from "./rest/routes";
+import { handleUnknownApiPath, REST_PREFIX_ROUTES, REST_ROUTES } from "./rest/routes";
 import type { RestResponse } from "./rest/types";
 
 /** Limits of the HTTP server itself, before any handler runs. */
@@ -89,6 +89,9 @@ export function createApiServer({ context, fallback, limits }: ApiServerOptions)
   const restMounts = new Map(
     Object.entries(REST_ROUTES).map(([path, handler]) => [path, nodeHandler(handler, served)]),
   );
+  const prefixMounts = Object.entries(REST_PREFIX_ROUTES).map(
+    ([prefix, handler]) => [prefix, nodeHandler(handler, served)] as const,
+  );
   const unknownApiPath = nodeHandler(handleUnknownApiPath, served);
   const trpc = nodeTrpcHandler(served);
   const shuttingDown = nodeHandler(
@@ -116,7 +119,8 @@ export function createApiServer({ context, fallback, limits }: ApiServerOptions)
       if (path !== HEALTH_PATH) return shuttingDown(request, response);
     }
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) return trpc(request, response);
-    const rest = restMounts.get(path);
+    const rest =
+      restMounts.get(path) ?? prefixMounts.find(([prefix]) => path.startsWith(prefix))?.[1];
     if (rest) return rest(request, response);
     if (path.startsWith("/api/")) return unknownApiPath(request, response);
     return fallback(request, response);

@@ -1,4 +1,4 @@
-import type { CaptureService } from "@shotcache/core";
+import type { CaptureService, WatchService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
 import type { ClientAddressResolver } from "./client-address";
 import type { Metrics } from "./metrics";
@@ -18,6 +18,10 @@ export interface ApiContext {
   signingSecret?: string;
   /** Secret of the invalidation webhook; without it, the webhook answers 404. */
   webhookSecret?: string;
+  /** Watches of pages, told to webhooks when they change; none = watches are off. */
+  watches?: WatchService;
+  /** Shortest interval a watch may ask for, in seconds. @default 60 */
+  watchMinSeconds?: number;
   /** This process's Prometheus metrics, for `/api/metrics`. */
   metrics?: Metrics;
   /** What the browser is doing, for health output. */

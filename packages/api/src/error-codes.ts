@@ -15,6 +15,7 @@ export const API_ERROR_CODES = [
   "WEBHOOK_SIGNATURE_INVALID",
   "WEBHOOK_TIMESTAMP_STALE",
   "WEBHOOK_REPLAYED",
+  "WATCH_LIMIT_REACHED",
   "RATE_LIMITED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
@@ -49,6 +50,7 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
   SIGNATURE_INVALID: { status: 403, trpcCode: "FORBIDDEN", title: "Signature invalid" },
   SIGNATURE_EXPIRED: { status: 403, trpcCode: "FORBIDDEN", title: "Signed URL expired" },
   WEBHOOK_REPLAYED: { status: 409, trpcCode: "CONFLICT", title: "Webhook already received" },
+  WATCH_LIMIT_REACHED: { status: 409, trpcCode: "CONFLICT", title: "Too many watches" },
   NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Not found" },
   METHOD_NOT_ALLOWED: {
     status: 405,

@@ -1,5 +1,5 @@
 // Signing lives in core (the SDK's `sign` entry shares it); re-exported for server code.
-export { signCapture } from "@shotcache/core";
+export { signCapture, webhookSignature } from "@shotcache/core";
 export {
   type Access,
   type AccessPolicy,
@@ -22,7 +22,7 @@ export type { RequestLogger } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
 export { fetchHandler, restRequestFrom } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
-export { handleInvalidate, webhookSignature } from "./rest/invalidate";
+export { handleInvalidate } from "./rest/invalidate";
 export { handleMetrics } from "./rest/metrics";
 export { nodeHandler } from "./rest/node-adapter";
 export { handleOpenApi } from "./rest/openapi";
@@ -30,5 +30,6 @@ export { problem } from "./rest/problem";
 export { handleScreenshot } from "./rest/screenshot";
 export { handleStats } from "./rest/stats";
 export type { RestHandler, RestRequest, RestResponse } from "./rest/types";
+export { handleWatch, handleWatches } from "./rest/watches";
 export { type AppRouter, appRouter } from "./root";
 export { handleTrpcRequest, type TrpcRequestOptions } from "./trpc-handler";

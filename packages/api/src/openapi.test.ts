@@ -23,6 +23,8 @@ describe("OpenAPI document", () => {
         "/api/v1/invalidate",
         "/api/v1/screenshot",
         "/api/v1/stats",
+        "/api/v1/watches",
+        "/api/v1/watches/{id}",
       ].sort(),
     );
   });

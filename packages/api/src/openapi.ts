@@ -2,6 +2,7 @@ import {
   CAPTURE_ERROR_CODES,
   captureOptionsObjectSchema,
   HOURLY_RETENTION_HOURS,
+  watchInputSchema,
 } from "@shotcache/core";
 import { z } from "zod";
 import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
@@ -123,6 +124,21 @@ const ADMIN_ERRORS: ApiErrorCode[] = [
 ];
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
+
+/** A watch as the API answers it. */
+const WATCH = {
+  type: "object",
+  required: ["id", "url", "every", "webhook", "options", "createdAt"],
+  properties: {
+    id: { type: "string", format: "uuid" },
+    url: { type: "string" },
+    every: { type: "integer", description: "Seconds between renders." },
+    webhook: { type: "string" },
+    options: { type: "object", description: "The capture options, defaults applied." },
+    createdAt: { type: "string", format: "date-time" },
+    nextRunAt: { type: "string", format: "date-time" },
+  },
+};
 
 /** What a purge answers: entries dropped at the origin, and what each CDN said. */
 const PURGE_OUTCOME = {
@@ -267,6 +283,70 @@ export function openApiDocument() {
               ...json({ type: "object" }),
             },
             ...errorResponses(ADMIN_ERRORS),
+          },
+        },
+      },
+      "/api/v1/watches": {
+        get: {
+          operationId: "listWatches",
+          summary: "The watches, oldest first, with when each next runs",
+          security: [{ apiKey: [] }],
+          responses: {
+            "200": {
+              description: "The watches.",
+              ...json({
+                type: "object",
+                required: ["watches"],
+                properties: { watches: { type: "array", items: WATCH } },
+              }),
+            },
+            ...errorResponses([...ADMIN_ERRORS, "NOT_FOUND"]),
+          },
+        },
+        post: {
+          operationId: "createWatch",
+          summary: "Render a page every `every` seconds, and tell a webhook when it changed",
+          description:
+            'Each change is POSTed to `webhook` as JSON `{ watchId, url, etag, previousEtag, changedAt, imageUrl }`, signed like the invalidation webhook (`X-Shotcache-Timestamp`, `X-Shotcache-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`). Off (404) without a webhook secret.',
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, ...json(schemaOf(watchInputSchema)) },
+          responses: {
+            "201": {
+              description: "The watch; its first render runs at once.",
+              headers: {
+                Location: { description: "The watch's URL.", schema: { type: "string" } },
+              },
+              ...json(WATCH),
+            },
+            ...errorResponses([
+              ...ADMIN_ERRORS,
+              "NOT_FOUND",
+              "TARGET_NOT_ALLOWED",
+              "WATCH_LIMIT_REACHED",
+              "PAYLOAD_TOO_LARGE",
+              "UNSUPPORTED_MEDIA_TYPE",
+            ]),
+          },
+        },
+      },
+      "/api/v1/watches/{id}": {
+        delete: {
+          operationId: "deleteWatch",
+          summary: "Stop a watch: no more renders or deliveries",
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          ],
+          responses: {
+            "200": {
+              description: "Deleted.",
+              ...json({
+                type: "object",
+                required: ["deleted"],
+                properties: { deleted: { type: "string" } },
+              }),
+            },
+            ...errorResponses([...ADMIN_ERRORS, "NOT_FOUND"]),
           },
         },
       },

@@ -2,12 +2,14 @@ import { healthOf } from "./health";
 import { cacheRouter } from "./routers/cache";
 import { screenshotRouter } from "./routers/screenshot";
 import { statsRouter } from "./routers/stats";
+import { watchRouter } from "./routers/watch";
 import { createRouter, publicProcedure } from "./trpc";
 
 export const appRouter = createRouter({
   screenshot: screenshotRouter,
   cache: cacheRouter,
   stats: statsRouter,
+  watch: watchRouter,
   health: publicProcedure.query(({ ctx }) => healthOf(ctx)),
 });
 

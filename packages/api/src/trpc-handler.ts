@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiContext } from "./context";
+import { publicOriginOf } from "./public-origin";
 import { logRequest, requestIdFrom } from "./request-log";
 import { clientAddressFrom } from "./rest/fetch-adapter";
 import { appRouter } from "./root";
@@ -71,6 +72,7 @@ export async function handleTrpcRequest(
       authorization: req.headers.get("authorization"),
       ifNoneMatch: req.headers.get("if-none-match"),
       clientAddress: client,
+      origin: publicOriginOf((name) => req.headers.get(name)),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {

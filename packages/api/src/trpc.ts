@@ -1,4 +1,4 @@
-import { CaptureError } from "@shotcache/core";
+import { CaptureError, WatchLimitError } from "@shotcache/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { type AccessScope, checkAccess } from "./access";
@@ -18,11 +18,14 @@ export interface TrpcContext extends ApiContext {
   ifNoneMatch: string | null;
   /** The caller's address, for per-address rate limits. */
   clientAddress: string;
+  /** The server's origin as the caller reached it (see `publicOriginOf`). */
+  origin: string;
 }
 
 function stableCode(error: TRPCError): ApiErrorCode {
   if (error.cause instanceof ZodError) return "INVALID_INPUT";
   if (CaptureError.is(error.cause)) return error.cause.code;
+  if (error.cause instanceof WatchLimitError) return "WATCH_LIMIT_REACHED";
   if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
   if (error.code === "NOT_FOUND") return "NOT_FOUND";
   if (error.code === "METHOD_NOT_SUPPORTED") return "METHOD_NOT_ALLOWED";

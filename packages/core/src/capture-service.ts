@@ -26,6 +26,7 @@ import type {
   CacheCounter,
   CacheStore,
   CdnPurger,
+  CounterValues,
   Renderer,
   SetOutcome,
   StoredShot,
@@ -147,6 +148,8 @@ export interface CaptureService {
    * webhook delivery, say); false after. Fails when the store cannot say.
    */
   claimOnce(name: string, ttlMs: number): Promise<boolean>;
+  /** Adds to the shared counters, for work done beside captures (watch deliveries). */
+  count(counters: Partial<CounterValues>): void;
 }
 
 /** One capture as the service works on it. */
@@ -635,6 +638,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     idle,
     inspect,
     claimOnce,
+    count: (counters) => record({ counters }),
     storeCircuit: () => store.circuit(),
   };
 }

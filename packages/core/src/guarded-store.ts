@@ -97,6 +97,12 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
       call(() => store.rememberPublicUrl(key, urlKey, url, keep)),
     takePublicUrls: (urlKey, key) => call(() => store.takePublicUrls(urlKey, key)),
     noteRender: (key, urlKey, render) => call(() => store.noteRender(key, urlKey, render)),
+    saveWatch: (id, definition, every, firstRunAt) =>
+      call(() => store.saveWatch(id, definition, every, firstRunAt)),
+    listWatches: () => call(() => store.listWatches()),
+    deleteWatch: (id) => call(() => store.deleteWatch(id)),
+    claimDueWatches: (at, limit) => call(() => store.claimDueWatches(at, limit)),
+    swapWatchEtag: (id, etag) => call(() => store.swapWatchEtag(id, etag)),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
     close: () => store.close(),

@@ -81,6 +81,7 @@ export {
   type Renderer,
   type StoredShot,
   type StoredVariant,
+  type WebhookSender,
   zeroCounters,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
@@ -88,11 +89,14 @@ export {
   checkSignature,
   EXPIRES_PARAM,
   queryPairs,
+  SIGNATURE_HEADER,
   SIGNATURE_PARAM,
   type SignableInput,
   type SignatureCheck,
   signCapture,
   signedScreenshotPath,
+  TIMESTAMP_HEADER,
+  webhookSignature,
 } from "./signing";
 export {
   AGE_BOUNDS_S,
@@ -131,4 +135,18 @@ export {
   type TtlRule,
   ttlFor,
 } from "./ttl-policy";
+export {
+  createWatchService,
+  MAX_WATCH_EVERY_SECONDS,
+  type Watch,
+  type WatchDelivery,
+  type WatchedOptions,
+  type WatchInput,
+  WatchLimitError,
+  type WatchRequest,
+  type WatchService,
+  type WatchServiceOptions,
+  watchInputSchema,
+  watchRequestSchema,
+} from "./watches";
 export { shouldRefreshEarly } from "./xfetch";

@@ -63,6 +63,9 @@ export const CACHE_COUNTERS = [
   "purges",
   /** CDN purge attempts that failed (each is retried a few times). */
   "cdnPurgeFailures",
+  /** Watch webhooks delivered (a changed image), and delivery attempts that failed. */
+  "webhookDeliveries",
+  "webhookFailures",
 ] as const;
 export type CacheCounter = (typeof CACHE_COUNTERS)[number];
 export type CounterValues = Record<CacheCounter, number>;
@@ -118,6 +121,28 @@ export interface CacheStore {
     urlKey: string,
     render: { url: string; etag: string; at: number },
   ): Promise<RenderNote>;
+  /**
+   * Keeps a watch (`definition` is its JSON, opaque to the store) and schedules its first run at
+   * `firstRunAt` (epoch ms); it then runs every `everySeconds`.
+   */
+  saveWatch(
+    id: string,
+    definition: string,
+    everySeconds: number,
+    firstRunAt: number,
+  ): Promise<void>;
+  /** Every watch kept, with when it next runs (epoch ms). */
+  listWatches(): Promise<{ id: string; definition: string; nextRunAt: number }[]>;
+  /** Forgets a watch; resolves to whether it existed. */
+  deleteWatch(id: string): Promise<boolean>;
+  /**
+   * Claims up to `limit` watches due by `now` (epoch ms), each for one run: in one step for every
+   * instance sharing the store, it moves their next run one interval on (past `now`), so no other
+   * instance claims them for this interval.
+   */
+  claimDueWatches(now: number, limit: number): Promise<{ id: string; definition: string }[]>;
+  /** Remembers the ETag a watch last saw; resolves to the one it saw before, if any. */
+  swapWatchEtag(id: string, etag: string): Promise<string | undefined>;
   /** Adds figures to the shared statistics. */
   recordStats(deltas: StatsDelta[]): Promise<void>;
   /** The statistics, with the `hours` hourly buckets up to `now` (epoch ms). */
@@ -137,6 +162,22 @@ export interface Renderer {
   /** Rejects with a `CaptureError` whose code says why the capture failed. */
   render(options: CaptureOptions): Promise<RenderedImage>;
   close(): Promise<void>;
+}
+
+/** Sends watch webhooks, only where the network policy allows. Implemented by `@shotcache/renderer`. */
+export interface WebhookSender {
+  /** Refuses, with a coded error naming the field `webhook`, a URL the policy does not allow. */
+  check(url: string): Promise<void>;
+  /**
+   * POSTs `body` to `url`, dialling the very address the policy allowed and following no
+   * redirect; rejects unless the receiver answers 2xx.
+   */
+  post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Public URLs noted per page, for CDNs that purge by exact URL. */

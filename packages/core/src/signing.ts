@@ -61,6 +61,18 @@ export function signedScreenshotPath(
   return { path: `/api/v1/screenshot?${params}`, expires };
 }
 
+/** Headers of a signed webhook delivery, inbound or outbound. */
+export const TIMESTAMP_HEADER = "x-shotcache-timestamp";
+export const SIGNATURE_HEADER = "x-shotcache-signature";
+
+/**
+ * The signature of a webhook delivery, inbound (the invalidation webhook) or outbound (a watch):
+ * `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, timestamp in epoch seconds.
+ */
+export function webhookSignature(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
 export type SignatureCheck = "valid" | "invalid" | "expired";
 
 /** Checks a signature over the query `pairs` in constant time; an expired one is refused. */

@@ -20,3 +20,4 @@ export {
   type PuppeteerRenderer,
   type PuppeteerRendererOptions,
 } from "./puppeteer-renderer";
+export { createWebhookSender } from "./webhook-sender";

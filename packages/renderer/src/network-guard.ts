@@ -149,17 +149,18 @@ export async function assertTargetAllowed(
   target: string,
   policy: NetworkPolicy = PUBLIC_ONLY,
   resolve: HostResolver = systemResolver,
+  /** The input field the URL came in, named by the error. */
+  field = "url",
 ): Promise<void> {
   const url = new URL(target);
   if (!WEB_SCHEMES.has(url.protocol)) {
     throw new CaptureError("TARGET_NOT_ALLOWED", `The ${url.protocol} scheme is not allowed.`, {
-      field: "url",
+      field,
     });
   }
   const decision = await resolveTarget(url.hostname, policy, resolve);
   if (!decision.allowed) {
-    throw new CaptureError(decision.code, `The host ${url.hostname} cannot be captured.`, {
-      field: "url",
-    });
+    const what = field === "url" ? "cannot be captured" : `is refused as ${field}`;
+    throw new CaptureError(decision.code, `The host ${url.hostname} ${what}.`, { field });
   }
 }

@@ -20,6 +20,10 @@ export type CacheFacts = Outputs["screenshot"]["capture"]["cache"] & {
 };
 /** Hits, misses, hit rate and hourly buckets, shared by every instance of the server. */
 export type CacheStats = Outputs["stats"]["get"];
+/** A watch to make: capture options, `every` (seconds) and the `webhook` told of changes. */
+export type WatchInput = Inputs["watch"]["create"];
+/** A watch as the server keeps it. */
+export type Watch = Outputs["watch"]["create"];
 
 /** A screenshot and the facts of how it was answered. */
 export interface Capture {
@@ -77,6 +81,16 @@ export interface ShotcacheClient {
   ): Promise<{ url: string; expiresAt: string | null }>;
   /** Whether the server's store and browser are well. */
   health(options?: CallOptions): Promise<Outputs["health"]>;
+  /**
+   * Watches: the server renders the page every `every` seconds and POSTs a signed delivery to
+   * `webhook` when the image changed. Need an admin key when keys are configured, and the
+   * server's webhook secret (else `NOT_FOUND`).
+   */
+  watch: {
+    create(input: WatchInput, options?: CallOptions): Promise<Watch>;
+    list(options?: CallOptions): Promise<Watch[]>;
+    delete(input: { id: string }, options?: CallOptions): Promise<{ deleted: string }>;
+  };
 }
 
 /** A client for the shotcache server at `options.baseUrl`. */
@@ -136,5 +150,10 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
       return { url: baseUrl + signed.path, expiresAt: signed.expiresAt };
     },
     health: (callOptions) => call(() => trpc.health.query(undefined, callOptions)),
+    watch: {
+      create: (input, callOptions) => call(() => trpc.watch.create.mutate(input, callOptions)),
+      list: (callOptions) => call(() => trpc.watch.list.query(undefined, callOptions)),
+      delete: (input, callOptions) => call(() => trpc.watch.delete.mutate(input, callOptions)),
+    },
   };
 }

@@ -7,6 +7,8 @@ export {
   createShotcacheClient,
   type ShotcacheClient,
   type ShotcacheClientOptions,
+  type Watch,
+  type WatchInput,
 } from "./client";
 export {
   isShotcacheError,

@@ -93,6 +93,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   const urlHistories = new LRUCache<string, UrlHistory>(historyOptions);
   /** Requests per URL key; past twice COUNTED_URLS_KEPT, the least requested go. */
   const urlRequests = new Map<string, { url: string; requests: number; hits: number }>();
+  /** By id; times are the callers' (epoch ms). */
+  const watches = new Map<
+    string,
+    { definition: string; everyMs: number; nextRunAt: number; etag?: string }
+  >();
   const counters = new Map<string, number>();
   const hours = new Map<number, Map<string, number>>();
   const histograms = new Map<string, number>();
@@ -213,6 +218,37 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       }
       urlHistories.set(urlKey, history);
       return { variant, urlIntervals: history.intervals };
+    },
+
+    async saveWatch(id, definition, everySeconds, firstRunAt) {
+      watches.set(id, { definition, everyMs: everySeconds * 1000, nextRunAt: firstRunAt });
+    },
+
+    async listWatches() {
+      return [...watches].map(([id, { definition, nextRunAt }]) => ({ id, definition, nextRunAt }));
+    },
+
+    async deleteWatch(id) {
+      return watches.delete(id);
+    },
+
+    async claimDueWatches(at, limit) {
+      const due = [...watches]
+        .filter(([, watch]) => watch.nextRunAt <= at)
+        .sort(([, a], [, b]) => a.nextRunAt - b.nextRunAt)
+        .slice(0, limit);
+      for (const [, watch] of due) {
+        const next = watch.nextRunAt + watch.everyMs;
+        watch.nextRunAt = next > at ? next : at + watch.everyMs;
+      }
+      return due.map(([id, { definition }]) => ({ id, definition }));
+    },
+
+    async swapWatchEtag(id, etag) {
+      const watch = watches.get(id);
+      const previous = watch?.etag;
+      if (watch) watch.etag = etag;
+      return previous;
     },
 
     async recordStats(deltas) {

@@ -8,6 +8,7 @@ import { HOUR_MS, HOURLY_RETENTION_HOURS } from "@shotcache/core";
  */
 export function redisKeys(prefix: string) {
   const stats = `${prefix}{stats}`;
+  const watches = `${prefix}{watches}`;
   return {
     entry: (key: string, urlKey: string) => `${prefix}{${urlKey}}:${key}`,
     /** Sorted set of a URL's entry keys, scored by when they leave the store (epoch ms). */
@@ -36,6 +37,12 @@ export function redisKeys(prefix: string) {
     urlRequests: `${stats}:url-requests`,
     urlHits: `${stats}:url-hits`,
     urlNames: `${stats}:url-names`,
+    /** Hashes of watch id → definition (JSON), interval (ms), the ETag it last saw. */
+    watchDefinitions: `${watches}:definitions`,
+    watchIntervals: `${watches}:intervals`,
+    watchEtags: `${watches}:etags`,
+    /** Sorted set of watch ids by their next run (epoch ms). */
+    watchesDue: `${watches}:due`,
   };
 }
 
@@ -205,6 +212,64 @@ for i = 1, #ranked, 2 do
   top[#top + 1] = redis.call('HGET', KEYS[2], key) or '0'
 end
 return top`;
+
+/** KEYS: watch definitions, intervals, due. ARGV: id, definition, interval (ms), first run (ms). */
+export const SAVE_WATCH_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return 1`;
+
+/** KEYS: watch definitions, intervals, ETags, due. ARGV: id. Returns 1 if it existed. */
+export const DELETE_WATCH_SCRIPT = `
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])`;
+
+/** KEYS: watch definitions, due. Returns `<id>`, `<definition>`, `<next run>` for each watch. */
+export const READ_WATCHES_SCRIPT = `
+local flat = redis.call('HGETALL', KEYS[1])
+local watches = {}
+for i = 1, #flat, 2 do
+  watches[#watches + 1] = flat[i]
+  watches[#watches + 1] = flat[i + 1]
+  watches[#watches + 1] = redis.call('ZSCORE', KEYS[2], flat[i]) or '0'
+end
+return watches`;
+
+/**
+ * KEYS: watch definitions, intervals, due. ARGV: now (ms), most to claim. Moves each due watch's
+ * next run one interval on (from when it was due, or from now if that is already past), so each
+ * run is claimed once, and returns `<id>`, `<definition>` for each. Ids without a definition
+ * (deleted meanwhile) leave the schedule.
+ */
+export const CLAIM_DUE_WATCHES_SCRIPT = `
+local now = tonumber(ARGV[1])
+local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local claimed = {}
+for i = 1, #due, 2 do
+  local id = due[i]
+  local definition = redis.call('HGET', KEYS[1], id)
+  local every = tonumber(redis.call('HGET', KEYS[2], id))
+  if definition and every then
+    local next_run = tonumber(due[i + 1]) + every
+    if next_run <= now then next_run = now + every end
+    redis.call('ZADD', KEYS[3], next_run, id)
+    claimed[#claimed + 1] = id
+    claimed[#claimed + 1] = definition
+  else
+    redis.call('ZREM', KEYS[3], id)
+  end
+end
+return claimed`;
+
+/** KEYS: watch definitions, ETags. ARGV: id, ETag. Returns the ETag seen before, or nil. */
+export const SWAP_WATCH_ETAG_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return nil end
+local previous = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return previous`;
 
 /** KEYS: lock. ARGV: token. Deletes the lock only if it still holds our token. */
 export const RELEASE_LOCK_SCRIPT = `

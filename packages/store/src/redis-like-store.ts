@@ -17,8 +17,10 @@ import {
 import { LRUCache } from "lru-cache";
 import { decodeEntry, encodeEntry, frameHeadLength } from "./entry-codec";
 import {
+  CLAIM_DUE_WATCHES_SCRIPT,
   DEFAULT_LOCAL_CACHE_MAX_BYTES,
   DELETE_ENTRY_SCRIPT,
+  DELETE_WATCH_SCRIPT,
   HOUR_BUCKET_TTL_SECONDS,
   NOTE_RENDER_SCRIPT,
   PURGE_MARKER_SECONDS,
@@ -26,15 +28,18 @@ import {
   READ_ENTRY_UNLESS_HELD_SCRIPT,
   READ_TOP_URLS_SCRIPT,
   READ_URL_HISTORY_SCRIPT,
+  READ_WATCHES_SCRIPT,
   RECORD_STATS_SCRIPT,
   RECORD_URL_REQUESTS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   REMEMBER_PUBLIC_URL_SCRIPT,
   redisKeys,
+  SAVE_WATCH_SCRIPT,
   SET_ENTRY_SCRIPT,
   STORAGE_ADD_SCRIPT,
   STORAGE_READ_SCRIPT,
   STORAGE_REMOVE_SCRIPT,
+  SWAP_WATCH_ETAG_SCRIPT,
   TAKE_PUBLIC_URLS_SCRIPT,
 } from "./redis-layout";
 import { hashFromReply, hourStarts, snapshotFrom } from "./stats-fields";
@@ -55,6 +60,11 @@ export const SCRIPTS = {
   readUrlHistory: READ_URL_HISTORY_SCRIPT,
   recordUrlRequests: RECORD_URL_REQUESTS_SCRIPT,
   readTopUrls: READ_TOP_URLS_SCRIPT,
+  saveWatch: SAVE_WATCH_SCRIPT,
+  deleteWatch: DELETE_WATCH_SCRIPT,
+  readWatches: READ_WATCHES_SCRIPT,
+  claimDueWatches: CLAIM_DUE_WATCHES_SCRIPT,
+  swapWatchEtag: SWAP_WATCH_ETAG_SCRIPT,
 };
 export type ScriptName = keyof typeof SCRIPTS;
 
@@ -315,6 +325,57 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
         variant: listOf(renders).flatMap(observationFrom),
         urlIntervals: listOf(intervals).flatMap(intervalFrom),
       };
+    },
+
+    async saveWatch(id, definition, everySeconds, firstRunAt) {
+      await driver.runScript(
+        "saveWatch",
+        [keys.watchDefinitions, keys.watchIntervals, keys.watchesDue],
+        [id, definition, Math.round(everySeconds * 1000), Math.round(firstRunAt)],
+      );
+    },
+
+    async listWatches() {
+      const flat = listOf(
+        await driver.runScript("readWatches", [keys.watchDefinitions, keys.watchesDue], []),
+      ).map(String);
+      return Array.from({ length: flat.length / 3 }, (_, i) => ({
+        id: flat[3 * i] ?? "",
+        definition: flat[3 * i + 1] ?? "",
+        nextRunAt: Number(flat[3 * i + 2]),
+      }));
+    },
+
+    async deleteWatch(id) {
+      const existed = await driver.runScript(
+        "deleteWatch",
+        [keys.watchDefinitions, keys.watchIntervals, keys.watchEtags, keys.watchesDue],
+        [id],
+      );
+      return Number(existed) === 1;
+    },
+
+    async claimDueWatches(now, limit) {
+      const flat = listOf(
+        await driver.runScript(
+          "claimDueWatches",
+          [keys.watchDefinitions, keys.watchIntervals, keys.watchesDue],
+          [Math.round(now), limit],
+        ),
+      ).map(String);
+      return Array.from({ length: flat.length / 2 }, (_, i) => ({
+        id: flat[2 * i] ?? "",
+        definition: flat[2 * i + 1] ?? "",
+      }));
+    },
+
+    async swapWatchEtag(id, etag) {
+      const previous = await driver.runScript(
+        "swapWatchEtag",
+        [keys.watchDefinitions, keys.watchEtags],
+        [id, etag],
+      );
+      return typeof previous === "string" ? previous : undefined;
     },
 
     async recordStats(deltas) {

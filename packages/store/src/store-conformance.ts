@@ -272,6 +272,39 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     ]);
   });
 
+  it("keeps watches and hands each due run to one claimer, one interval at a time", async () => {
+    const { store } = await open({});
+    const id = `watch-${++sequence}-${Date.now().toString(36)}`;
+    const at = 1_900_000_000_000;
+    await store.saveWatch(id, '{"url":"https://a.test/"}', 60, at);
+    const mine = (claimed: { id: string }[]) => claimed.filter((watch) => watch.id === id);
+    expect(mine(await store.listWatches())).toEqual([
+      { id, definition: '{"url":"https://a.test/"}', nextRunAt: at },
+    ]);
+    expect(mine(await store.claimDueWatches(at - 1, 100))).toEqual([]); // not due yet
+    const [first, second] = await Promise.all([
+      store.claimDueWatches(at + 10, 100),
+      store.claimDueWatches(at + 10, 100),
+    ]);
+    expect(mine([...(first ?? []), ...(second ?? [])])).toEqual([
+      { id, definition: '{"url":"https://a.test/"}' },
+    ]);
+    // The next run is one interval after the last was due, or after now when that is past.
+    expect(mine(await store.listWatches())[0]).toMatchObject({ nextRunAt: at + 60_000 });
+    expect(mine(await store.claimDueWatches(at + 59_000, 100))).toEqual([]);
+    expect(mine(await store.claimDueWatches(at + 600_000, 100))).toHaveLength(1);
+    expect(mine(await store.listWatches())[0]).toMatchObject({ nextRunAt: at + 660_000 });
+
+    expect(await store.swapWatchEtag(id, '"a"')).toBeUndefined();
+    expect(await store.swapWatchEtag(id, '"b"')).toBe('"a"');
+    expect(await store.deleteWatch(id)).toBe(true);
+    expect(await store.deleteWatch(id)).toBe(false);
+    expect(mine(await store.listWatches())).toEqual([]);
+    expect(mine(await store.claimDueWatches(at + 10_000_000, 100))).toEqual([]);
+    // A deleted watch sees nothing either, so a run still under way delivers nothing.
+    expect(await store.swapWatchEtag(id, '"c"')).toBeUndefined();
+  });
+
   it("keeps the latest purges, newest first, up to a limit", async () => {
     const { store } = await open({});
     const at = Date.now();

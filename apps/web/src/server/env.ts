@@ -6,6 +6,7 @@ import {
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
   MAX_TTL_SECONDS,
+  MAX_WATCH_EVERY_SECONDS,
   type TtlRule,
 } from "@shotcache/core";
 import { policyFromAllowlist } from "@shotcache/renderer";
@@ -90,6 +91,14 @@ const envSchema = z
     SHOTCACHE_SIGNING_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
     /** Secret of the invalidation webhook (none: the webhook is off). */
     SHOTCACHE_WEBHOOK_SECRET: z.string().min(32, "needs at least 32 characters").optional(),
+    /** Shortest interval a watch may ask for, and how many watches the server keeps. */
+    SHOTCACHE_WATCH_MIN_SECONDS: positiveInt.max(MAX_WATCH_EVERY_SECONDS).default(60),
+    SHOTCACHE_WATCH_MAX: positiveInt.max(100_000).default(1_000),
+    /** The server's public origin (`https://shots.example`), for the image URLs watches send. */
+    SHOTCACHE_PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: "must be an http or https URL" })
+      .transform((url) => new URL(url).origin)
+      .optional(),
     /** Captures per minute per client address without a key, and per key; 0 = unlimited. */
     SHOTCACHE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     SHOTCACHE_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),

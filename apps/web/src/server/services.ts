@@ -4,8 +4,13 @@ import {
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
-import { type CacheStore, createCaptureService } from "@shotcache/core";
-import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import { type CacheStore, createCaptureService, createWatchService } from "@shotcache/core";
+import {
+  ALLOW_ALL,
+  createPuppeteerRenderer,
+  createWebhookSender,
+  findBrowserExecutable,
+} from "@shotcache/renderer";
 import {
   createMemoryRateLimiter,
   createMemoryStore,
@@ -103,9 +108,11 @@ async function createServices(): Promise<Services> {
     PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
   });
   const { store, description } = createStore(env);
+  // What captures, and the webhooks watches call, may reach.
+  const network = env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS;
   const renderer = createPuppeteerRenderer({
     executablePath,
-    network: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS,
+    network,
     navigationTimeoutMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS,
     maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
     concurrency: env.SHOTCACHE_RENDER_CONCURRENCY,
@@ -115,6 +122,10 @@ async function createServices(): Promise<Services> {
     recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
   });
   const metrics = createMetrics({ renderLoad: renderer.load });
+  const storeGuard = {
+    timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
+    openMs: env.SHOTCACHE_STORE_RETRY_MS,
+  };
   const captureService = createCaptureService({
     store,
     renderer,
@@ -129,7 +140,7 @@ async function createServices(): Promise<Services> {
         : undefined,
     },
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
-    storeGuard: { timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS, openMs: env.SHOTCACHE_STORE_RETRY_MS },
+    storeGuard,
     // The lock must outlast the longest render.
     lockTtlMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
@@ -141,6 +152,23 @@ async function createServices(): Promise<Services> {
       metrics.countCdnPurgeFailure(cdn);
     },
   });
+
+  // Watches deliver signed webhooks: without the webhook secret there are none.
+  const watches = env.SHOTCACHE_WEBHOOK_SECRET
+    ? createWatchService({
+        store,
+        storeGuard,
+        captureService,
+        sender: createWebhookSender({ policy: network }),
+        webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
+        signingSecret: env.SHOTCACHE_SIGNING_SECRET,
+        publicOrigin: env.SHOTCACHE_PUBLIC_URL,
+        maxWatches: env.SHOTCACHE_WATCH_MAX,
+        onError: (error, watchId, stage) =>
+          logger.warn({ err: error, watchId, stage }, `watch ${stage} failed`),
+      })
+    : undefined;
+  watches?.start();
 
   logger.info(
     {
@@ -170,6 +198,8 @@ async function createServices(): Promise<Services> {
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
       },
       metrics,
+      watches,
+      watchMinSeconds: env.SHOTCACHE_WATCH_MIN_SECONDS,
       rateLimits,
       clientAddressOf: clientAddressResolver(env.SHOTCACHE_TRUSTED_PROXIES),
       renderLoad: renderer.load,
@@ -179,13 +209,18 @@ async function createServices(): Promise<Services> {
       onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },
     shutdown() {
-      closing ??= Promise.allSettled([
-        renderer.close(),
-        captureService.idle(),
-        store.close(),
-        rateLimits.anonymous?.close?.(),
-        rateLimits.keyed?.close?.(),
-      ]).then(() => {});
+      // Watch runs under way finish (or give up their retries) before the browser goes.
+      closing ??= (watches?.stop() ?? Promise.resolve())
+        .then(() =>
+          Promise.allSettled([
+            renderer.close(),
+            captureService.idle(),
+            store.close(),
+            rateLimits.anonymous?.close?.(),
+            rateLimits.keyed?.close?.(),
+          ]),
+        )
+        .then(() => {});
       return closing;
     },
   };

@@ -4,7 +4,7 @@ import type { ApiContext } from "../context";
 import { ERROR_KINDS } from "../error-codes";
 import { fieldErrorsOfCapture } from "../field-errors";
 import { problem } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
 
 /** A JSON answer that no cache keeps. */
 export function json(status: number, body: unknown): RestResponse {
@@ -13,6 +13,28 @@ export function json(status: number, body: unknown): RestResponse {
     headers: { "content-type": "application/json", "cache-control": "no-store" },
     body: JSON.stringify(body),
   };
+}
+
+export const isRestResponse = (value: object): value is RestResponse => "status" in value;
+
+/**
+ * The body of a request as JSON, `{ json }`; a problem when it is not `application/json`, is
+ * larger than `maxBytes` or does not parse.
+ */
+export async function jsonBodyOf(
+  request: RestRequest,
+  maxBytes: number,
+): Promise<{ json: unknown } | RestResponse> {
+  if (!/^application\/json\b/i.test(request.header("content-type") ?? "")) {
+    return problem("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+  }
+  try {
+    return { json: JSON.parse(await request.text(maxBytes)) };
+  } catch (error) {
+    return error instanceof BodyTooLargeError
+      ? problem("PAYLOAD_TOO_LARGE", `The body may hold at most ${maxBytes} bytes.`)
+      : problem("INVALID_INPUT", "The body is not valid JSON.");
+  }
 }
 
 /** A 405 naming the methods the endpoint takes. */

@@ -1,13 +1,17 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { captureOptionsObjectSchema, mergePurgeOutcomes } from "@shotcache/core";
+import { timingSafeEqual } from "node:crypto";
+import {
+  captureOptionsObjectSchema,
+  mergePurgeOutcomes,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  webhookSignature,
+} from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
 import { failure, json, methodNotAllowed } from "./common";
 import { invalidInput, problem } from "./problem";
 import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
 
-export const TIMESTAMP_HEADER = "x-shotcache-timestamp";
-export const SIGNATURE_HEADER = "x-shotcache-signature";
 /** A delivery older or newer than this is refused, so a captured one cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -17,11 +21,6 @@ export const invalidationSchema = z.union([
   z.strictObject({ url: captureOptionsObjectSchema.shape.url }),
   z.strictObject({ urls: z.array(captureOptionsObjectSchema.shape.url).min(1).max(100) }),
 ]);
-
-/** `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, as a sender computes it. */
-export function webhookSignature(secret: string, timestamp: number, body: string): string {
-  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
 
 function sameSignature(expected: string, given: string): boolean {
   const [a, b] = [Buffer.from(expected), Buffer.from(given)];

@@ -8,6 +8,7 @@ import { problem } from "./problem";
 import { handleScreenshot } from "./screenshot";
 import { handleStats } from "./stats";
 import type { RestHandler } from "./types";
+import { handleWatch, handleWatches, WATCHES_PATH } from "./watches";
 
 /**
  * Every REST endpoint by its path: the production server dispatches on this table, and the
@@ -18,9 +19,15 @@ export const REST_ROUTES: Readonly<Record<string, RestHandler<ApiContext>>> = {
   "/api/v1/cache": handleCachePurge,
   "/api/v1/invalidate": handleInvalidate,
   "/api/v1/stats": handleStats,
+  [WATCHES_PATH]: handleWatches,
   "/api/health": handleHealth,
   "/api/metrics": handleMetrics,
   "/api/openapi.json": handleOpenApi,
+};
+
+/** Endpoints under a path, by its prefix: `/api/v1/watches/{id}`. */
+export const REST_PREFIX_ROUTES: Readonly<Record<string, RestHandler<ApiContext>>> = {
+  [`${WATCHES_PATH}/`]: handleWatch,
 };
 
 /** Any other path under `/api/`: a problem document rather than an HTML page. */

@@ -12,10 +12,11 @@ import { LRUCache } from "lru-cache";
 import type { z } from "zod";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
+import { publicOriginOf } from "../public-origin";
 import { applyRateLimit } from "../rate-limit";
-import { failure, methodNotAllowed, refusedAccess } from "./common";
+import { failure, isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
 import { invalidInput, problem } from "./problem";
-import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
+import type { RestRequest, RestResponse } from "./types";
 
 const METHODS = ["GET", "HEAD", "POST"] as const;
 
@@ -47,18 +48,8 @@ function parseQuery(params: URLSearchParams, query: string): Parsed {
 
 /** The options of a POST: a JSON object, as over tRPC. Answers a problem when it is not one. */
 async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
-  if (!/^application\/json\b/i.test(request.header("content-type") ?? "")) {
-    return problem("UNSUPPORTED_MEDIA_TYPE", "Send the options as application/json.");
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(await request.text(MAX_OPTIONS_BODY_BYTES));
-  } catch (error) {
-    return error instanceof BodyTooLargeError
-      ? problem("PAYLOAD_TOO_LARGE", `The body may hold at most ${MAX_OPTIONS_BODY_BYTES} bytes.`)
-      : problem("INVALID_INPUT", "The body is not valid JSON.");
-  }
-  return captureOptionsSchema.safeParse(body);
+  const body = await jsonBodyOf(request, MAX_OPTIONS_BODY_BYTES);
+  return isRestResponse(body) ? body : captureOptionsSchema.safeParse(body.json);
 }
 
 /**
@@ -119,9 +110,7 @@ function refusedSignature(
  * it was reached by), for purges by exact URL.
  */
 function publicUrlOf(request: RestRequest): string {
-  const scheme = request.header("x-forwarded-proto")?.split(",")[0]?.trim();
-  const host = request.header("host") ?? "localhost";
-  return `${scheme === "https" ? "https" : "http"}://${host}${request.path}${request.search}`;
+  return `${publicOriginOf(request.header)}${request.path}${request.search}`;
 }
 
 /**

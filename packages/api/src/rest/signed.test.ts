@@ -1,10 +1,10 @@
-import { captureOptionsSchema, queryPairs, signCapture } from "@shotcache/core";
+import { captureOptionsSchema, queryPairs, signCapture, webhookSignature } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
 import type { ApiContext } from "../context";
 import { createTestContext } from "../test-support";
 import { handleTrpcRequest } from "../trpc-handler";
 import { restRequestFrom } from "./fetch-adapter";
-import { handleInvalidate, webhookSignature } from "./invalidate";
+import { handleInvalidate } from "./invalidate";
 import { handleScreenshot } from "./screenshot";
 import type { RestResponse } from "./types";
 

@@ -1,0 +1,152 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { webhookSignature } from "@shotcache/api";
+import {
+  availableOrSkip,
+  type FixtureSite,
+  findRedisServer,
+  type RedisServer,
+  startFixtureSite,
+  startRedisServer,
+} from "@shotcache/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
+
+// Watches on two production servers sharing one Redis: real renders of the fixture site, and a
+// webhook receiver on 127.0.0.1 that keeps what it is sent.
+
+const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));
+const SECRET = "watch-webhook-secret-".repeat(2);
+
+interface Delivery {
+  path: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  json: {
+    watchId: string;
+    url: string;
+    etag: string;
+    previousEtag: string;
+    changedAt: string;
+    imageUrl: string;
+  };
+}
+
+describe.skipIf(!browserAvailable || !redisAvailable)("watches on two instances", () => {
+  let redis: RedisServer;
+  let site: FixtureSite;
+  let receiver: Server;
+  let hooks = "";
+  let apps: RunningApp[] = [];
+  const deliveries: Delivery[] = [];
+  const env = () => ({
+    REDIS_URL: redis.url,
+    SHOTCACHE_WEBHOOK_SECRET: SECRET,
+    SHOTCACHE_SIGNING_SECRET: "signing-secret-of-watch-tests-0123456789",
+    SHOTCACHE_WATCH_MIN_SECONDS: "1",
+  });
+  const startBoth = async () => {
+    apps = await Promise.all([startApp(env()), startApp(env())]);
+  };
+  const api = (index: number, path: string, init?: RequestInit) =>
+    fetch(`${apps[index]?.app.origin}${path}`, init);
+  const createWatch = async (index: number, url: string, hook: string) => {
+    const response = await api(index, "/api/v1/watches", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url, every: 2, webhook: `${hooks}${hook}` }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()).id as string;
+  };
+  const deliveredTo = (path: string) => deliveries.filter((delivery) => delivery.path === path);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    [redis, site] = await Promise.all([startRedisServer(), startFixtureSite()]);
+    receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        deliveries.push({
+          path: request.url ?? "",
+          timestamp: String(request.headers["x-shotcache-timestamp"]),
+          signature: String(request.headers["x-shotcache-signature"]),
+          body,
+          json: JSON.parse(body),
+        });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    await startBoth();
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await new Promise((resolve) => receiver?.close(resolve));
+    await site?.close();
+    await redis?.stop();
+  });
+
+  it("renders each watch about once per interval across both, and signs every change", async () => {
+    const changing = site.url("/changing?watch=a");
+    const rendersBefore = site.requestCount("/changing");
+    const started = Date.now();
+    await createWatch(0, changing, "/changing");
+    await createWatch(1, site.url("/stable?watch=a"), "/stable");
+    await sleep(12_000);
+    const elapsedIntervals = (Date.now() - started) / 2_000;
+
+    const received = deliveredTo("/changing");
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    for (const delivery of received) {
+      expect(delivery.signature).toBe(
+        webhookSignature(SECRET, Number(delivery.timestamp), delivery.body),
+      );
+      expect(delivery.json.url).toBe(changing);
+      expect(delivery.json.etag).not.toBe(delivery.json.previousEtag);
+    }
+    // Each change is told against the one before it, and no image twice.
+    const etags = received.map((delivery) => delivery.json.etag);
+    expect(new Set(etags).size).toBe(etags.length);
+    expect(received.slice(1).map((delivery) => delivery.json.previousEtag)).toEqual(
+      etags.slice(0, -1),
+    );
+    // Two instances, one render per interval: never twice as many.
+    const renders = site.requestCount("/changing") - rendersBefore;
+    expect(renders).toBeLessThanOrEqual(elapsedIntervals + 1.5);
+    expect(renders).toBeGreaterThanOrEqual(elapsedIntervals - 2);
+    expect(deliveredTo("/stable")).toEqual([]);
+
+    // The image URL is a signed public URL: no key needed, and the cache has the image.
+    const image = await fetch(received.at(-1)?.json.imageUrl ?? "");
+    expect([image.status, image.headers.get("content-type")]).toEqual([200, "image/png"]);
+  }, 30_000);
+
+  it("stops delivering once a watch is deleted", async () => {
+    const id = await createWatch(1, site.url("/changing?watch=deleted"), "/deleted");
+    await expect.poll(() => deliveredTo("/deleted").length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const deleted = await api(0, `/api/v1/watches/${id}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    const after = deliveredTo("/deleted").length;
+    await sleep(5_000);
+    expect(deliveredTo("/deleted").length).toBe(after);
+  }, 30_000);
+
+  it("survives a restart of both instances", async () => {
+    const id = await createWatch(0, site.url("/changing?watch=restart"), "/restart");
+    await expect.poll(() => deliveredTo("/restart").length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await Promise.all(apps.map((app) => app.stop()));
+    await startBoth();
+    const before = deliveredTo("/restart").length;
+    const listed = await (await api(1, "/api/v1/watches")).json();
+    expect(listed.watches.map((watch: { id: string }) => watch.id)).toContain(id);
+    await expect
+      .poll(() => deliveredTo("/restart").length, { timeout: 10_000 })
+      .toBeGreaterThan(before);
+  }, 60_000);
+});

@@ -1,0 +1,10 @@
+/**
+ * The server's origin as a caller (or a CDN in front) reached it: the `Host` it asked for, and
+ * the scheme a proxy says it came by (`X-Forwarded-Proto`), for URLs the server hands out or
+ * purges by. Both are the caller's word: they only ever name URLs for that same caller.
+ */
+export function publicOriginOf(header: (name: string) => string | null): string {
+  const scheme = header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = header("host") ?? "localhost";
+  return `${scheme === "https" ? "https" : "http"}://${host}`;
+}
