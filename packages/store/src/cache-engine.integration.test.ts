@@ -15,9 +15,11 @@ import {
   availableOrSkip,
   findRedisServer,
   type RedisBackends,
+  type RedisCluster,
   type RedisServer,
   scanKeys,
   startRedisBackends,
+  startRedisCluster,
   type UpstashBridge,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -527,4 +529,18 @@ describe.skipIf(!redisAvailable)("cache engine on Redis and Upstash", () => {
     }
     expect(statuses.at(-1)).toBe("HIT");
   }, 30_000);
+});
+
+describe.skipIf(!redisAvailable)("cache engine on a 3-master Redis Cluster", () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(() => cluster?.stop());
+
+  itRunsTheCacheEngine(
+    (namespace) =>
+      createRedisStore({ clusterNodes: cluster.nodes.split(","), prefix: `cluster:${namespace}` }),
+    { keys: (pattern) => cluster.keys(pattern) },
+  );
 });

@@ -5,6 +5,7 @@ export {
   createUpstashRateLimiter,
   type RateLimitOptions,
 } from "./rate-limiters";
+export { connectRedis, type RedisConnection } from "./redis-connection";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store";
 export {
   createUpstashStore,

@@ -4,7 +4,9 @@ import {
   availableOrSkip,
   findRedisServer,
   type RedisBackends,
+  type RedisCluster,
   startRedisBackends,
+  startRedisCluster,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -43,7 +45,7 @@ describe.skipIf(!redisAvailable)("shared rate limiters", () => {
   afterAll(() => backends?.close());
 
   describe("redis", () => {
-    itLimitsRequests(() => createRedisRateLimiter(backends.server.url, { limit: 3 }));
+    itLimitsRequests(() => createRedisRateLimiter({ url: backends.server.url }, { limit: 3 }));
   });
   describe("upstash (@upstash/ratelimit)", () => {
     itLimitsRequests(() =>
@@ -55,7 +57,9 @@ describe.skipIf(!redisAvailable)("shared rate limiters", () => {
   });
 
   it("shares one limit between instances", async () => {
-    const [a, b] = [0, 1].map(() => createRedisRateLimiter(backends.server.url, { limit: 2 }));
+    const [a, b] = [0, 1].map(() =>
+      createRedisRateLimiter({ url: backends.server.url }, { limit: 2 }),
+    );
     const id = `shared-${Math.random()}`;
     expect([(await a?.limit(id))?.success, (await b?.limit(id))?.success]).toEqual([true, true]);
     expect((await a?.limit(id))?.success).toBe(false);
@@ -67,12 +71,27 @@ describe.skipIf(!redisAvailable)("shared rate limiters", () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as AddressInfo;
-    const limiter = createRedisRateLimiter(`redis://127.0.0.1:${port}`, {
-      limit: 2,
-      timeoutMs: 200,
-    });
+    const limiter = createRedisRateLimiter(
+      { url: `redis://127.0.0.1:${port}` },
+      {
+        limit: 2,
+        timeoutMs: 200,
+      },
+    );
     await expect(limiter.limit("anyone")).rejects.toThrow(/timed out/i);
     await limiter.close?.();
     silent.close();
   });
+});
+
+describe.skipIf(!redisAvailable)("redis rate limiter on a 3-master Redis Cluster", () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(() => cluster?.stop());
+
+  itLimitsRequests(() =>
+    createRedisRateLimiter({ clusterNodes: cluster.nodes.split(",") }, { limit: 3 }),
+  );
 });

@@ -1,7 +1,7 @@
 import type { RateLimitDecision, RateLimiter } from "@shotcache/core";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis as UpstashRedis } from "@upstash/redis";
-import { Redis } from "ioredis";
+import { connectRedis, type RedisConnection } from "./redis-connection";
 
 export interface RateLimitOptions {
   /** Requests allowed per window. */
@@ -87,16 +87,19 @@ interface SlidingWindowCommand {
   ): Promise<[number, number]>;
 }
 
-/** Shared by every instance through Redis over TCP. */
-export function createRedisRateLimiter(url: string, options: RateLimitOptions): RateLimiter {
+/** Shared by every instance through Redis over TCP (one server or a cluster). */
+export function createRedisRateLimiter(
+  connection: RedisConnection,
+  options: RateLimitOptions,
+): RateLimiter {
   const windowMs = options.windowMs ?? 60_000;
   const prefix = options.prefix ?? "shotcache:ratelimit:";
-  const redis = new Redis(url, {
+  const redis = connectRedis(connection, {
     commandTimeout: options.timeoutMs ?? 1000,
     maxRetriesPerRequest: 1,
-  }).on("error", () => {});
-  // A defined command runs by EVALSHA, sending the script itself only when Redis lacks it.
-  redis.defineCommand("slidingWindow", { numberOfKeys: 2, lua: SLIDING_WINDOW_SCRIPT });
+    // A defined command runs by EVALSHA, sending the script itself only when Redis lacks it.
+    scripts: { slidingWindow: { numberOfKeys: 2, lua: SLIDING_WINDOW_SCRIPT } },
+  });
   const slidingWindowCommand = (redis as unknown as SlidingWindowCommand).slidingWindow;
   return {
     async limit(identifier) {

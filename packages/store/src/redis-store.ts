@@ -1,10 +1,9 @@
-import { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
+import { connectRedis, type RedisConnection } from "./redis-connection";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
 import { createRedisLikeStore, HELD, SCRIPTS, type ScriptName } from "./redis-like-store";
 
-export interface RedisStoreOptions {
-  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
-  url: string;
+export interface RedisStoreOptions extends RedisConnection {
   /** Prepended to every key, so several deployments can share one Redis. @default "shotcache:" */
   prefix?: string;
   /** Largest image stored; larger ones are refused. @default 8 MiB */
@@ -26,20 +25,17 @@ type ScriptCommands = { [name in ScriptName]: ScriptCommand } & {
 };
 
 /**
- * Redis over TCP (Redis, Valkey, or a cluster: every command stays within one slot), through
- * ioredis: the most used Node client, binary-safe (`getBuffer`), with script caching
- * (`defineCommand` falls back from EVALSHA to EVAL) and Cluster and Sentinel support when a
- * deployment needs them. Images are stored as raw bytes.
+ * Redis over TCP (Redis, Valkey, or a Redis Cluster: every command and script stays within one
+ * slot), through ioredis: binary-safe (`getBuffer`), with script caching (`defineCommand` falls
+ * back from EVALSHA to EVAL). Images are stored as raw bytes.
  */
 export function createRedisStore(options: RedisStoreOptions) {
-  const redis = new Redis(options.url, {
+  const redis = connectRedis(options, {
     commandTimeout: options.commandTimeoutMs ?? 10_000,
     maxRetriesPerRequest: 1,
     // Keys are given per call: the number of keys comes first in every script call.
     scripts: Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua }])),
-  }) as Redis & ScriptCommands;
-  // Failures reach callers through their commands; without a listener ioredis logs each one.
-  redis.on("error", () => {});
+  }) as (Redis | Cluster) & ScriptCommands;
   // Commands wait for the first connection, but once connected, a command issued while the
   // connection is down fails at once: queued, it would run after the caller gave up (a lock
   // taken then would be held by no one until it expires).

@@ -2,12 +2,15 @@ import {
   availableOrSkip,
   findRedisServer,
   type RedisBackends,
+  type RedisCluster,
   type RedisServer,
   scanKeys,
   startRedisBackends,
+  startRedisCluster,
   type UpstashBridge,
 } from "@shotcache/testkit";
-import { afterAll, beforeAll, describe } from "vitest";
+import { Cluster } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryStore } from "./memory-store";
 import { redisKeys } from "./redis-layout";
 import { createRedisStore } from "./redis-store";
@@ -62,3 +65,52 @@ describeRedisBacked("redis store", (server, _bridge, prefix, maxEntryBytes) =>
 describeRedisBacked("upstash store", (_server, bridge, prefix, maxEntryBytes) =>
   createUpstashStore({ url: bridge.url, token: bridge.token, prefix, maxEntryBytes }),
 );
+
+describe.skipIf(!redisAvailable)("redis store on a 3-master Redis Cluster", () => {
+  let cluster: RedisCluster;
+  /** For reading and writing the cluster directly, around the store under test. */
+  let raw: Cluster;
+  let stores = 0;
+  const nodes = () => cluster.nodes.split(",");
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    raw = new Cluster(
+      nodes().map((node) => ({ host: "127.0.0.1", port: Number(node.split(":")[1]) })),
+    );
+  });
+  afterAll(async () => {
+    await raw?.quit();
+    await cluster?.stop();
+  });
+
+  itBehavesAsACacheStore(async ({ maxEntryBytes }) => {
+    const prefix = `cluster${++stores}:`;
+    const keys = redisKeys(prefix);
+    return {
+      store: createRedisStore({ clusterNodes: nodes(), prefix, maxEntryBytes }),
+      keys: () => cluster.keys(`${prefix}*`),
+      ttl: (key) => raw.ttl(key),
+      corrupt: async (key, urlKey) => {
+        await raw.set(keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2]));
+      },
+    };
+  });
+
+  it("spreads the entries of different URLs over the masters", async () => {
+    const store = createRedisStore({ clusterNodes: nodes(), prefix: "spread:" });
+    for (let i = 0; i < 30; i++) {
+      const urlKey = `spread${i}`;
+      const shot = { bytes: new Uint8Array([i]), contentType: "image/png", etag: `"${i}"` };
+      const at = Date.now();
+      await store.set(
+        `v1:${urlKey}:a`,
+        urlKey,
+        { ...shot, capturedAt: at, changedAt: at, expiresAt: at + 60_000, renderMs: 1 },
+        60,
+      );
+    }
+    const perMaster = await cluster.keysPerMaster("spread:*");
+    expect([...perMaster.values()].filter((count) => count > 0).length).toBeGreaterThanOrEqual(2);
+    await store.close();
+  });
+});

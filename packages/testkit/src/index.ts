@@ -4,6 +4,7 @@ export { freePort } from "./free-port";
 export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
+export { type RedisCluster, startRedisCluster } from "./redis-cluster";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
 export { RespConnection, type RespReply } from "./resp-connection";
 export {

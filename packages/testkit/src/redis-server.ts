@@ -23,10 +23,21 @@ export function findRedisServer(): string {
   }
 }
 
-function launch(port: number): Promise<ChildProcess> {
+/** A redis-server on 127.0.0.1:`port`, keeping nothing on disk; resolves once it is ready. */
+export function launchRedisServer(port: number, extraArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...extraArgs,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   return new Promise((resolve, reject) => {
@@ -45,7 +56,7 @@ function launch(port: number): Promise<ChildProcess> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
@@ -59,7 +70,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
  */
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launchRedisServer(port);
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -67,7 +78,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     stop: () => stopProcess(child),
     async restart() {
       await stopProcess(child);
-      child = await launch(port);
+      child = await launchRedisServer(port);
       server.process = child;
     },
   };
@@ -75,7 +86,7 @@ export async function startRedisServer(): Promise<RedisServer> {
 }
 
 /** Every key matching `pattern`, found with SCAN as a careful operator would (never KEYS). */
-export async function scanKeys(server: RedisServer, pattern: string): Promise<string[]> {
+export async function scanKeys(server: { port: number }, pattern: string): Promise<string[]> {
   const connection = new RespConnection(server.port);
   try {
     const found: string[] = [];

@@ -142,6 +142,23 @@ const envSchema = z
     REDIS_URL: z
       .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
       .optional(),
+    /** Nodes of a Redis Cluster, `host:port,…` (REDIS_URL then gives only credentials and TLS). */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((node) => node.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, "each node is host:port"),
+          )
+          .min(1, "names no node"),
+      )
+      .optional(),
     UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     /** Prefix of every Redis/Upstash key. */
@@ -213,7 +230,8 @@ const envSchema = z
   .transform((env, context) => {
     const hasUpstash = Boolean(env.UPSTASH_REDIS_REST_URL || env.UPSTASH_REDIS_REST_TOKEN);
     const store =
-      env.SHOTCACHE_STORE ?? (hasUpstash ? "upstash" : env.REDIS_URL ? "redis" : "memory");
+      env.SHOTCACHE_STORE ??
+      (hasUpstash ? "upstash" : env.REDIS_URL || env.REDIS_CLUSTER_NODES ? "redis" : "memory");
     const need = (name: keyof typeof env) => {
       if (!env[name])
         context.addIssue({
@@ -226,7 +244,7 @@ const envSchema = z
       need("UPSTASH_REDIS_REST_URL");
       need("UPSTASH_REDIS_REST_TOKEN");
     }
-    if (store === "redis") need("REDIS_URL");
+    if (store === "redis" && !env.REDIS_CLUSTER_NODES) need("REDIS_URL");
     if (env.SHOTCACHE_HEADERS_TIMEOUT_MS > env.SHOTCACHE_REQUEST_TIMEOUT_MS) {
       context.addIssue({
         code: "custom",

@@ -51,7 +51,7 @@ function createRateLimits(env: ServerEnv): RateLimits {
       prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:`,
       timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
     };
-    if (env.store === "redis") return createRedisRateLimiter(env.REDIS_URL ?? "", options);
+    if (env.store === "redis") return createRedisRateLimiter(redisConnection(env), options);
     if (env.store === "upstash") {
       const connection = {
         url: env.UPSTASH_REDIS_REST_URL ?? "",
@@ -67,6 +67,12 @@ function createRateLimits(env: ServerEnv): RateLimits {
   };
 }
 
+/** One Redis server, or a Redis Cluster: for the store, the rate limiters and the render queue. */
+const redisConnection = (env: ServerEnv) => ({
+  url: env.REDIS_URL,
+  clusterNodes: env.REDIS_CLUSTER_NODES,
+});
+
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
 function createStore(env: ServerEnv): { store: CacheStore; description: string } {
   const shared = {
@@ -76,10 +82,13 @@ function createStore(env: ServerEnv): { store: CacheStore; description: string }
   };
   switch (env.store) {
     case "redis": {
-      const url = env.REDIS_URL ?? "";
+      const connection = redisConnection(env);
+      const where = connection.clusterNodes
+        ? `cluster ${connection.clusterNodes.join(",")}`
+        : new URL(connection.url ?? "").host;
       return {
-        store: createRedisStore({ url, ...shared }),
-        description: `redis (${new URL(url).host})`,
+        store: createRedisStore({ ...connection, ...shared }),
+        description: `redis (${where})`,
       };
     }
     case "upstash": {
