@@ -27,9 +27,12 @@ const externalByResolvedPath: Plugin = {
   },
 };
 
-/** The production server (`pnpm start`): one node:http server for the API and the pages. */
+/**
+ * The production server (`pnpm start`): one node:http server for the API and the pages; and the
+ * render worker (`pnpm worker`).
+ */
 export default defineConfig({
-  entry: { server: "src/server/main.ts" },
+  entry: { server: "src/server/main.ts", worker: "src/server/worker.ts" },
   format: "esm",
   platform: "node",
   outDir: OUT_DIR,

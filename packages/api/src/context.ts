@@ -5,6 +5,17 @@ import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-limit";
 import type { RequestLogger } from "./request-log";
 
+/** Renders running and waiting: in this process's pool, or on the shared queue and its workers. */
+export interface RenderLoad {
+  /** @default "local" */
+  mode?: "local" | "queue";
+  running: number;
+  waiting: number;
+  /** With the queue: render workers alive, and the renders they run at once in all. */
+  workers?: number;
+  slots?: number;
+}
+
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
   captureService: CaptureService;
@@ -24,8 +35,8 @@ export interface ApiContext {
   watchMinSeconds?: number;
   /** This process's Prometheus metrics, for `/api/metrics`. */
   metrics?: Metrics;
-  /** What the browser is doing, for health output. */
-  renderLoad?: () => { running: number; waiting: number };
+  /** What the renderer is doing, for health output. */
+  renderLoad?: () => RenderLoad;
   /** Whether the server is shutting down (health then says `draining`). */
   draining?: () => boolean;
   /** Who the caller is (the trusted proxies); without it, the connection's peer. */

@@ -8,9 +8,11 @@ import type { ApiContext } from "./context";
 export function healthOf(context: ApiContext) {
   const circuit = context.captureService.storeCircuit();
   const status = context.draining?.() ? "draining" : circuit === "closed" ? "ok" : "degraded";
+  const load = context.renderLoad?.();
   return {
     status,
     store: { kind: context.storeKind, circuit },
-    renders: context.renderLoad?.() ?? null,
+    /** Renders running and waiting, and with the queue, the workers alive and their slots. */
+    renders: load ? { mode: "local", ...load } : null,
   };
 }

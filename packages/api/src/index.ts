@@ -13,7 +13,7 @@ export {
   clientAddressResolver,
   type TrustedProxies,
 } from "./client-address";
-export type { ApiContext } from "./context";
+export type { ApiContext, RenderLoad } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
 export { createMetrics, type Metrics } from "./metrics";

@@ -1,5 +1,6 @@
 import type { CaptureResult } from "@shotcache/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { RenderLoad } from "./context";
 
 /** Seconds: from a memory hit (sub-millisecond) to a slow render. */
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -17,9 +18,7 @@ export interface Metrics {
  * duration by cache status, renders running and waiting, and Node's own process metrics. (The
  * shared, all-instance figures are `/api/v1/stats`.)
  */
-export function createMetrics(
-  options: { renderLoad?: () => { running: number; waiting: number } } = {},
-): Metrics {
+export function createMetrics(options: { renderLoad?: () => RenderLoad } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "shotcache_" });
   const captures = new Counter({
@@ -45,7 +44,7 @@ export function createMetrics(
   if (renderLoad) {
     new Gauge({
       name: "shotcache_renders",
-      help: "Renders running and waiting for a slot.",
+      help: "Renders running and waiting (in this process, or on the shared queue).",
       labelNames: ["state"],
       registers: [registry],
       collect() {
@@ -54,6 +53,19 @@ export function createMetrics(
         this.set({ state: "waiting" }, load.waiting);
       },
     });
+    if (renderLoad().mode === "queue") {
+      new Gauge({
+        name: "shotcache_render_workers",
+        help: "Render workers alive on the shared queue, and the renders they run at once.",
+        labelNames: ["measure"],
+        registers: [registry],
+        collect() {
+          const load = renderLoad();
+          this.set({ measure: "alive" }, load.workers ?? 0);
+          this.set({ measure: "slots" }, load.slots ?? 0);
+        },
+      });
+    }
   }
   // One pair of labelled children per cache status, made once: every hit observes both, and
   // looking them up by a labels object hashes the labels each time.

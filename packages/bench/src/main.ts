@@ -17,8 +17,10 @@ import {
 } from "@shotcache/testkit";
 import { residentBytes, startChild } from "./child";
 import { LOAD_TOOL, type LoadResult, runLoad } from "./load";
+import { inTurns, median } from "./measure";
 import { measureRenders } from "./render-bench";
 import { machine, markdown, type Results, type Row, rowLine, table } from "./report";
+import { measureWorkers } from "./worker-bench";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const LOAD = { connections: 16, durationSeconds: 3 };
@@ -44,14 +46,6 @@ async function warm(url: string): Promise<void> {
   for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
   await runLoad(url, { ...LOAD, durationSeconds: 2 });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle)
-    ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
-    : (sorted[Math.floor(middle)] ?? Number.NaN);
-};
 
 /** The run of median throughput: its latencies come with it. */
 const medianRun = (runs: LoadResult[]) => {
@@ -85,17 +79,11 @@ async function loadSideBySide(
   try {
     await warm(url);
     await warm(baselineUrl);
-    const ours: LoadResult[] = [];
-    const baseline: LoadResult[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        ours.push(await runLoad(url, LOAD));
-        baseline.push(await runLoad(baselineUrl, LOAD));
-      } else {
-        baseline.push(await runLoad(baselineUrl, LOAD));
-        ours.push(await runLoad(url, LOAD));
-      }
-    }
+    const { a: ours, b: baseline } = await inTurns(
+      ROUNDS,
+      () => runLoad(url, LOAD),
+      () => runLoad(baselineUrl, LOAD),
+    );
     const ratios = ours.map(
       (run, round) => run.requestsPerSecond / (baseline[round] as LoadResult).requestsPerSecond,
     );
@@ -242,6 +230,20 @@ async function renderFigures(site: FixtureSite): Promise<void> {
   );
 }
 
+/** Render throughput on two render workers fed from the queue, beside the in-process pool. */
+async function workerFigures(site: FixtureSite): Promise<void> {
+  execFileSync("pnpm", ["build"], { cwd: ROOT, stdio: "ignore" });
+  const { workers, inProcess, ratio } = await measureWorkers(site, join(ROOT, "apps", "web"));
+  report({
+    figure: "render throughput, 16 distinct pages, two render workers on the queue",
+    ours: `${workers.toFixed(2)} pages/s (2 workers, 1 render each)`,
+    baseline: `${inProcess.toFixed(2)} pages/s (in-process pool, 2 at once)`,
+    ratio,
+    target: "—",
+    met: undefined,
+  });
+}
+
 async function bandwidthAndMemoryFigures(): Promise<void> {
   const capBytes = 64 * 1024 * 1024;
   const host = await startChild("bench-host.ts", [String(capBytes)]);
@@ -299,6 +301,7 @@ async function bandwidthAndMemoryFigures(): Promise<void> {
 const GROUPS = {
   hits: hitFigures,
   renders: renderFigures,
+  workers: workerFigures,
   client: bandwidthAndMemoryFigures,
 } satisfies Record<string, (site: FixtureSite) => Promise<void>>;
 const asked = process.argv.slice(2);

@@ -9,21 +9,10 @@ import { createMemoryStore } from "@shotcache/store";
 import type { FixtureSite } from "@shotcache/testkit";
 import puppeteer, { type Browser } from "puppeteer";
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-
-const perSecond = (count: number, ms: number) => count / (ms / 1000);
+import { inTurns, median, perSecond, timed } from "./measure";
 
 /** Rounds of the throughput figure. */
 const THROUGHPUT_ROUNDS = 4;
-
-async function timed(task: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await task();
-  return performance.now() - started;
-}
 
 /** The floor: a fresh page in an already running browser, as little as a screenshot can cost. */
 async function floorShot(browser: Browser, url: string): Promise<void> {
@@ -127,17 +116,7 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
         await timed(() => Promise.all(paths.map((path) => renderer.render(options(path))))),
       );
     };
-    const floorRates: number[] = [];
-    const oursRates: number[] = [];
-    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      if (round % 2 === 0) {
-        floorRates.push(await floorBatch());
-        oursRates.push(await oursBatch());
-      } else {
-        oursRates.push(await oursBatch());
-        floorRates.push(await floorBatch());
-      }
-    }
+    const { a: floorRates, b: oursRates } = await inTurns(THROUGHPUT_ROUNDS, floorBatch, oursBatch);
     const ratios = oursRates.map((rate, round) => rate / (floorRates[round] ?? Number.NaN));
 
     const before = site.requestCount("/changing");

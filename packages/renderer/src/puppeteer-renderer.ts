@@ -48,6 +48,8 @@ export interface PuppeteerRendererOptions {
 }
 
 export interface PuppeteerRenderer extends Renderer {
+  /** Renders at once. */
+  readonly concurrency: number;
   /** PID of the browser new renders use, if one runs (for tests and health output). */
   browserPid(): number | undefined;
   /** Renders running and waiting. */
@@ -331,6 +333,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   }
 
   return {
+    concurrency,
     async render(capture) {
       // The main document is checked here for a fast, precise error; the proxy checks the rest.
       await assertTargetAllowed(capture.url, policy, resolveHost);

@@ -13,4 +13,10 @@ export {
   type UpstashBridgeOptions,
 } from "./upstash-bridge";
 export { findVarnish, startVarnish, type Varnish } from "./varnish";
-export { type StartWebAppOptions, startWebApp, type WebApp } from "./web-app";
+export {
+  type RenderWorkerProcess,
+  type StartWebAppOptions,
+  startRenderWorkerProcess,
+  startWebApp,
+  type WebApp,
+} from "./web-app";

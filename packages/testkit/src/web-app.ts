@@ -28,6 +28,8 @@ export interface StartWebAppOptions {
 
 /** The production server, as the app's `start` script (and so `pnpm start`) runs it. */
 const SERVER_ENTRY = join("dist", "server.mjs");
+/** The render worker, as its `worker` script (and so `pnpm worker`) runs it. */
+const WORKER_ENTRY = join("dist", "worker.mjs");
 const KEPT_OUTPUT_CHARS = 256 * 1024;
 
 async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: number) {
@@ -45,49 +47,64 @@ async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: 
   throw new Error(`the server did not answer within ${timeoutMs} ms`);
 }
 
-/** Starts the built web app's production server on 127.0.0.1 and a free port. */
-export async function startWebApp(options: StartWebAppOptions): Promise<WebApp> {
-  const built = [join(".next", "BUILD_ID"), SERVER_ENTRY];
+/** A process of the built app (`entry`), its output kept, and how to stop it. */
+function runBuilt(entry: string, options: StartWebAppOptions, env: Record<string, string>) {
+  const built = [join(".next", "BUILD_ID"), entry];
   if (!built.every((file) => existsSync(join(options.appDir, file)))) {
     throw new Error(`${options.appDir} has no production build: run \`pnpm build\` first.`);
   }
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const app = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     cwd: options.appDir,
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      SHOTCACHE_HOST: "127.0.0.1",
-      ...options.env,
-    },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env, ...options.env },
     stdio: ["ignore", options.keepOutput === false ? "ignore" : "pipe", "pipe"],
   });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk).slice(-KEPT_OUTPUT_CHARS);
   };
-  app.stdout?.on("data", keep);
-  app.stderr?.on("data", keep);
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const exited = new Promise<number | string | null>((resolve) =>
-    app.once("exit", (code, signal) => resolve(code ?? signal)),
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
   );
-
-  try {
-    await waitUntilAnswering(origin, app, options.readyTimeoutMs ?? 60_000);
-  } catch (error) {
-    app.kill("SIGKILL");
-    throw new Error(`${(error as Error).message}\n${output}`);
-  }
-
   return {
-    origin,
-    process: app,
+    child,
     output: () => output,
-    async stop() {
-      if (app.exitCode === null && app.signalCode === null) app.kill("SIGTERM");
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;
     },
   };
+}
+
+/** Starts the built web app's production server on 127.0.0.1 and a free port. */
+export async function startWebApp(options: StartWebAppOptions): Promise<WebApp> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const app = runBuilt(SERVER_ENTRY, options, { PORT: String(port), SHOTCACHE_HOST: "127.0.0.1" });
+  try {
+    await waitUntilAnswering(origin, app.child, options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    app.child.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}\n${app.output()}`);
+  }
+  return { origin, process: app.child, output: app.output, stop: app.stop };
+}
+
+export type RenderWorkerProcess = Omit<WebApp, "origin">;
+
+/** Starts a render worker of the built app (`pnpm worker`); resolves once it takes jobs. */
+export async function startRenderWorkerProcess(
+  options: StartWebAppOptions,
+): Promise<RenderWorkerProcess> {
+  const worker = runBuilt(WORKER_ENTRY, { ...options, keepOutput: true }, {});
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  while (!worker.output().includes('"msg":"worker ready"')) {
+    if (worker.child.exitCode !== null || Date.now() > deadline) {
+      worker.child.kill("SIGKILL");
+      throw new Error(`the render worker did not start:\n${worker.output()}`);
+    }
+    await sleep(100);
+  }
+  return { process: worker.child, output: worker.output, stop: worker.stop };
 }

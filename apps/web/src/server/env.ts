@@ -122,6 +122,13 @@ const envSchema = z
     SHOTCACHE_NAVIGATION_TIMEOUT_MS: positiveInt.default(30_000),
     /** Longest whole render, whatever a caller's `timeout` asks, in ms. */
     SHOTCACHE_MAX_RENDER_MS: positiveInt.default(60_000),
+    /**
+     * Where renders run: `local`, in this process's browser pool; `queue`, on render workers
+     * (`pnpm worker`) fed from a queue in Redis, so this process starts no browser.
+     */
+    SHOTCACHE_RENDER: z.enum(["local", "queue"]).default("local"),
+    /** With the queue: how long a capture waits while no render worker is alive. */
+    SHOTCACHE_QUEUE_NO_WORKER_MS: positiveInt.default(10_000),
     /** Renders at once (default: the number of cores) and renders allowed to wait. */
     SHOTCACHE_RENDER_CONCURRENCY: positiveInt.optional(),
     SHOTCACHE_RENDER_QUEUE: z.coerce.number().int().min(0).optional(),
@@ -245,6 +252,13 @@ const envSchema = z
       need("UPSTASH_REDIS_REST_TOKEN");
     }
     if (store === "redis" && !env.REDIS_CLUSTER_NODES) need("REDIS_URL");
+    if (env.SHOTCACHE_RENDER === "queue" && !env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_RENDER"],
+        message: "queue needs Redis for its queue: set REDIS_URL or REDIS_CLUSTER_NODES",
+      });
+    }
     if (env.SHOTCACHE_HEADERS_TIMEOUT_MS > env.SHOTCACHE_REQUEST_TIMEOUT_MS) {
       context.addIssue({
         code: "custom",
@@ -285,6 +299,8 @@ const envSchema = z
     return {
       ...env,
       store,
+      /** One Redis server or a Redis Cluster: the store's, the rate limiters' and the queue's. */
+      redis: { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
       cdnPurgers,
       ttlRules: [...env.SHOTCACHE_TTL_RULES, ...DEFAULT_TTL_RULES],
     };

@@ -5,12 +5,8 @@ import {
   type RateLimits,
 } from "@shotcache/api";
 import { type CacheStore, createCaptureService, createWatchService } from "@shotcache/core";
-import {
-  ALLOW_ALL,
-  createPuppeteerRenderer,
-  createWebhookSender,
-  findBrowserExecutable,
-} from "@shotcache/renderer";
+import { createQueueRenderer } from "@shotcache/queue";
+import { createWebhookSender } from "@shotcache/renderer";
 import {
   createMemoryRateLimiter,
   createMemoryStore,
@@ -19,28 +15,18 @@ import {
   createUpstashRateLimiter,
   createUpstashStore,
 } from "@shotcache/store";
-import pino from "pino";
+import { browserRendererOf, networkPolicyOf } from "./browser";
 import { parseServerEnv, type ServerEnv } from "./env";
+import { type Logger, logger } from "./logger";
 
 export interface Services {
   /** The validated configuration. */
   env: ServerEnv;
-  logger: typeof logger;
+  logger: Logger;
   context: ApiContext;
   /** Closes the browser and the store; safe to call more than once. */
   shutdown(): Promise<void>;
 }
-
-/**
- * Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. Written
- * asynchronously and in batches: lines gather until 4 KiB or a quarter of a second has passed,
- * then go out in one write (under load, a write per request line costs the hit path a worker
- * thread's wake-up each time); pino flushes what is left when the process exits.
- */
-const logger = pino(
-  { base: undefined, name: "shotcache" },
-  pino.destination({ sync: false, minLength: 4096, periodicFlush: 250 }),
-);
 
 /** Capture rate limits on the configured store, so every instance shares them. */
 function createRateLimits(env: ServerEnv): RateLimits {
@@ -51,7 +37,7 @@ function createRateLimits(env: ServerEnv): RateLimits {
       prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:`,
       timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
     };
-    if (env.store === "redis") return createRedisRateLimiter(redisConnection(env), options);
+    if (env.store === "redis") return createRedisRateLimiter(env.redis, options);
     if (env.store === "upstash") {
       const connection = {
         url: env.UPSTASH_REDIS_REST_URL ?? "",
@@ -67,11 +53,24 @@ function createRateLimits(env: ServerEnv): RateLimits {
   };
 }
 
-/** One Redis server, or a Redis Cluster: for the store, the rate limiters and the render queue. */
-const redisConnection = (env: ServerEnv) => ({
-  url: env.REDIS_URL,
-  clusterNodes: env.REDIS_CLUSTER_NODES,
-});
+/**
+ * Where renders run: this process's browser pool, or render workers on the queue (then this
+ * process starts no browser); with how to name it in logs.
+ */
+async function rendererOf(env: ServerEnv) {
+  if (env.SHOTCACHE_RENDER === "queue") {
+    const renderer = createQueueRenderer({
+      connection: env.redis,
+      prefix: env.SHOTCACHE_KEY_PREFIX,
+      maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
+      maxQueued: env.SHOTCACHE_RENDER_QUEUE,
+      noWorkerMs: env.SHOTCACHE_QUEUE_NO_WORKER_MS,
+    });
+    return { renderer, browser: "render workers (queue)" };
+  }
+  const { renderer, executablePath } = await browserRendererOf(env);
+  return { renderer, browser: executablePath };
+}
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
 function createStore(env: ServerEnv): { store: CacheStore; description: string } {
@@ -82,7 +81,7 @@ function createStore(env: ServerEnv): { store: CacheStore; description: string }
   };
   switch (env.store) {
     case "redis": {
-      const connection = redisConnection(env);
+      const connection = env.redis;
       const where = connection.clusterNodes
         ? `cluster ${connection.clusterNodes.join(",")}`
         : new URL(connection.url ?? "").host;
@@ -112,24 +111,8 @@ function createStore(env: ServerEnv): { store: CacheStore; description: string }
 
 async function createServices(): Promise<Services> {
   const env = parseServerEnv(process.env);
-  const executablePath = await findBrowserExecutable({
-    CHROME_PATH: env.CHROME_PATH,
-    PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
-  });
   const { store, description } = createStore(env);
-  // What captures, and the webhooks watches call, may reach.
-  const network = env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS;
-  const renderer = createPuppeteerRenderer({
-    executablePath,
-    network,
-    navigationTimeoutMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS,
-    maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
-    concurrency: env.SHOTCACHE_RENDER_CONCURRENCY,
-    maxQueued: env.SHOTCACHE_RENDER_QUEUE,
-    readyContexts: env.SHOTCACHE_READY_CONTEXTS,
-    fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
-    recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
-  });
+  const { renderer, browser } = await rendererOf(env);
   const metrics = createMetrics({ renderLoad: renderer.load });
   const storeGuard = {
     timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
@@ -168,7 +151,7 @@ async function createServices(): Promise<Services> {
         store,
         storeGuard,
         captureService,
-        sender: createWebhookSender({ policy: network }),
+        sender: createWebhookSender({ policy: networkPolicyOf(env) }),
         webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
         signingSecret: env.SHOTCACHE_SIGNING_SECRET,
         publicOrigin: env.SHOTCACHE_PUBLIC_URL,
@@ -182,7 +165,7 @@ async function createServices(): Promise<Services> {
   logger.info(
     {
       store: description,
-      browser: executablePath,
+      browser,
       cdnPurge: env.cdnPurgers.map((purger) => purger.name),
       privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
         ? "ALLOWED (development only)"

@@ -1,6 +1,6 @@
 "use client";
 
-import { type CacheStats, ShotcacheError } from "@shotcache/sdk";
+import { type CacheStats, type ShotcacheClient, ShotcacheError } from "@shotcache/sdk";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PageSetup } from "../server/page-setup";
 import { ApiKeyField } from "./api-key-field";
@@ -10,6 +10,8 @@ import { HourlyChart } from "./hourly-chart";
 import { useShotcache } from "./use-shotcache";
 import { VariantsInspector } from "./variants-inspector";
 
+type RenderLoad = Awaited<ReturnType<ShotcacheClient["health"]>>["renders"];
+
 /** How often the figures are read again while the page is visible. */
 export const REFRESH_MS = 5_000;
 
@@ -17,6 +19,7 @@ export const REFRESH_MS = 5_000;
 export function Dashboard({ setup }: { setup: PageSetup }) {
   const { client, apiKey, setApiKey, keyRead } = useShotcache();
   const [stats, setStats] = useState<CacheStats>();
+  const [renders, setRenders] = useState<RenderLoad | null>(null);
   const [updatedAt, setUpdatedAt] = useState<Date>();
   const [error, setError] = useState("");
   const [autoRefresh, setAutoRefresh] = useState(true);
@@ -28,9 +31,10 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
     const call = ++latestCall.current;
     pending.current = true;
     try {
-      const read = await client.stats({ hours: 24 });
+      const [read, health] = await Promise.all([client.stats({ hours: 24 }), client.health()]);
       if (call !== latestCall.current) return;
       setStats(read);
+      setRenders(health.renders);
       setUpdatedAt(new Date());
       setError("");
     } catch (failure) {
@@ -104,6 +108,17 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
               <dt>Purges</dt>
               <dd data-testid="purges">{stats.purges.toLocaleString("en")}</dd>
             </div>
+            {renders?.mode === "queue" && (
+              <div data-testid="render-queue">
+                <dt>Render queue</dt>
+                <dd>
+                  {renders.waiting} waiting, {renders.running} rendering
+                </dd>
+                <dd className="hint">
+                  {renders.workers} workers, {renders.slots} slots
+                </dd>
+              </div>
+            )}
           </dl>
 
           <section aria-labelledby="traffic-title">
