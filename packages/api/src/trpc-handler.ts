@@ -7,6 +7,7 @@ import { publicOriginOf } from "./public-origin";
 import { logRequest, requestIdFrom } from "./request-log";
 import { clientAddressFrom } from "./rest/fetch-adapter";
 import { appRouter } from "./root";
+import type { TrpcContext } from "./trpc";
 
 /** tRPC bodies (a purge, a URL to sign) are small: a larger one is refused as it streams in. */
 export const MAX_TRPC_BODY_BYTES = 64 * 1024;
@@ -65,8 +66,9 @@ export async function handleTrpcRequest(
     req: withBodyLimit(request, MAX_TRPC_BODY_BYTES),
     router: appRouter,
     maxBatchSize: 10,
-    createContext: ({ req, resHeaders, info }) => ({
+    createContext: ({ req, resHeaders, info }): TrpcContext => ({
       ...context,
+      shotcacheRequest: true,
       resHeaders,
       isBatchCall: info.isBatchCall,
       authorization: req.headers.get("authorization"),

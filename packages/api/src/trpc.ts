@@ -7,7 +7,7 @@ import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 import { type FieldError, fieldErrorsFrom, fieldErrorsOfCapture } from "./field-errors";
 
 /** Per-request context: the host's services plus what the fetch adapter gives us. */
-export interface TrpcContext extends ApiContext {
+export interface TrpcContext extends ApiContext, RequestContext {
   /** Response headers a procedure may set (ETag, Cache-Control, X-Cache…). */
   resHeaders: Headers;
   /** Several procedures share one HTTP response: per-call headers would be wrong. */
@@ -42,7 +42,16 @@ function fieldErrorsOf(error: TRPCError): FieldError[] {
   return CaptureError.is(error.cause) ? fieldErrorsOfCapture(error.cause) : [];
 }
 
-const t = initTRPC.context<TrpcContext>().create({
+/**
+ * The context as the router's type names it: nothing of the server. The router's type is what
+ * the SDK publishes, and a context type there would bring every server type along (prom-client's,
+ * the store's, zod's); procedures get the real `TrpcContext` from the first middleware below.
+ */
+export interface RequestContext {
+  readonly shotcacheRequest: true;
+}
+
+const t = initTRPC.context<RequestContext>().create({
   errorFormatter({ shape, error }) {
     const code = stableCode(error);
     return {
@@ -63,9 +72,13 @@ const t = initTRPC.context<TrpcContext>().create({
 
 export const createRouter = t.router;
 
-/** Turns a coded capture failure into the matching tRPC error; anything else stays internal. */
-const captureErrors = t.middleware(async ({ ctx, next }) => {
-  const result = await next();
+/**
+ * Turns a coded capture failure into the matching tRPC error; anything else stays internal.
+ * Hands procedures the context the handler made, with its type (see `RequestContext`).
+ */
+const captureErrors = t.middleware(async ({ ctx: request, next }) => {
+  const ctx = request as unknown as TrpcContext;
+  const result = await next({ ctx });
   if (!result.ok && CaptureError.is(result.error.cause)) {
     const cause = result.error.cause;
     if (cause.retryAfterSeconds && !ctx.isBatchCall) {

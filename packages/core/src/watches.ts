@@ -71,8 +71,11 @@ export interface Watch {
   /** Seconds between renders. */
   every: number;
   webhook: string;
-  /** The capture options, defaults applied. */
-  options: WatchedOptions;
+  /**
+   * The capture options, defaults applied, as plain values (a type of its own: the SDK's
+   * declarations name no schema).
+   */
+  options: SignableInput & { url: string };
   /** ISO times. */
   createdAt: string;
   nextRunAt?: string;
@@ -215,15 +218,14 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
   }
 
   function imageUrlOf(definition: StoredDefinition): string {
-    const signable = definition.options as SignableInput;
     if (options.signingSecret) {
-      const { path } = signedScreenshotPath(signable, options.signingSecret, {
+      const { path } = signedScreenshotPath(definition.options, options.signingSecret, {
         expiresInSeconds: IMAGE_URL_SECONDS,
         now: now(),
       });
       return `${definition.origin}${path}`;
     }
-    const query = new URLSearchParams(queryPairs(signable));
+    const query = new URLSearchParams(queryPairs(definition.options));
     return `${definition.origin}/api/v1/screenshot?${query}`;
   }
 

@@ -1,3 +1,5 @@
+import "./disposable-types";
+
 export {
   type CacheFacts,
   type CacheStats,
