@@ -50,7 +50,7 @@ test("captures a page: loading, MISS with every fact, HIT when captured again, M
   ).toBeGreaterThanOrEqual(1500);
 
   // Captured again, the SDK in this page revalidates with its ETag: a 304 with no image bytes.
-  const revalidation = page.waitForResponse((r) => r.url().includes("/screenshot.capture"));
+  const revalidation = page.waitForResponse((r) => r.url().includes("/api/v1/screenshot?"));
   await page.getByRole("button", { name: "Capture again" }).click();
   await expect(status(page)).toHaveText("HIT");
   await expect(page.getByTestId("bytes-from")).toHaveText("this browser (304)");

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { queryPairs, type SignableInput } from "./query-pairs";
 
 /** Query parameters of a signed URL, beside the capture options. */
 export const SIGNATURE_PARAM = "signature";
@@ -7,19 +8,7 @@ export const EXPIRES_PARAM = "expires";
 /** Bumped if what a signature covers ever changes, so old and new can never be confused. */
 const SIGNATURE_VERSION = "v1";
 
-/** A capture input as its signer holds it: option names to values, lists for repeated options. */
-export type SignableInput = Readonly<
-  Record<string, string | number | boolean | readonly string[] | undefined>
->;
-
-/** The query pairs of an input, as they travel in a URL. */
-export function queryPairs(input: SignableInput): [string, string][] {
-  return Object.entries(input).flatMap(([name, value]): [string, string][] => {
-    if (value === undefined) return [];
-    if (Array.isArray(value)) return value.map((item): [string, string] => [name, String(item)]);
-    return [[name, String(value)]];
-  });
-}
+export { queryPairs, type SignableInput };
 
 /**
  * What a signature covers: exactly the parameters the signer sent (not the options after

@@ -1,10 +1,10 @@
 import type { AppRouter } from "@shotcache/api";
+import { queryPairs, type SignableInput } from "@shotcache/core/query-pairs";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { bytesFromBase64 } from "./base64";
 import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
-import { createETagFetch, FROM_CLIENT_CACHE } from "./etag-fetch";
+import { createETagFetch, FROM_CLIENT_CACHE_HEADER } from "./etag-fetch";
 import { createRetryFetch, type RetryOptions } from "./retry-fetch";
 import { createSharedFetch } from "./shared-fetch";
 
@@ -13,11 +13,32 @@ type Outputs = inferRouterOutputs<AppRouter>;
 
 /** Options of one capture: `url` plus any of width, height, scale, fullPage, format, … */
 export type CaptureInput = Inputs["screenshot"]["capture"];
-/** What the server says about how a capture was answered. */
-export type CacheFacts = Outputs["screenshot"]["capture"]["cache"] & {
+type ServerFacts = Outputs["screenshot"]["capture"]["cache"];
+/** What the server says about how a capture was answered (its cache headers). */
+export interface CacheFacts {
+  /** `HIT`, `MISS`, `STALE`, `BYPASS` or `REFRESH`. */
+  status: ServerFacts["status"];
+  /** The variant's cache key. */
+  key: string;
+  /** Whole seconds since the render. */
+  ageSeconds: number;
+  /** Whole seconds the image stays fresh (0 when not stored). */
+  ttlSeconds: number;
+  /** Where the TTL came from; null when the image was not stored. */
+  ttlSource: ServerFacts["ttlSource"];
+  /** When the image was rendered (ISO, whole seconds). */
+  capturedAt: string;
+  /** When the content last changed (ISO, whole seconds): `Last-Modified`. */
+  lastChangedAt: string;
+  /** Whether this render differs from the variant's previous one; null with none before. */
+  changed: boolean | null;
+  /** How long the render took, in ms, when this answer was rendered; null for a cached one. */
+  renderMs: number | null;
+  /** Why, for BYPASS and STALE. */
+  reason: ServerFacts["reason"];
   /** True when the server answered 304 and the bytes came from this client's own cache. */
   fromClientCache: boolean;
-};
+}
 /** Hits, misses, hit rate and hourly buckets, shared by every instance of the server. */
 export type CacheStats = Outputs["stats"]["get"];
 /** A watch to make: capture options, `every` (seconds) and the `webhook` told of changes. */
@@ -93,6 +114,31 @@ export interface ShotcacheClient {
   };
 }
 
+/** The cache facts a capture's answer carries in its headers (see the server's README). */
+function factsOf(headers: Headers): CacheFacts {
+  const number = (name: string) => Number(headers.get(name) ?? 0);
+  const ageSeconds = number("x-cache-age");
+  const answeredAt = Date.parse(headers.get("date") ?? "") || Date.now();
+  const changed = headers.get("x-content-changed");
+  const renderTime = headers.get("x-render-time");
+  const lastModified = Date.parse(headers.get("last-modified") ?? "");
+  return {
+    status: (headers.get("x-cache") ?? "BYPASS") as CacheFacts["status"],
+    key: headers.get("x-cache-key") ?? "",
+    ageSeconds,
+    ttlSeconds: number("x-cache-ttl"),
+    ttlSource: (headers.get("x-cache-ttl-source") ?? null) as CacheFacts["ttlSource"],
+    capturedAt: new Date(answeredAt - ageSeconds * 1000).toISOString(),
+    lastChangedAt: new Date(
+      Number.isFinite(lastModified) ? lastModified : answeredAt,
+    ).toISOString(),
+    changed: changed === null ? null : changed === "true",
+    renderMs: renderTime === null ? null : Number(renderTime),
+    reason: (headers.get("x-cache-reason") ?? null) as CacheFacts["reason"],
+    fromClientCache: headers.get(FROM_CLIENT_CACHE_HEADER) === "true",
+  };
+}
+
 /** A client for the shotcache server at `options.baseUrl`. */
 export function createShotcacheClient(options: ShotcacheClientOptions): ShotcacheClient {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -108,16 +154,14 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
   const retried = options.retry === false ? timed : createRetryFetch(timed, options.retry);
   const baseFetch = createSharedFetch(retried);
   const cache = options.cache ?? createMemoryETagCache();
+  // Images come as bytes, from the REST endpoint, and are revalidated by ETag.
+  const imageFetch = cache ? createETagFetch(baseFetch, cache) : baseFetch;
   const baseUrl = options.baseUrl.replace(/\/$/, "");
+  const authorization: Record<string, string> = options.apiKey
+    ? { authorization: `Bearer ${options.apiKey}` }
+    : {};
   const trpc = createTRPCClient<AppRouter>({
-    links: [
-      // Unbatched, so each capture is its own GET that the server can answer with 304.
-      httpLink({
-        url: `${baseUrl}/api/trpc`,
-        fetch: cache ? createETagFetch(baseFetch, cache) : baseFetch,
-        headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-      }),
-    ],
+    links: [httpLink({ url: `${baseUrl}/api/trpc`, fetch: baseFetch, headers: authorization })],
   });
 
   /** Every failure leaves the SDK as a ShotcacheError. */
@@ -131,15 +175,18 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
 
   return {
     async capture(input, callOptions) {
-      const result = await call(() => trpc.screenshot.capture.query(input, callOptions));
+      const query = new URLSearchParams(queryPairs(input as SignableInput));
+      const url = `${baseUrl}/api/v1/screenshot?${query}`;
+      const response = await call(() =>
+        imageFetch(url, { headers: authorization, signal: callOptions?.signal }),
+      );
+      if (!response.ok) throw await ShotcacheError.fromResponse(response);
+      const bytes = await call(async () => new Uint8Array(await response.arrayBuffer()));
       return {
-        bytes: bytesFromBase64(result.image),
-        contentType: result.contentType,
-        etag: result.etag,
-        cache: {
-          ...result.cache,
-          fromClientCache: (result.cache as Record<string, unknown>)[FROM_CLIENT_CACHE] === true,
-        },
+        bytes,
+        contentType: response.headers.get("content-type") ?? "application/octet-stream",
+        etag: response.headers.get("etag") ?? "",
+        cache: factsOf(response.headers),
       };
     },
     purge: (input, callOptions) => call(() => trpc.cache.purge.mutate(input, callOptions)),

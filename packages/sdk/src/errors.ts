@@ -42,6 +42,25 @@ export class ShotcacheError extends Error {
     return error instanceof ShotcacheError;
   }
 
+  /**
+   * The ShotcacheError of a REST answer that is not a success: its problem document's `code`,
+   * `detail` and per-field `errors` (RFC 9457).
+   */
+  static async fromResponse(response: Response): Promise<ShotcacheError> {
+    let problem: { code?: string; detail?: string; errors?: FieldError[] } = {};
+    try {
+      problem = (await response.json()) as typeof problem;
+    } catch {
+      // not a problem document: named by its status below
+    }
+    const code = problem.code && CODES.has(problem.code) ? problem.code : "INTERNAL";
+    return new ShotcacheError(
+      code as ShotcacheErrorCode,
+      problem.detail ?? `The server answered ${response.status}.`,
+      { status: response.status, fieldErrors: problem.errors ?? [] },
+    );
+  }
+
   /** The ShotcacheError for whatever a call threw (a tRPC client error, an abort, …). */
   static from(error: unknown): ShotcacheError {
     if (ShotcacheError.is(error)) return error;

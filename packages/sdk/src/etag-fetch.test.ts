@@ -2,23 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryETagCache } from "./etag-cache";
-import { createETagFetch } from "./etag-fetch";
+import { createETagFetch, FROM_CLIENT_CACHE_HEADER } from "./etag-fetch";
 
 const ETAG = '"v1"';
-const BODY = JSON.stringify({
-  result: {
-    data: {
-      image: "AAEC",
-      cache: {
-        status: "MISS",
-        ageSeconds: 0,
-        ttlSeconds: 60,
-        capturedAt: "2026-11-26T09:59:00.250Z",
-        renderMs: 200,
-      },
-    },
-  },
-});
+/** Bytes of every value, as an image is. */
+const IMAGE = Uint8Array.from({ length: 70_000 }, (_, index) => (index * 31) % 256);
 
 describe("ETag fetch", () => {
   let server: Server;
@@ -26,54 +14,52 @@ describe("ETag fetch", () => {
   const seen: { method: string; ifNoneMatch: string | undefined }[] = [];
 
   beforeAll(async () => {
-    // A real HTTP server on loopback that behaves like shotcache's capture endpoint.
+    // A real HTTP server on loopback that behaves like shotcache's image endpoint.
     server = createServer((request, response) => {
       const ifNoneMatch = request.headers["if-none-match"];
       seen.push({ method: request.method ?? "", ifNoneMatch });
       if (request.method === "GET" && ifNoneMatch === ETAG) {
-        response.writeHead(304, {
-          etag: ETAG,
-          "last-modified": "Thu, 26 Nov 2026 10:00:00 GMT",
-          "x-render-time": "321",
-          "x-cache": "HIT",
-          "x-cache-age": "7",
-          "x-cache-ttl": "53",
-        });
+        response.writeHead(304, { etag: ETAG, "x-cache": "HIT", "x-cache-age": "7" });
         return response.end();
       }
-      response.writeHead(200, { etag: ETAG, "content-type": "application/json" });
-      response.end(BODY);
+      response.writeHead(200, { etag: ETAG, "content-type": "image/png", "x-cache": "MISS" });
+      response.end(IMAGE);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it("revalidates with the held ETag and replays the body with the 304's cache facts", async () => {
+  it("revalidates with the held ETag and replays the bytes with the 304's headers", async () => {
     const etagFetch = createETagFetch(fetch, createMemoryETagCache());
-    const first = await etagFetch(`${origin}/capture?input=1`);
-    expect(await first.text()).toBe(BODY);
+    const first = await etagFetch(`${origin}/shot?a=1`);
+    expect(new Uint8Array(await first.arrayBuffer())).toEqual(IMAGE);
+    expect(first.headers.get(FROM_CLIENT_CACHE_HEADER)).toBeNull();
 
-    const second = await etagFetch(`${origin}/capture?input=1`);
+    const second = await etagFetch(`${origin}/shot?a=1`);
     expect(seen.at(-1)?.ifNoneMatch).toBe(ETAG);
     expect(second.status).toBe(200);
-    expect(JSON.parse(await second.text()).result.data).toEqual({
-      image: "AAEC",
-      cache: {
-        status: "HIT",
-        ageSeconds: 7,
-        ttlSeconds: 53,
-        capturedAt: "2026-11-26T10:00:00.000Z",
-        renderMs: 321,
-        fromClientCache: true,
-      },
+    expect(new Uint8Array(await second.arrayBuffer())).toEqual(IMAGE);
+    expect(
+      Object.fromEntries(
+        ["content-type", "x-cache", "x-cache-age", "etag"].map((name) => [
+          name,
+          second.headers.get(name),
+        ]),
+      ),
+    ).toEqual({
+      "content-type": "image/png",
+      "x-cache": "HIT",
+      "x-cache-age": "7",
+      etag: ETAG,
     });
+    expect(second.headers.get(FROM_CLIENT_CACHE_HEADER)).toBe("true");
   });
 
   it("keys by URL: another input is fetched without an ETag", async () => {
     const etagFetch = createETagFetch(fetch, createMemoryETagCache());
-    await etagFetch(`${origin}/capture?input=a`);
-    await etagFetch(`${origin}/capture?input=b`);
+    await etagFetch(`${origin}/shot?a=a`);
+    await etagFetch(`${origin}/shot?a=b`);
     expect(seen.at(-1)?.ifNoneMatch).toBeUndefined();
   });
 

@@ -1,14 +1,15 @@
+import { base64FromBytes, bytesFromBase64 } from "./base64";
 import type { ETagCache } from "./etag-cache";
 
 type Fetch = typeof globalThis.fetch;
 
-/** Marks a result replayed from the client's cache, read back by `capture`. */
-export const FROM_CLIENT_CACHE = "fromClientCache";
+/** Set on a 200 the SDK replayed from its own cache after the server answered 304. */
+export const FROM_CLIENT_CACHE_HEADER = "x-shotcache-from-client-cache";
 
 /**
- * Wraps `fetch` for cacheable GET queries: sends the ETag of the response it holds, and turns the
- * server's bodiless 304 back into that 200 (tRPC would otherwise fail to parse an empty body),
- * refreshed with the cache facts the 304 carries.
+ * Wraps `fetch` for cacheable GETs (images): sends the ETag of the response it holds, and turns
+ * the server's bodiless 304 back into that 200, with the 304's own headers (the cache facts of
+ * now) and the held bytes.
  */
 export function createETagFetch(fetchImpl: Fetch, cache: ETagCache): Fetch {
   return async (input, init) => {
@@ -22,35 +23,17 @@ export function createETagFetch(fetchImpl: Fetch, cache: ETagCache): Fetch {
     const response = await fetchImpl(input, { ...init, headers });
 
     if (response.status === 304 && held) {
-      return new Response(replay(held.body, response.headers), {
-        status: 200,
-        headers: { "content-type": "application/json" },
-      });
+      const replayed = new Headers(response.headers);
+      replayed.set("content-type", held.contentType);
+      replayed.set(FROM_CLIENT_CACHE_HEADER, "true");
+      return new Response(bytesFromBase64(held.body), { status: 200, headers: replayed });
     }
     const etag = response.headers.get("etag");
-    if (response.ok && etag) cache.set(url, { etag, body: await response.clone().text() });
+    if (response.ok && etag) {
+      const body = new Uint8Array(await response.clone().arrayBuffer());
+      const contentType = response.headers.get("content-type") ?? "application/octet-stream";
+      cache.set(url, { etag, contentType, body: base64FromBytes(body) });
+    }
     return response;
   };
-}
-
-/** The cached tRPC body, with `result.data.cache` updated from the 304's headers. */
-function replay(body: string, headers: Headers): string {
-  const envelope = JSON.parse(body);
-  const facts = envelope?.result?.data?.cache;
-  if (facts && typeof facts === "object") {
-    facts[FROM_CLIENT_CACHE] = true;
-    facts.status = headers.get("x-cache") ?? facts.status;
-    const age = headers.get("x-cache-age");
-    const ttl = headers.get("x-cache-ttl");
-    const renderMs = headers.get("x-render-time");
-    const lastModified = Date.parse(headers.get("last-modified") ?? "");
-    if (age !== null) facts.ageSeconds = Number(age);
-    if (ttl !== null) facts.ttlSeconds = Number(ttl);
-    if (renderMs !== null) facts.renderMs = Number(renderMs);
-    // The same bytes may have been rendered again since: Last-Modified has whole seconds only.
-    if (lastModified && lastModified !== Math.floor(Date.parse(facts.capturedAt) / 1000) * 1000) {
-      facts.capturedAt = new Date(lastModified).toISOString();
-    }
-  }
-  return JSON.stringify(envelope);
 }

@@ -17,11 +17,27 @@ afterEach(() => {
 describe("createFileETagCache", () => {
   it("keeps responses across instances, one file per URL", () => {
     const directory = folder();
-    createFileETagCache(directory).set("https://s.test/a", { etag: '"1"', body: "{}" });
-    createFileETagCache(directory).set("https://s.test/b", { etag: '"2"', body: "[]" });
+    createFileETagCache(directory).set("https://s.test/a", {
+      etag: '"1"',
+      contentType: "image/png",
+      body: "AAEC",
+    });
+    createFileETagCache(directory).set("https://s.test/b", {
+      etag: '"2"',
+      contentType: "image/webp",
+      body: "AQID",
+    });
     const reopened = createFileETagCache(directory);
-    expect(reopened.get("https://s.test/a")).toEqual({ etag: '"1"', body: "{}" });
-    expect(reopened.get("https://s.test/b")).toEqual({ etag: '"2"', body: "[]" });
+    expect(reopened.get("https://s.test/a")).toEqual({
+      etag: '"1"',
+      contentType: "image/png",
+      body: "AAEC",
+    });
+    expect(reopened.get("https://s.test/b")).toEqual({
+      etag: '"2"',
+      contentType: "image/webp",
+      body: "AQID",
+    });
     expect(reopened.get("https://s.test/c")).toBeUndefined();
     expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(2);
   });
@@ -29,10 +45,10 @@ describe("createFileETagCache", () => {
   it("treats an unreadable file as a miss rather than failing the request", () => {
     const directory = folder();
     const cache = createFileETagCache(directory);
-    cache.set("https://s.test/a", { etag: '"1"', body: "{}" });
+    cache.set("https://s.test/a", { etag: '"1"', contentType: "image/png", body: "AAEC" });
     for (const name of readdirSync(directory)) writeFileSync(join(directory, name), "{not json");
     expect(cache.get("https://s.test/a")).toBeUndefined();
-    cache.set("https://s.test/a", { etag: '"2"', body: "{}" });
+    cache.set("https://s.test/a", { etag: '"2"', contentType: "image/png", body: "AAEC" });
     expect(cache.get("https://s.test/a")?.etag).toBe('"2"');
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CachedResponse, ETagCache } from "./etag-cache";
+import { type ETagCache, isCachedResponse } from "./etag-cache";
 
 /**
  * `@shotcache/sdk/node`: an ETag cache kept in a folder, so revalidation survives restarts. One
@@ -15,8 +15,8 @@ export function createFileETagCache(directory: string): ETagCache {
   return {
     get(url) {
       try {
-        const held = JSON.parse(readFileSync(fileOf(url), "utf8")) as CachedResponse;
-        return typeof held.etag === "string" && typeof held.body === "string" ? held : undefined;
+        const held: unknown = JSON.parse(readFileSync(fileOf(url), "utf8"));
+        return isCachedResponse(held) ? held : undefined;
       } catch {
         return undefined; // absent or unreadable: fetched again
       }

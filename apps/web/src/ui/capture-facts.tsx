@@ -29,7 +29,9 @@ export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsed
       <dt>Captured</dt>
       <dd data-testid="captured-at">{formatTime(cache.capturedAt)}</dd>
       <dt>Render time</dt>
-      <dd data-testid="render-time">{cache.renderMs} ms</dd>
+      <dd data-testid="render-time">
+        {cache.renderMs === null ? "— (from the cache)" : `${cache.renderMs} ms`}
+      </dd>
       <dt>Elapsed</dt>
       <dd data-testid="elapsed">{elapsedMs} ms</dd>
       <dt>Key</dt>
