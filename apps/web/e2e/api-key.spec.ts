@@ -17,7 +17,7 @@ test("asks for an API key when the server has keys, and keeps it for the tab", a
   await page.goto(keyed.app.origin);
   await page.getByLabel("URL").fill(keyed.site.url("/stable?keyed=1"));
   await page.getByRole("button", { name: "Capture", exact: true }).click();
-  await expect(page.getByText("Send an API key as a Bearer token.")).toBeVisible();
+  await expect(page.getByText("Send an API key as `Authorization: Bearer <key>`.")).toBeVisible();
 
   await page.getByLabel("API key").fill(KEY);
   await page.getByRole("button", { name: "Capture", exact: true }).click();

@@ -15,6 +15,12 @@ export type AccessScope = "capture" | "admin";
 
 export type Access = "granted" | "missing" | "invalid";
 
+/** What a refused caller is told, the same over REST and tRPC. */
+export const REFUSAL_MESSAGES = {
+  missing: "Send an API key as `Authorization: Bearer <key>`.",
+  invalid: "The API key is not accepted.",
+} as const satisfies Record<Exclude<Access, "granted">, string>;
+
 /** The key a request presents, when it is one of the configured keys (whatever the spelling of the header). */
 export function matchedKey(
   policy: AccessPolicy,

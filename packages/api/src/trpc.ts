@@ -1,7 +1,7 @@
 import { CaptureError, WatchLimitError } from "@shotcache/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { type AccessScope, checkAccess } from "./access";
+import { type AccessScope, checkAccess, REFUSAL_MESSAGES } from "./access";
 import type { ApiContext } from "./context";
 import { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 import { type FieldError, fieldErrorsFrom, fieldErrorsOfCapture } from "./field-errors";
@@ -96,10 +96,10 @@ function guarded(scope: AccessScope) {
   return publicProcedure.use(({ ctx, next }) => {
     const access = checkAccess(ctx.access, ctx.authorization, scope);
     if (access === "missing") {
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "Send an API key as a Bearer token." });
+      throw new TRPCError({ code: "UNAUTHORIZED", message: REFUSAL_MESSAGES.missing });
     }
     if (access === "invalid") {
-      throw new TRPCError({ code: "FORBIDDEN", message: "The API key is not accepted." });
+      throw new TRPCError({ code: "FORBIDDEN", message: REFUSAL_MESSAGES.invalid });
     }
     return next();
   });

@@ -1,5 +1,5 @@
 import { CaptureError } from "@shotcache/core";
-import { type AccessScope, checkAccess } from "../access";
+import { type AccessScope, checkAccess, REFUSAL_MESSAGES } from "../access";
 import type { ApiContext } from "../context";
 import { ERROR_KINDS } from "../error-codes";
 import { fieldErrorsOfCapture } from "../field-errors";
@@ -53,10 +53,8 @@ export function refusedAccess(
   if (access === "granted") return undefined;
   const challenge = { "www-authenticate": 'Bearer realm="shotcache"' };
   return access === "missing"
-    ? problem("UNAUTHORIZED", "Send an API key as `Authorization: Bearer <key>`.", {
-        headers: challenge,
-      })
-    : problem("FORBIDDEN", "The API key is not accepted.", { headers: challenge });
+    ? problem("UNAUTHORIZED", REFUSAL_MESSAGES.missing, { headers: challenge })
+    : problem("FORBIDDEN", REFUSAL_MESSAGES.invalid, { headers: challenge });
 }
 
 /** A 405 or a 401/403 for an admin endpoint, or undefined when the request may go on. */
