@@ -1,4 +1,4 @@
-import type { AppRouter } from "@shotcache/api";
+import type { AppRouter } from "@shotcache/api/router";
 import { queryPairs, type SignableInput } from "@shotcache/core/query-pairs";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";

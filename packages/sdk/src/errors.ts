@@ -1,5 +1,5 @@
-import type { FieldError } from "@shotcache/api";
 import { API_ERROR_CODES } from "@shotcache/api/error-codes";
+import type { FieldError } from "@shotcache/api/field-errors";
 
 /** Failures that happen on the way, before the server could answer. */
 const TRANSPORT_CODES = ["NETWORK_ERROR", "TIMEOUT", "ABORTED"] as const;

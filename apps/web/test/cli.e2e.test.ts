@@ -1,0 +1,174 @@
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
+
+// The CLI as a user gets it: the SDK and CLI packed, installed into a scratch project outside the
+// workspace, and run as `shotcache` against the production server.
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+/** A TCP relay to `port` on loopback that counts the bytes it passes, both ways. */
+async function byteCountingRelay(port: number) {
+  let bytes = 0;
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, "127.0.0.1");
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      from.on("data", (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+        to.write(chunk);
+      });
+      from.on("close", () => to.destroy());
+      from.on("error", () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bytes: () => bytes,
+    close: () => server.close(),
+  };
+}
+
+describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", () => {
+  let env: AppUnderTest;
+  let scratch = "";
+  let bin = "";
+  const shotcache = (args: string[], server = env.app.origin) =>
+    run(bin, ["--url", server, "--cache-dir", join(scratch, "cache"), ...args], {
+      cwd: scratch,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), "shotcache-cli-"));
+    for (const name of ["sdk", "cli"]) {
+      execFileSync("pnpm", ["pack", "--pack-destination", scratch], {
+        cwd: join(ROOT, "packages", name),
+        stdio: "ignore",
+      });
+    }
+    execFileSync("npm", ["init", "-y"], { cwd: scratch, stdio: "ignore" });
+    const tarballs = ["shotcache-sdk-0.1.0.tgz", "shotcache-cli-0.1.0.tgz"];
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs],
+      { cwd: scratch, stdio: "ignore" },
+    );
+    bin = join(scratch, "node_modules", ".bin", "shotcache");
+    env = await startAppUnderTest();
+  }, 180_000);
+  afterAll(async () => {
+    await env?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("writes a PNG, then says unchanged, moving under 1 KB and leaving the file as it was", async () => {
+    const page = env.site.url("/stable?cli=1");
+    const file = join(scratch, "a.png");
+    // Both runs go through the relay, so the second is the same command as the first.
+    const relay = await byteCountingRelay(Number(new URL(env.app.origin).port));
+    try {
+      const first = await shotcache(
+        ["capture", page, "-o", "a.png", "--width", "640"],
+        relay.origin,
+      );
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^saved a\.png \([\d,]+ bytes, MISS, "[^"]+"\)$/m);
+      expect(readFileSync(file).subarray(0, 4)).toEqual(PNG_MAGIC);
+      expect(relay.bytes()).toBeGreaterThan(statSync(file).size);
+      const before = statSync(file).mtimeMs;
+
+      const sentBefore = relay.bytes();
+      const again = await shotcache(
+        ["capture", page, "-o", "a.png", "--width", "640"],
+        relay.origin,
+      );
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^unchanged a\.png /m);
+      expect(relay.bytes() - sentBefore).toBeLessThanOrEqual(1024);
+      expect(statSync(file).mtimeMs).toBe(before);
+
+      const facts = await shotcache(
+        ["capture", page, "-o", "a.png", "--width", "640", "--json"],
+        relay.origin,
+      );
+      expect(JSON.parse(facts.stdout)).toMatchObject({
+        unchanged: true,
+        contentType: "image/png",
+        cache: { status: "HIT", fromClientCache: true },
+      });
+    } finally {
+      relay.close();
+    }
+  });
+
+  it("prints the server's code and exits non-zero: 2 for bad input, 3 for a target that fails", async () => {
+    const bad = await shotcache(["capture", "ftp://example.com/", "-o", "b.png"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("INVALID_INPUT");
+    expect(bad.stderr).toContain("url:");
+    const missing = await shotcache(["capture", env.site.url("/status/404"), "-o", "c.png"]);
+    expect([missing.code, missing.stderr]).toEqual([
+      3,
+      expect.stringContaining("TARGET_HTTP_ERROR"),
+    ]);
+    const help = await shotcache(["--help"]);
+    expect(help.stdout).toContain("Exit codes:");
+  });
+
+  it("watches a changing page and reports each change, running --exec", async () => {
+    const watcher = spawn(
+      bin,
+      [
+        "--url",
+        env.app.origin,
+        "--cache-dir",
+        join(scratch, "cache"),
+        "watch",
+        env.site.url("/changing?cli=watch"),
+        "-o",
+        "w.png",
+        "--every",
+        "1",
+        "--refresh",
+        "--exec",
+        "echo ran for $SHOTCACHE_FILE",
+      ],
+      { cwd: scratch },
+    );
+    let output = "";
+    watcher.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    try {
+      await expect
+        .poll(() => output, { timeout: 15_000 })
+        .toMatch(/^changed w\.png [\s\S]*ran for w\.png/m);
+      expect(output).toMatch(/^watching w\.png /m);
+      expect(readFileSync(join(scratch, "w.png")).subarray(0, 4)).toEqual(PNG_MAGIC);
+    } finally {
+      watcher.kill("SIGTERM");
+    }
+  });
+
+  it("purges, reads stats, and says why signing is off", async () => {
+    const page = env.site.url("/stable?cli=purge");
+    await shotcache(["capture", page, "-o", "p.png"]);
+    expect((await shotcache(["purge", page])).stdout).toBe("purged 1 variant\n");
+    expect((await shotcache(["stats"])).stdout).toMatch(/^requests \d+, hit rate [\d.]+ %/);
+    const sign = await shotcache(["sign", page]);
+    expect([sign.code, sign.stderr]).toEqual([2, expect.stringContaining("NOT_FOUND")]);
+  });
+});

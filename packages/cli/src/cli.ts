@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+/**
+ * `shotcache`: the SDK in any shell. Server from `--url` or SHOTCACHE_URL, key from
+ * SHOTCACHE_API_KEY; captures are revalidated by ETag from a cache folder, so a repeat run of an
+ * unchanged page costs a 304 and leaves the file alone.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Capture, createShotcacheClient, isShotcacheError } from "@shotcache/sdk";
+import { createFileETagCache } from "@shotcache/sdk/node";
+import { Command, InvalidArgumentError } from "commander";
+import { captureInputOf, withCaptureOptions } from "./capture-options";
+import { EXIT, EXIT_CODES_HELP, exitCodeOf } from "./exit-codes";
+import { withProgress } from "./progress";
+
+const program = new Command("shotcache")
+  .description("Screenshots from a shotcache server, revalidated by ETag.")
+  .version("0.1.0")
+  .option(
+    "--url <server>",
+    "the shotcache server (default: SHOTCACHE_URL, else http://127.0.0.1:3000)",
+  )
+  .option(
+    "--cache-dir <folder>",
+    "where captures are kept for revalidation (default: ~/.cache/shotcache)",
+  )
+  .addHelpText("after", EXIT_CODES_HELP);
+
+function client() {
+  const options = program.opts<{ url?: string; cacheDir?: string }>();
+  const cacheDir =
+    options.cacheDir ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "shotcache");
+  return createShotcacheClient({
+    baseUrl: options.url ?? process.env.SHOTCACHE_URL ?? "http://127.0.0.1:3000",
+    apiKey: process.env.SHOTCACHE_API_KEY || undefined,
+    cache: createFileETagCache(cacheDir),
+  });
+}
+
+const seconds = (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError("a whole number of seconds, at least 1");
+  return value;
+};
+
+const sameBytes = (file: string, bytes: Uint8Array) =>
+  existsSync(file) && Buffer.from(bytes).equals(readFileSync(file));
+
+/** Writes the file whole or not at all (a reader never sees half an image). */
+function save(file: string, bytes: Uint8Array): void {
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, file);
+}
+
+const summary = (capture: Capture, file: string) =>
+  `${file} (${capture.bytes.byteLength.toLocaleString("en")} bytes, ${capture.cache.status}, ${capture.etag})`;
+
+withCaptureOptions(
+  program
+    .command("capture")
+    .description(
+      "capture <url> into a file; unchanged since the last run: says so, file left as it was",
+    )
+    .argument("<url>", "the page")
+    .requiredOption("-o, --output <file>", "where the image goes")
+    .option("--json", "print the cache facts as JSON"),
+).action(
+  async (url: string, flags: Record<string, unknown> & { output: string; json?: boolean }) => {
+    const shot = await withProgress(`Capturing ${url}`, () =>
+      client().capture(captureInputOf(url, flags)),
+    );
+    const unchanged = shot.cache.fromClientCache && sameBytes(flags.output, shot.bytes);
+    if (!unchanged) save(flags.output, shot.bytes);
+    if (flags.json) {
+      const { bytes, ...facts } = shot;
+      console.log(
+        JSON.stringify(
+          { file: flags.output, size: bytes.byteLength, unchanged, ...facts },
+          null,
+          2,
+        ),
+      );
+    } else {
+      console.log(`${unchanged ? "unchanged" : "saved"} ${summary(shot, flags.output)}`);
+    }
+  },
+);
+
+withCaptureOptions(
+  program
+    .command("watch")
+    .description(
+      "capture <url> every --every seconds; on each change, save it, print a line and run --exec",
+    )
+    .argument("<url>", "the page")
+    .requiredOption("-o, --output <file>", "where the latest image goes")
+    .option("--every <seconds>", "seconds between captures", seconds, 60)
+    .option(
+      "--exec <command>",
+      "a shell command run on each change (SHOTCACHE_FILE, SHOTCACHE_ETAG set)",
+    ),
+).action(
+  async (
+    url: string,
+    flags: Record<string, unknown> & { output: string; every: number; exec?: string },
+  ) => {
+    const watcher = client();
+    const input = captureInputOf(url, flags);
+    let last: string | undefined;
+    for (;;) {
+      try {
+        const shot = await watcher.capture(input);
+        if (last === undefined && !sameBytes(flags.output, shot.bytes))
+          save(flags.output, shot.bytes);
+        if (last !== undefined && shot.etag !== last) {
+          save(flags.output, shot.bytes);
+          console.log(`changed ${summary(shot, flags.output)} at ${new Date().toISOString()}`);
+          if (flags.exec) {
+            spawn(flags.exec, {
+              shell: true,
+              stdio: "inherit",
+              env: { ...process.env, SHOTCACHE_FILE: flags.output, SHOTCACHE_ETAG: shot.etag },
+            });
+          }
+        } else if (last === undefined) {
+          console.log(`watching ${summary(shot, flags.output)}, every ${flags.every} s`);
+        }
+        last = shot.etag;
+      } catch (error) {
+        // A refused input will not change by trying again; anything else may.
+        if (exitCodeOf(error) === EXIT.input) throw error;
+        console.error(describe(error));
+      }
+      await sleep(flags.every * 1000);
+    }
+  },
+);
+
+program
+  .command("purge")
+  .description("drop every cached variant of <url> on the server (and its CDNs)")
+  .argument("<url>", "the page")
+  .action(async (url: string) => {
+    const outcome = await client().purge({ url });
+    console.log(`purged ${outcome.purged} ${outcome.purged === 1 ? "variant" : "variants"}`);
+    for (const cdn of outcome.cdn)
+      console.log(`  ${cdn.cdn}: ${cdn.status}${cdn.error ? ` (${cdn.error})` : ""}`);
+  });
+
+program
+  .command("stats")
+  .description("the server's shared statistics")
+  .option("--hours <n>", "hourly buckets to read", seconds, 24)
+  .option("--json", "print everything as JSON")
+  .action(async (flags: { hours: number; json?: boolean }) => {
+    const stats = await client().stats({ hours: flags.hours });
+    if (flags.json) return console.log(JSON.stringify(stats, null, 2));
+    console.log(`requests ${stats.requests}, hit rate ${(stats.hitRate * 100).toFixed(1)} %`);
+    console.log(
+      `hits ${stats.hits}, misses ${stats.misses}, stale ${stats.stale}, bypasses ${stats.bypasses}`,
+    );
+    console.log(`stored ${stats.storage.entries} entries, ${stats.storage.bytes} bytes`);
+  });
+
+withCaptureOptions(
+  program
+    .command("sign")
+    .description("a signed public URL of the capture, made by the server, for an <img> with no key")
+    .argument("<url>", "the page")
+    .option("--expires <seconds>", "valid for this long (default: for ever)", seconds),
+).action(async (url: string, flags: Record<string, unknown> & { expires?: number }) => {
+  const signed = await client().signUrl({
+    options: captureInputOf(url, flags),
+    expiresInSeconds: flags.expires,
+  });
+  console.log(signed.url);
+});
+
+/** A failure as one line: the server's code and message, and the fields it names. */
+function describe(error: unknown): string {
+  if (!isShotcacheError(error)) return `error: ${error instanceof Error ? error.message : error}`;
+  const fields = error.fieldErrors.map(
+    (field) => `\n  ${field.field ?? "input"}: ${field.message}`,
+  );
+  return `${error.code}: ${error.message}${fields.join("")}`;
+}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(describe(error));
+  process.exitCode = exitCodeOf(error);
+}
