@@ -1,0 +1,17 @@
+import { ShotcacheError, type ShotcacheErrorCode } from "@shotcache/sdk";
+import { describe, expect, it } from "vitest";
+import { EXIT, exitCodeOf } from "./exit-codes";
+
+const failure = (code: ShotcacheErrorCode) => new ShotcacheError(code, code);
+
+describe("exit codes", () => {
+  it("tell refused input, a page that failed, and a server or transport failure apart", () => {
+    expect(exitCodeOf(failure("INVALID_INPUT"))).toBe(EXIT.input);
+    expect(exitCodeOf(failure("UNAUTHORIZED"))).toBe(EXIT.input);
+    expect(exitCodeOf(failure("TARGET_HTTP_ERROR"))).toBe(EXIT.target);
+    expect(exitCodeOf(failure("RENDER_TIMEOUT"))).toBe(EXIT.target);
+    expect(exitCodeOf(failure("SATURATED"))).toBe(EXIT.server);
+    expect(exitCodeOf(failure("NETWORK_ERROR"))).toBe(EXIT.server);
+    expect(exitCodeOf(new Error("EACCES"))).toBe(EXIT.failed);
+  });
+});
