@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { type AppUnderTest, startAppUnderTest } from "../test/app-under-test";
 
@@ -33,4 +34,8 @@ test("asks for an API key when the server has keys, and keeps it for the tab", a
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByLabel("API key")).toHaveValue(KEY);
   await expect(page.getByTestId("requests")).toHaveText("1");
+  // Usage by key, named by the first 12 hex digits of its digest, never by the key.
+  const keyId = createHash("sha256").update(KEY).digest("hex").slice(0, 12);
+  await expect(page.getByTestId("key-usage").locator("tbody td")).toHaveText([keyId, "1", "1"]);
+  await expect(page.locator("body")).not.toContainText(KEY);
 });

@@ -48,6 +48,8 @@ describe("server configuration", () => {
     [{ SHOTCACHE_ALLOWED_TARGETS: "10.0.0.0/8, not a host!" }, "SHOTCACHE_ALLOWED_TARGETS"],
     [{ SHOTCACHE_RENDER_CONCURRENCY: "0" }, "SHOTCACHE_RENDER_CONCURRENCY"],
     [{ SHOTCACHE_API_KEYS: "long-enough-key-000000,short" }, "SHOTCACHE_API_KEYS"],
+    [{ SHOTCACHE_API_KEYS: "long-enough-key-000000:admin" }, 'unknown scope "admin"'],
+    [{ SHOTCACHE_API_KEYS: "sha256:0123" }, "64 hex digits"],
     [{ SHOTCACHE_CAPTURE_REQUIRES_KEY: "true" }, "SHOTCACHE_API_KEYS"],
     [{ SHOTCACHE_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" }, "SHOTCACHE_TRUSTED_PROXIES"],
     [{ SHOTCACHE_TRUSTED_PROXIES: "-1" }, "SHOTCACHE_TRUSTED_PROXIES"],
@@ -56,6 +58,17 @@ describe("server configuration", () => {
     [{ SHOTCACHE_CDN_PURGE: "xkey:ftp://cache.internal/" }, "SHOTCACHE_CDN_PURGE"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
+  });
+
+  it("reads scoped keys and digests, and never shows a refused key in its message", () => {
+    const { SHOTCACHE_API_KEYS: keys } = parseServerEnv({
+      SHOTCACHE_API_KEYS: `long-enough-key-000000:read+purge, sha256:${"ab".repeat(32)}`,
+    });
+    expect(keys.map((key) => [...key.scopes])).toEqual([
+      ["read", "purge"],
+      ["capture", "read", "purge", "sign"],
+    ]);
+    expect(errorOf({ SHOTCACHE_API_KEYS: "secret-but-too:short" })).not.toContain("secret");
   });
 
   it("trusts no proxy by default, or the hops or ranges it is given", () => {

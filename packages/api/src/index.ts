@@ -1,10 +1,13 @@
 // Signing lives in core (the SDK's `sign` entry shares it); re-exported for server code.
 export { signCapture, webhookSignature } from "@shotcache/core";
 export {
+  ACCESS_SCOPES,
   type Access,
   type AccessPolicy,
   type AccessScope,
+  type ApiKey,
   OPEN_ACCESS,
+  parseApiKey,
 } from "./access";
 export { type ApiServer, createApiServer, type HttpLimits } from "./api-server";
 export { cacheHeaders } from "./cache-headers";

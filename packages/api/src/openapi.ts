@@ -207,7 +207,13 @@ export function openApiDocument() {
     // Self-hosted under any name: relative to wherever this document was fetched from.
     servers: [{ url: "/", description: "The server that serves this document." }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key; each has scopes: capture, read, purge, sign (or all of them).",
+        },
+      },
       schemas: {
         Problem: {
           type: "object",
@@ -218,6 +224,7 @@ export function openApiDocument() {
             status: { type: "integer" },
             code: { type: "string", enum: Object.keys(ERROR_KINDS) },
             detail: { type: "string" },
+            scope: { type: "string", description: "The scope an API key lacks (403)." },
             errors: {
               type: "array",
               items: {
@@ -231,7 +238,9 @@ export function openApiDocument() {
         CaptureOptions: schemaOf(captureOptionsObjectSchema),
       },
     },
-    security: [{}, { apiKey: [] }],
+    // Captures are open, or need a key with the `capture` scope (SHOTCACHE_CAPTURE_REQUIRES_KEY);
+    // every other operation names the scope it needs (OpenAPI 3.1 role names).
+    security: [{}, { apiKey: ["capture"] }],
     paths: {
       "/api/v1/screenshot": {
         get: { ...screenshotGet, operationId: "captureGet" },
@@ -253,7 +262,7 @@ export function openApiDocument() {
         delete: {
           operationId: "purge",
           summary: "Drop every cached variant of a URL, or the one the options select",
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["purge"] }],
           parameters: captureParameters(),
           responses: {
             "200": {
@@ -268,7 +277,7 @@ export function openApiDocument() {
         get: {
           operationId: "stats",
           summary: "Shared statistics",
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["read"] }],
           parameters: [
             {
               name: "hours",
@@ -279,7 +288,7 @@ export function openApiDocument() {
           responses: {
             "200": {
               description:
-                "Counters, hourly buckets, latency, storage, recent purges, and `topUrls`: the most requested URLs with requests, hit rate, renders, changes and the estimated change interval.",
+                "Counters, hourly buckets, latency, storage, recent purges, and `topUrls`: the most requested URLs with requests, hit rate, renders, changes and the estimated change interval; `keys`: captures and renders per API key, by key id (the first 12 hex digits of the key's SHA-256).",
               ...json({ type: "object" }),
             },
             ...errorResponses(ADMIN_ERRORS),
@@ -290,7 +299,7 @@ export function openApiDocument() {
         get: {
           operationId: "listWatches",
           summary: "The watches, oldest first, with when each next runs",
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["purge"] }],
           responses: {
             "200": {
               description: "The watches.",
@@ -308,7 +317,7 @@ export function openApiDocument() {
           summary: "Render a page every `every` seconds, and tell a webhook when it changed",
           description:
             'Each change is POSTed to `webhook` as JSON `{ watchId, url, etag, previousEtag, changedAt, imageUrl }`, signed like the invalidation webhook (`X-Shotcache-Timestamp`, `X-Shotcache-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`). Off (404) without a webhook secret.',
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["purge"] }],
           requestBody: { required: true, ...json(schemaOf(watchInputSchema)) },
           responses: {
             "201": {
@@ -333,7 +342,7 @@ export function openApiDocument() {
         delete: {
           operationId: "deleteWatch",
           summary: "Stop a watch: no more renders or deliveries",
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["purge"] }],
           parameters: [
             { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
           ],
@@ -403,7 +412,7 @@ export function openApiDocument() {
         get: {
           operationId: "metrics",
           summary: "This process's metrics, Prometheus text format",
-          security: [{ apiKey: [] }],
+          security: [{ apiKey: ["read"] }],
           responses: {
             "200": {
               description: "Prometheus text.",

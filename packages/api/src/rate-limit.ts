@@ -1,5 +1,5 @@
-import { type RateLimiter, shortHash } from "@shotcache/core";
-import { matchedKey } from "./access";
+import type { RateLimiter } from "@shotcache/core";
+import type { ApiKey } from "./access";
 import { rateLimitGroupOf } from "./client-address";
 import type { ApiContext } from "./context";
 
@@ -18,21 +18,21 @@ export interface RateLimitOutcome {
 const ALLOWED: RateLimitOutcome = { allowed: true, headers: {} };
 
 /**
- * Counts a capture against the caller's limit. A limiter that fails (its store is down) lets the
+ * Counts a capture against the caller's limit: its API key's (`key`, the one it presented), else its
+ * address's. A limiter that fails (its store is down) lets the
  * request through: rate limiting must not turn a store outage into an API outage.
  */
 export async function applyRateLimit(
   context: ApiContext,
-  authorization: string | null,
+  key: ApiKey | undefined,
   clientAddress: string,
 ): Promise<RateLimitOutcome> {
   if (!context.rateLimits?.keyed && !context.rateLimits?.anonymous) return ALLOWED;
-  const key = matchedKey(context.access, authorization);
   const limiter = key ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
   if (!limiter) return ALLOWED;
   // Counted by the key matched, not by how the header spells it. The key itself never becomes a
-  // store key or a log line: only a digest of it does.
-  const identifier = key ? `key:${shortHash(key)}` : `ip:${rateLimitGroupOf(clientAddress)}`;
+  // store key or a log line: only its id, a part of its digest, does.
+  const identifier = key ? `key:${key.id}` : `ip:${rateLimitGroupOf(clientAddress)}`;
   let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
   try {
     decision = await limiter.limit(identifier);

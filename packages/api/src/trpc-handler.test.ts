@@ -1,6 +1,7 @@
 import { CaptureError, type CaptureInput } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { parseApiKey } from "./access";
 import { createTestContext } from "./test-support";
 import { handleTrpcRequest, MAX_TRPC_BODY_BYTES } from "./trpc-handler";
 
@@ -180,7 +181,7 @@ describe("tRPC over Fetch", () => {
 
   it("asks for an API key for purge and stats when keys are configured", async () => {
     const key = "k".repeat(24);
-    const setup = createTestContext({}, { keys: [key], captureRequiresKey: false });
+    const setup = createTestContext({}, { keys: [parseApiKey(key)], captureRequiresKey: false });
     const withKey = (request: Request, value: string) => {
       request.headers.set("authorization", `Bearer ${value}`);
       return request;

@@ -91,15 +91,15 @@ const captureErrors = t.middleware(async ({ ctx: request, next }) => {
 
 export const publicProcedure = t.procedure.use(captureErrors);
 
-/** A procedure that needs an API key for `scope` whenever keys are configured. */
+/** A procedure that needs an API key with `scope` whenever keys are configured. */
 function guarded(scope: AccessScope) {
   return publicProcedure.use(({ ctx, next }) => {
     const access = checkAccess(ctx.access, ctx.authorization, scope);
-    if (access === "missing") {
-      throw new TRPCError({ code: "UNAUTHORIZED", message: REFUSAL_MESSAGES.missing });
-    }
-    if (access === "invalid") {
-      throw new TRPCError({ code: "FORBIDDEN", message: REFUSAL_MESSAGES.invalid });
+    if (access !== "granted") {
+      throw new TRPCError({
+        code: access === "missing" ? "UNAUTHORIZED" : "FORBIDDEN",
+        message: REFUSAL_MESSAGES[access](scope),
+      });
     }
     return next();
   });
@@ -107,5 +107,9 @@ function guarded(scope: AccessScope) {
 
 /** Captures: open unless the server requires a key for them. */
 export const captureProcedure = guarded("capture");
-/** Purge, inspect, stats: need a key whenever keys are configured. */
-export const adminProcedure = guarded("admin");
+/** Statistics and cache inspection. */
+export const readProcedure = guarded("read");
+/** Purges, and watches (which keep renders going). */
+export const purgeProcedure = guarded("purge");
+/** Signed public URLs. */
+export const signProcedure = guarded("sign");

@@ -123,7 +123,8 @@ export interface PurgeOutcome {
 }
 
 export interface CaptureService {
-  capture(options: CaptureOptions): Promise<CaptureResult>;
+  /** One capture; `apiKeyId`, the id of the API key it was made with, counts it in that key's usage. */
+  capture(options: CaptureOptions, apiKeyId?: string): Promise<CaptureResult>;
   /**
    * Drops cached entries here and at the CDNs; resolves to how many entries were removed and what
    * each CDN said. `requestedAt` (epoch ms), when the purge was asked for earlier than now (a
@@ -151,6 +152,9 @@ export interface CaptureService {
   /** Adds to the shared counters, for work done beside captures (watch deliveries). */
   count(counters: Partial<CounterValues>): void;
 }
+
+/** Outcomes in which the capture itself was rendered (a coalesced one waited for another's). */
+const RENDERED: ReadonlySet<CacheCounter> = new Set(["misses", "refreshes", "bypasses"]);
 
 /** One capture as the service works on it. */
 interface Job {
@@ -504,7 +508,10 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     }
   }
 
-  async function capture(captureOptions: CaptureOptions): Promise<CaptureResult> {
+  async function capture(
+    captureOptions: CaptureOptions,
+    apiKeyId?: string,
+  ): Promise<CaptureResult> {
     const started = now();
     const { id } = prepare(captureOptions);
     let answered: Answered;
@@ -523,6 +530,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       latency: { status: result.status, ms },
       url: { urlKey: id.urlKey, url: id.canonicalUrl, fromCache },
       ...(fromCache ? { hitAgeSeconds: result.ageSeconds } : {}),
+      ...(apiKeyId ? { apiKey: { id: apiKeyId, rendered: RENDERED.has(outcome) } } : {}),
     });
     return result;
   }

@@ -109,6 +109,8 @@ export {
   HOUR_MS,
   HOURLY_RETENTION_HOURS,
   hourStart,
+  type KeyUsage,
+  keyUsageFrom,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
   type PurgeRecord,

@@ -4,6 +4,7 @@ import { CACHE_COUNTERS, type CounterValues, OUTCOME_COUNTERS, zeroCounters } fr
 import {
   AGE_BOUNDS_S,
   CACHE_STATUSES,
+  type KeyUsage,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
   type PurgeRecord,
@@ -38,6 +39,8 @@ export interface CacheStats extends CounterReport {
   recentPurges: (Omit<PurgeRecord, "at"> & { at: string })[];
   /** The most requested URLs, most requested first. */
   topUrls: TopUrl[];
+  /** Captures and renders per API key (by its id, never the key), most captures first. */
+  keys: KeyUsage[];
 }
 
 /** A URL in `topUrls`. */
@@ -103,5 +106,6 @@ export function deriveStats(snapshot: StatsSnapshot, defaultTtlSeconds: number):
           ? null
           : Math.round(expectedChangeIntervalSeconds(record.intervals, 2 * defaultTtlSeconds)),
     })),
+    keys: snapshot.keyUsage,
   };
 }

@@ -66,6 +66,33 @@ export interface StatsEvent {
   purge?: PurgeRecord;
   /** The URL a capture was for, counted per URL (`urlKey` keys it), and whether from the cache. */
   url?: { urlKey: string; url: string; fromCache: boolean };
+  /** The API key a capture was made with (its id), and whether it was answered by a render. */
+  apiKey?: { id: string; rendered: boolean };
+}
+
+/** One API key's usage: captures made with it, and how many of them were rendered. */
+export interface KeyUsage {
+  /** The key's id (the first 12 hex digits of its SHA-256 digest), never the key. */
+  key: string;
+  captures: number;
+  renders: number;
+}
+
+/** Counter fields of per-key usage: `key:<id>:captures`, `key:<id>:renders`. */
+const keyUsageField = (id: string, figure: "captures" | "renders") => `key:${id}:${figure}`;
+const KEY_USAGE_FIELD = /^key:([0-9a-f]{12}):(captures|renders)$/;
+
+/** Per-key usage from counter fields (names and counts), most captures first. */
+export function keyUsageFrom(fields: Iterable<[string, number]>): KeyUsage[] {
+  const usage = new Map<string, KeyUsage>();
+  for (const [name, count] of fields) {
+    const [, key, figure] = KEY_USAGE_FIELD.exec(name) ?? [];
+    if (!key || !figure) continue;
+    const counted = usage.get(key) ?? { key, captures: 0, renders: 0 };
+    counted[figure as "captures" | "renders"] += count;
+    usage.set(key, counted);
+  }
+  return [...usage.values()].sort((a, b) => b.captures - a.captures);
 }
 
 /** A histogram as counts per bucket: index i counts values ≤ bounds[i] (and > bounds[i−1]). */
@@ -84,6 +111,8 @@ export interface StatsSnapshot {
   recentPurges: PurgeRecord[];
   /** The most requested URLs (at most `TOP_URLS_REPORTED`), most requested first. */
   topUrls: UrlRecord[];
+  /** Usage per API key, most captures first. */
+  keyUsage: KeyUsage[];
 }
 
 export const HOUR_MS = 3_600_000;
@@ -173,6 +202,10 @@ export function createStatsBuffer() {
         delta.urls[urlKey] = counted;
         counted.requests++;
         if (fromCache) counted.hits++;
+      }
+      if (event.apiKey) {
+        bump(delta.counters, keyUsageField(event.apiKey.id, "captures"));
+        if (event.apiKey.rendered) bump(delta.counters, keyUsageField(event.apiKey.id, "renders"));
       }
       // Only the latest purges are kept, so a burst of them never makes one huge store write.
       if (event.purge) delta.purges = [...delta.purges, event.purge].slice(-RECENT_PURGES_KEPT);

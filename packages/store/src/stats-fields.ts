@@ -6,6 +6,7 @@ import {
   type Histogram,
   HOUR_MS,
   hourStart,
+  keyUsageFrom,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,
   type PurgeRecord,
@@ -32,6 +33,12 @@ const read = (fields: FieldMap, name: string): number => {
   const value = Number(fields instanceof Map ? fields.get(name) : fields?.[name]);
   return Number.isFinite(value) ? value : 0;
 };
+
+/** Every field of a field map, with its count. */
+const fieldsOf = (fields: FieldMap): [string, number][] =>
+  (fields instanceof Map ? [...fields] : Object.entries(fields ?? {})).map(
+    ([name, count]): [string, number] => [name, Number(count)],
+  );
 
 /** Counter values from a field map; unknown fields are ignored, missing ones are 0. */
 export function countersFrom(fields: FieldMap): CounterValues {
@@ -73,6 +80,7 @@ export function snapshotFrom(input: {
     storage: input.storage,
     recentPurges: input.recentPurges,
     topUrls: input.topUrls,
+    keyUsage: keyUsageFrom(fieldsOf(input.counters)),
   };
 }
 

@@ -202,6 +202,26 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(stats.purgeLag.reduce((sum, n) => sum + n, 0)).toBe(1);
   });
 
+  it("keeps each API key's captures and renders, across writes", async () => {
+    const { store } = await open({});
+    const at = Date.now();
+    const buffer = createStatsBuffer();
+    const capture = (id: string, rendered: boolean) =>
+      buffer.add({ at, counters: { hits: 1 }, apiKey: { id, rendered } });
+    capture("aaaaaaaaaaaa", true);
+    capture("aaaaaaaaaaaa", false);
+    capture("bbbbbbbbbbbb", false);
+    await store.recordStats(buffer.take());
+    capture("aaaaaaaaaaaa", true);
+    await store.recordStats(buffer.take());
+    const stats = await store.readStats({ now: at, hours: 1 });
+    expect(stats.keyUsage).toEqual([
+      { key: "aaaaaaaaaaaa", captures: 3, renders: 2 },
+      { key: "bbbbbbbbbbbb", captures: 1, renders: 0 },
+    ]);
+    expect(stats.counters.hits).toBe(4);
+  });
+
   it("notes renders: the variant's latest, newest first, and the URL's intervals", async () => {
     const { store, keys: backendKeys, ttl } = await open({});
     const { urlKey, keys } = ids(2);

@@ -1,4 +1,4 @@
-import { clientAddressResolver, type TrustedProxies } from "@shotcache/api";
+import { clientAddressResolver, parseApiKey, type TrustedProxies } from "@shotcache/api";
 import { purgersFromConfig } from "@shotcache/cdn";
 import type { CdnPurger } from "@shotcache/core";
 import {
@@ -67,25 +67,32 @@ const ttlRulesText = z
 /** Every variable the server reads, validated once; a bad value stops start-up, naming it. */
 const envSchema = z
   .object({
-    /** API keys (comma-separated, at least 16 characters each); none = the server runs open. */
+    /**
+     * API keys, comma-separated: `key` (every scope) or `key:scope+scope`, the key itself (16+
+     * characters) or `sha256:<hex>`, its digest; none = the server runs open.
+     */
     SHOTCACHE_API_KEYS: z
       .string()
       .default("")
-      .transform((text) =>
+      .transform((text, context) =>
         text
           .split(",")
-          .map((key) => key.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .min(16, "each key needs at least 16 characters")
-            .regex(/^\S+$/, "a key may not contain white space"),
-        ),
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .flatMap((entry, index) => {
+            try {
+              return [parseApiKey(entry)];
+            } catch (error) {
+              // The message names the entry by its place, never by the key.
+              context.addIssue({
+                code: "custom",
+                message: `entry ${index + 1}: ${(error as Error).message}`,
+              });
+              return [];
+            }
+          }),
       ),
-    /** Whether captures need a key too (purge and stats always do when keys exist). */
+    /** Whether captures need a key too (every other scope always does when keys exist). */
     SHOTCACHE_CAPTURE_REQUIRES_KEY: booleanText.default(false),
     /** Secret of signed public URLs (none: signed URLs are refused). */
     SHOTCACHE_SIGNING_SECRET: z.string().min(32, "needs at least 32 characters").optional(),

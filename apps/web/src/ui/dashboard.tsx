@@ -172,6 +172,25 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
             )}
           </section>
 
+          {stats.keys.length > 0 && (
+            <section aria-labelledby="key-usage-title">
+              <h2 id="key-usage-title">Usage by API key</h2>
+              <DataTable
+                label="Usage by API key table"
+                testId="key-usage"
+                columns={["Key id", "Captures", "Renders"]}
+              >
+                {stats.keys.map((usage) => (
+                  <tr key={usage.key}>
+                    <td className="mono">{usage.key}</td>
+                    <td>{usage.captures.toLocaleString("en")}</td>
+                    <td>{usage.renders.toLocaleString("en")}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </section>
+          )}
+
           <section aria-labelledby="purges-title">
             <h2 id="purges-title">Recent purges</h2>
             {stats.recentPurges.length === 0 ? (

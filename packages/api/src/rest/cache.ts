@@ -1,18 +1,18 @@
 import { captureInputFromQuery, purgeRequestSchema } from "@shotcache/core";
 import type { ApiContext } from "../context";
-import { failure, json, refusedAdminRequest } from "./common";
+import { failure, json, refusedRequest } from "./common";
 import { invalidInput } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
 /**
  * `DELETE /api/v1/cache?url=…` drops every cached variant of the URL; with capture options beside
- * it (`&width=800&format=webp`), only the variant they select. Needs an API key when keys exist.
+ * it (`&width=800&format=webp`), only the variant they select. Needs a key with the `purge` scope when keys exist.
  */
 export async function handleCachePurge(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  const refused = refusedAdminRequest(request, context, "DELETE");
+  const refused = refusedRequest(request, context, "DELETE", "purge");
   if (refused) return refused;
   const { url, ...options } = captureInputFromQuery(request.url.searchParams);
   const parsed = purgeRequestSchema.safeParse(

@@ -43,7 +43,10 @@ export function methodNotAllowed(allowed: readonly string[]): RestResponse {
   return problem("METHOD_NOT_ALLOWED", `Use ${allow}.`, { headers: { allow } });
 }
 
-/** A 401 (no key) or 403 (a key not accepted) when the request may not use `scope`. */
+/**
+ * A 401 (no key) or 403 (a key not accepted, or one without `scope`, which the 403 names) when the
+ * request may not use `scope`.
+ */
 export function refusedAccess(
   request: RestRequest,
   context: ApiContext,
@@ -51,20 +54,24 @@ export function refusedAccess(
 ): RestResponse | undefined {
   const access = checkAccess(context.access, request.header("authorization"), scope);
   if (access === "granted") return undefined;
-  const challenge = { "www-authenticate": 'Bearer realm="shotcache"' };
-  return access === "missing"
-    ? problem("UNAUTHORIZED", REFUSAL_MESSAGES.missing, { headers: challenge })
-    : problem("FORBIDDEN", REFUSAL_MESSAGES.invalid, { headers: challenge });
+  const headers = { "www-authenticate": 'Bearer realm="shotcache"' };
+  const detail = REFUSAL_MESSAGES[access](scope);
+  if (access === "missing") return problem("UNAUTHORIZED", detail, { headers });
+  return problem("FORBIDDEN", detail, {
+    headers,
+    ...(access === "forbidden" ? { members: { scope } } : {}),
+  });
 }
 
-/** A 405 or a 401/403 for an admin endpoint, or undefined when the request may go on. */
-export function refusedAdminRequest(
+/** A 405, or a 401/403 for a request without `scope`, or undefined when the request may go on. */
+export function refusedRequest(
   request: RestRequest,
   context: ApiContext,
   method: string,
+  scope: AccessScope,
 ): RestResponse | undefined {
   if (request.method !== method) return methodNotAllowed([method]);
-  return refusedAccess(request, context, "admin");
+  return refusedAccess(request, context, scope);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createMemoryRateLimiter } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { parseApiKey } from "../access";
 import { createTestContext } from "../test-support";
 import { handleCachePurge } from "./cache";
 import { restRequestFrom } from "./fetch-adapter";
@@ -92,7 +93,7 @@ describe("DELETE /api/v1/cache and GET /api/v1/stats", () => {
 
 describe("API keys", () => {
   const keyed = (captureRequiresKey: boolean) =>
-    createTestContext({}, { keys: [KEY], captureRequiresKey }).context;
+    createTestContext({}, { keys: [parseApiKey(KEY)], captureRequiresKey }).context;
   const endpoints: [string, RestHandler<ReturnType<typeof keyed>>, string, string][] = [
     ["capture", handleScreenshot, `/api/v1/screenshot?url=${PAGE}`, "GET"],
     ["purge", handleCachePurge, `/api/v1/cache?url=${PAGE}`, "DELETE"],
@@ -143,7 +144,7 @@ describe("rate limits", () => {
   });
 
   it("count key holders apart from anonymous callers, by key", async () => {
-    const setup = createTestContext({}, { keys: [KEY], captureRequiresKey: false });
+    const setup = createTestContext({}, { keys: [parseApiKey(KEY)], captureRequiresKey: false });
     setup.context.rateLimits = {
       anonymous: createMemoryRateLimiter({ limit: 1 }),
       keyed: createMemoryRateLimiter({ limit: 5 }),
@@ -158,7 +159,7 @@ describe("rate limits", () => {
   });
 
   it("count a key once, however its header is spelled", async () => {
-    const setup = createTestContext({}, { keys: [KEY], captureRequiresKey: false });
+    const setup = createTestContext({}, { keys: [parseApiKey(KEY)], captureRequiresKey: false });
     setup.context.rateLimits = { keyed: createMemoryRateLimiter({ limit: 2 }) };
     const statuses = [];
     for (const header of [`Bearer ${KEY}`, `bearer ${KEY}`, `Bearer  ${KEY} `]) {

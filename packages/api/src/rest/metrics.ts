@@ -1,14 +1,14 @@
 import type { ApiContext } from "../context";
-import { refusedAdminRequest } from "./common";
+import { refusedRequest } from "./common";
 import { problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
-/** `GET /api/metrics`: Prometheus text. Needs an API key when keys exist (scrapers can send one). */
+/** `GET /api/metrics`: Prometheus text. Needs a key with the `read` scope when keys exist (scrapers can send one). */
 export async function handleMetrics(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  const refused = refusedAdminRequest(request, context, "GET");
+  const refused = refusedRequest(request, context, "GET", "read");
   if (refused) return refused;
   if (!context.metrics) return problem("NOT_FOUND", "Metrics are not enabled.");
   return {

@@ -1,5 +1,6 @@
 import { createMemoryStore } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { parseApiKey } from "../access";
 import { createMetrics } from "../metrics";
 import { createTestContext } from "../test-support";
 import { restRequestFrom } from "./fetch-adapter";
@@ -31,7 +32,7 @@ describe("GET /api/metrics", () => {
   it("needs a key when keys exist", async () => {
     const { context } = createTestContext(
       {},
-      { keys: ["k".repeat(24)], captureRequiresKey: false },
+      { keys: [parseApiKey("k".repeat(24))], captureRequiresKey: false },
     );
     context.metrics = createMetrics();
     expect((await handleMetrics(get("/api/metrics"), context)).status).toBe(401);

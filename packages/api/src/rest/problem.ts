@@ -7,7 +7,12 @@ import type { RestResponse } from "./types";
 export function problem(
   code: ApiErrorCode,
   detail: string,
-  options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  options: {
+    errors?: FieldError[];
+    headers?: Record<string, string>;
+    /** Extension members of the document (RFC 9457 §3.2), such as the `scope` a key lacks. */
+    members?: Record<string, string>;
+  } = {},
 ): RestResponse {
   const { status, title } = ERROR_KINDS[code];
   const document = {
@@ -17,6 +22,7 @@ export function problem(
     code,
     detail,
     ...(options.errors?.length ? { errors: options.errors } : {}),
+    ...options.members,
   };
   return {
     status,

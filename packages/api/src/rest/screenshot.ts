@@ -10,6 +10,7 @@ import {
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
+import { matchedKey } from "../access";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import { publicOriginOf } from "../public-origin";
@@ -136,11 +137,8 @@ export async function handleScreenshot(
   }
   const refusedSigned = query?.verify?.();
   if (refusedSigned) return refusedSigned;
-  const limited = await applyRateLimit(
-    context,
-    request.header("authorization"),
-    request.clientAddress(),
-  );
+  const key = matchedKey(context.access, request.header("authorization"));
+  const limited = await applyRateLimit(context, key, request.clientAddress());
   if (!limited.allowed) {
     return problem("RATE_LIMITED", "Too many captures; try again later.", {
       headers: limited.headers,
@@ -149,7 +147,7 @@ export async function handleScreenshot(
 
   let result: CaptureResult;
   try {
-    result = await context.captureService.capture(parsed.data);
+    result = await context.captureService.capture(parsed.data, key?.id);
   } catch (error) {
     return failure(error, context);
   }

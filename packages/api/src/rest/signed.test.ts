@@ -1,5 +1,6 @@
 import { captureOptionsSchema, queryPairs, signCapture, webhookSignature } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
+import { parseApiKey } from "../access";
 import type { ApiContext } from "../context";
 import { createTestContext } from "../test-support";
 import { handleTrpcRequest } from "../trpc-handler";
@@ -13,7 +14,10 @@ const PAGE = "https://a.test/page";
 const codeOf = (response: RestResponse) => JSON.parse(String(response.body)).code;
 
 function keyedContext() {
-  const setup = createTestContext({}, { keys: ["k".repeat(24)], captureRequiresKey: true });
+  const setup = createTestContext(
+    {},
+    { keys: [parseApiKey("k".repeat(24))], captureRequiresKey: true },
+  );
   setup.context.signingSecret = SECRET;
   setup.context.webhookSecret = SECRET;
   return setup;

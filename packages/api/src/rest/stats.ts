@@ -1,7 +1,7 @@
 import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
-import { failure, json, refusedAdminRequest } from "./common";
+import { failure, json, refusedRequest } from "./common";
 import { invalidInput } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
 
@@ -9,12 +9,12 @@ const statsQuerySchema = z.strictObject({
   hours: z.coerce.number().int().min(1).max(HOURLY_RETENTION_HOURS).default(24),
 });
 
-/** `GET /api/v1/stats?hours=24`: every figure the store keeps. Needs an API key when keys exist. */
+/** `GET /api/v1/stats?hours=24`: every figure the store keeps. Needs a key with the `read` scope when keys exist. */
 export async function handleStats(
   request: RestRequest,
   context: ApiContext,
 ): Promise<RestResponse> {
-  const refused = refusedAdminRequest(request, context, "GET");
+  const refused = refusedRequest(request, context, "GET", "read");
   if (refused) return refused;
   const parsed = statsQuerySchema.safeParse(Object.fromEntries(request.url.searchParams));
   if (!parsed.success) {

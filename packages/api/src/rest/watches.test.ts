@@ -1,6 +1,7 @@
 import { createWatchService } from "@shotcache/core";
 import { createWebhookSender, PUBLIC_ONLY } from "@shotcache/renderer";
 import { describe, expect, it } from "vitest";
+import { parseApiKey } from "../access";
 import { createTestContext } from "../test-support";
 import { handleTrpcRequest } from "../trpc-handler";
 import { restRequestFrom } from "./fetch-adapter";
@@ -12,7 +13,7 @@ const PAGE = "https://a.test/page";
 
 /** A context with watches (never started: these tests are about the endpoints). */
 function watchContext(keys: string[] = []) {
-  const test = createTestContext({}, { keys, captureRequiresKey: false });
+  const test = createTestContext({}, { keys: keys.map(parseApiKey), captureRequiresKey: false });
   // A stubbed resolver: the policy decides, and nothing is ever dialled.
   const resolve = async (host: string) => [host === "hooks.example" ? "93.184.216.34" : "10.0.0.7"];
   test.context.watches = createWatchService({

@@ -8,7 +8,7 @@ import {
   jsonBodyOf,
   methodNotAllowed,
   refusedAccess,
-  refusedAdminRequest,
+  refusedRequest,
 } from "./common";
 import { invalidInput, problem } from "./problem";
 import type { RestRequest, RestResponse } from "./types";
@@ -36,7 +36,7 @@ export async function handleWatches(
   if (request.method !== "GET" && request.method !== "POST") {
     return methodNotAllowed(["GET", "POST"]);
   }
-  const refused = refusedAccess(request, context, "admin");
+  const refused = refusedAccess(request, context, "purge");
   if (refused) return refused;
   try {
     if (request.method === "GET") return json(200, { watches: await watches.list() });
@@ -61,7 +61,7 @@ export async function handleWatch(
 ): Promise<RestResponse> {
   const { watches } = context;
   if (!watches) return watchesOff();
-  const refused = refusedAdminRequest(request, context, "DELETE");
+  const refused = refusedRequest(request, context, "DELETE", "purge");
   if (refused) return refused;
   const id = request.path.slice(WATCHES_PATH.length + 1);
   try {

@@ -7,9 +7,10 @@ import {
 } from "@shotcache/core";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { matchedKey } from "../access";
 import { cacheHeaders } from "../cache-headers";
 import { applyRateLimit } from "../rate-limit";
-import { adminProcedure, captureProcedure } from "../trpc";
+import { captureProcedure, signProcedure } from "../trpc";
 
 /**
  * What to sign: capture options as they will travel in the URL (validated like a capture, then
@@ -44,7 +45,8 @@ export const screenshotRouter = {
    * The image travels as base64 inside the JSON result.
    */
   capture: captureProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
-    const limited = await applyRateLimit(ctx, ctx.authorization, ctx.clientAddress);
+    const key = matchedKey(ctx.access, ctx.authorization);
+    const limited = await applyRateLimit(ctx, key, ctx.clientAddress);
     if (!ctx.isBatchCall) {
       for (const [name, value] of Object.entries(limited.headers)) ctx.resHeaders.set(name, value);
     }
@@ -54,7 +56,7 @@ export const screenshotRouter = {
         message: "Too many captures; try again later.",
       });
     }
-    const result = await ctx.captureService.capture(input);
+    const result = await ctx.captureService.capture(input, key?.id);
     // The JSON around the image also carries its age, so it is only weakly the same response;
     // the strong ETag of the image itself is in the body.
     const etag = `W/${result.etag}`;
@@ -87,10 +89,10 @@ export const screenshotRouter = {
   }),
   /**
    * A signed public URL of the same capture, path and query (`/api/v1/screenshot?…&signature=…`),
-   * for an `<img src>` or a CDN with no API key. Needs the admin scope: whoever may sign may hand
+   * for an `<img src>` or a CDN with no API key. Needs the `sign` scope: whoever may sign may hand
    * out captures without a key. Answers NOT_FOUND when the server has no signing secret.
    */
-  sign: adminProcedure.input(signRequestSchema).mutation(({ ctx, input }) => {
+  sign: signProcedure.input(signRequestSchema).mutation(({ ctx, input }) => {
     if (!ctx.signingSecret) {
       throw new TRPCError({
         code: "NOT_FOUND",

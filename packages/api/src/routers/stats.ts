@@ -1,7 +1,7 @@
 import { HOURLY_RETENTION_HOURS } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { adminProcedure } from "../trpc";
+import { readProcedure } from "../trpc";
 
 export const statsRouter = {
   /**
@@ -9,7 +9,7 @@ export const statsRouter = {
    * hourly buckets (default 24, up to 7 days), latency quantiles per status, hit age, purge lag,
    * and what is stored.
    */
-  get: adminProcedure
+  get: readProcedure
     .input(
       z.strictObject({ hours: z.int().min(1).max(HOURLY_RETENTION_HOURS).default(24) }).optional(),
     )

@@ -1,7 +1,7 @@
 import { WatchLimitError, watchInputSchema, watchRequestSchema } from "@shotcache/core";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { adminProcedure } from "../trpc";
+import { purgeProcedure } from "../trpc";
 
 const watchesOff = () =>
   new TRPCError({
@@ -14,7 +14,7 @@ export const watchRouter = {
    * Renders the page every `every` seconds and POSTs a signed delivery to `webhook` whenever the
    * image changed: `{ watchId, url, etag, previousEtag, changedAt, imageUrl }`.
    */
-  create: adminProcedure.input(watchInputSchema).mutation(async ({ ctx, input }) => {
+  create: purgeProcedure.input(watchInputSchema).mutation(async ({ ctx, input }) => {
     if (!ctx.watches) throw watchesOff();
     // The typed input, checked again as the server takes it (its shortest interval).
     const checked = watchRequestSchema(ctx.watchMinSeconds ?? 60).safeParse(input);
@@ -35,12 +35,12 @@ export const watchRouter = {
     }
   }),
   /** Every watch, oldest first, with when it next runs. */
-  list: adminProcedure.query(async ({ ctx }) => {
+  list: purgeProcedure.query(async ({ ctx }) => {
     if (!ctx.watches) throw watchesOff();
     return ctx.watches.list();
   }),
   /** Stops a watch: no more renders or deliveries. */
-  delete: adminProcedure
+  delete: purgeProcedure
     .input(z.strictObject({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       if (!ctx.watches) throw watchesOff();
