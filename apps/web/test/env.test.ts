@@ -55,6 +55,7 @@ describe("server configuration", () => {
     [{ SHOTCACHE_TRUSTED_PROXIES: "-1" }, "SHOTCACHE_TRUSTED_PROXIES"],
     [{ SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "-1" }, "SHOTCACHE_LOCAL_CACHE_MAX_BYTES"],
     [{ SHOTCACHE_CDN_PURGE: "akamai:x" }, "SHOTCACHE_CDN_PURGE"],
+    [{ SHOTCACHE_TRUSTED_CERTIFICATES: "not-a-digest" }, "SHOTCACHE_TRUSTED_CERTIFICATES"],
     [{ SHOTCACHE_CDN_PURGE: "xkey:ftp://cache.internal/" }, "SHOTCACHE_CDN_PURGE"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);

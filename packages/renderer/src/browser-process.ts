@@ -34,12 +34,22 @@ export function chromiumArgs(): string[] {
   return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
 }
 
-/** How Puppeteer launches `executablePath`: as a headless shell, or the browser in headless mode. */
-export function browserLaunchOptions(executablePath: string) {
+/**
+ * How Puppeteer launches `executablePath`: as a headless shell, or the browser in headless mode.
+ * `trustedCertificates` (base64 SHA-256 digests of public keys) are trusted beyond the system's.
+ */
+export function browserLaunchOptions(
+  executablePath: string,
+  trustedCertificates: readonly string[] = [],
+) {
+  const trust =
+    trustedCertificates.length > 0
+      ? [`--ignore-certificate-errors-spki-list=${trustedCertificates.join(",")}`]
+      : [];
   return {
     executablePath,
     headless: isHeadlessShell(executablePath) ? ("shell" as const) : true,
-    args: chromiumArgs(),
+    args: [...chromiumArgs(), ...trust],
   };
 }
 
@@ -84,13 +94,16 @@ export interface OwnedBrowser {
  * the folder is removed together with the socket folder Chromium makes in TMPDIR (which it leaves
  * behind when killed); if our process exits first, the browser is killed and both removed then.
  */
-export async function launchOwnedBrowser(executablePath: string): Promise<OwnedBrowser> {
+export async function launchOwnedBrowser(
+  executablePath: string,
+  trustedCertificates: readonly string[] = [],
+): Promise<OwnedBrowser> {
   const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
   const profile = join(folder, "profile");
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
-      ...browserLaunchOptions(executablePath),
+      ...browserLaunchOptions(executablePath, trustedCertificates),
       userDataDir: profile,
       // DevTools over a pipe: no debugging port listening on loopback for a page to find.
       pipe: true,

@@ -45,6 +45,11 @@ export interface PuppeteerRendererOptions {
   fullPageMaxHeight?: number;
   /** A browser is replaced after this many renders, to shed leaks. @default 500 */
   recycleAfter?: number;
+  /**
+   * Certificates trusted beyond the system's, as base64 SHA-256 digests of their public keys
+   * (SPKI): an intranet target's own, say. @default none
+   */
+  trustedCertificates?: readonly string[];
 }
 
 export interface PuppeteerRenderer extends Renderer {
@@ -137,7 +142,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
 
   function launch(): Promise<Tenancy> {
     const launching = Promise.resolve(options.executablePath ?? findBrowserExecutable())
-      .then(launchOwnedBrowser)
+      .then((executablePath) => launchOwnedBrowser(executablePath, options.trustedCertificates))
       .then((owned) => {
         const tenancy: Tenancy = {
           owned,

@@ -1,8 +1,14 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface FixtureSite {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://` when served over TLS. */
   origin: string;
   port: number;
   /** Absolute URL of a fixture path, e.g. `site.url("/stable")`. */
@@ -13,7 +19,16 @@ export interface FixtureSite {
   totalRequests(): number;
   /** Headers of the last request to `path`. */
   lastHeaders(path: string): IncomingHttpHeaders | undefined;
+  /** How many connections reached the site, whether or not a request followed. */
+  connections(): number;
+  /** How many WebSocket upgrade requests reached `path` (each is refused once counted). */
+  upgradeCount(path: string): number;
   close(): Promise<void>;
+}
+
+export interface FixtureSiteOptions {
+  /** Serve over TLS with this key and certificate (see `createTestCertificate`). */
+  tls?: { key: string; cert: string };
 }
 
 /** A page that renders the same pixels every time: flat colours, no fonts, no animation. */
@@ -85,6 +100,46 @@ function embedsPage(target: string): string {
 <div style="width:100px; height:100px; background:#0a0"></div></body></html>`;
 }
 
+/** Marks the page done with `state` in `#done`, for a render that waits for that selector. */
+const DONE_SCRIPT = `const done = (state) => {
+  if (document.getElementById("done")) return;
+  const mark = document.createElement("div");
+  mark.id = "done";
+  mark.textContent = state;
+  document.body.append(mark);
+};`;
+
+/** A page that opens a WebSocket to `to`, and is done once it opened or failed. */
+function socketPage(to: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>socket</title></head>
+<body style="margin:0; background:#0a0"><script>${DONE_SCRIPT}
+try {
+  const socket = new WebSocket(${JSON.stringify(to)});
+  socket.onopen = () => done("open");
+  socket.onerror = () => done("error");
+} catch (error) {
+  done("refused");
+}
+</script></body></html>`;
+}
+
+/**
+ * A page that gathers WebRTC candidates against the STUN server `stun` (`host:port`, UDP), and
+ * is done with their types (or `none`) once gathering ends, 3 s at most.
+ */
+function webrtcPage(stun: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>webrtc</title></head>
+<body style="margin:0; background:#00a"><script>${DONE_SCRIPT}
+const types = [];
+const finish = () => done(types.join(",") || "none");
+const connection = new RTCPeerConnection({ iceServers: [{ urls: ${JSON.stringify(`stun:${stun}`)} }] });
+connection.createDataChannel("probe");
+connection.onicecandidate = (event) => (event.candidate ? types.push(event.candidate.type) : finish());
+connection.createOffer().then((offer) => connection.setLocalDescription(offer)).catch(finish);
+setTimeout(finish, 3000);
+</script></body></html>`;
+}
+
 /** Seeded noise on a canvas filling the viewport: a screenshot that barely compresses. */
 const NOISE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>noise</title>
 <style>html, body { margin: 0; } canvas { display: block; }</style></head>
@@ -134,13 +189,18 @@ function send(response: ServerResponse, status: number, body: string): void {
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
- * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG.
- * Every request is counted by path, so a test can prove what was never reached.
+ * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG;
+ * - `/socket?to=URL`: opens a WebSocket to URL; `/webrtc?stun=HOST:PORT`: gathers WebRTC
+ *   candidates against that STUN server; both mark `#done` when they are.
+ * Every request, connection and WebSocket upgrade is counted, so a test can prove what was never
+ * reached. With `tls`, the same site over https.
  */
-export async function startFixtureSite(): Promise<FixtureSite> {
+export async function startFixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   const counts = new Map<string, number>();
+  const upgrades = new Map<string, number>();
   const headers = new Map<string, IncomingHttpHeaders>();
-  const server = createServer((request, response) => {
+  let connections = 0;
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://fixture");
     const path = url.pathname;
     const count = (counts.get(path) ?? 0) + 1;
@@ -155,6 +215,8 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
     if (path === "/embeds") return send(response, 200, embedsPage(param("target")));
+    if (path === "/socket") return send(response, 200, socketPage(param("to")));
+    if (path === "/webrtc") return send(response, 200, webrtcPage(param("stun")));
     if (path === "/pixel.png") {
       response.writeHead(200, { "content-type": "image/png" });
       return response.end(PIXEL_PNG);
@@ -171,10 +233,18 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     const status = /^\/status\/(\d{3})$/.exec(path)?.[1];
     if (status) return send(response, Number(status), `<h1>${status}</h1>`);
     return send(response, 404, "<h1>not found</h1>");
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
+  // Every TCP connection, counted before any TLS handshake or request.
+  server.on("connection", () => connections++);
+  server.on("upgrade", (request: IncomingMessage, socket) => {
+    const path = new URL(request.url ?? "/", "http://fixture").pathname;
+    upgrades.set(path, (upgrades.get(path) ?? 0) + 1);
+    socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
 
   return {
     origin,
@@ -183,6 +253,8 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     requestCount: (path) => counts.get(path) ?? 0,
     totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
     lastHeaders: (path) => headers.get(path),
+    connections: () => connections,
+    upgradeCount: (path) => upgrades.get(path) ?? 0,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 export { availableOrSkip } from "./available-or-skip";
-export { type FixtureSite, startFixtureSite } from "./fixture-site";
+export { type FixtureSite, type FixtureSiteOptions, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
@@ -7,6 +7,7 @@ export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { type RedisCluster, startRedisCluster } from "./redis-cluster";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
 export { RespConnection, type RespReply } from "./resp-connection";
+export { createTestCertificate, type TestCertificate } from "./test-certificate";
 export {
   startUpstashBridge,
   type UpstashBridge,

@@ -32,6 +32,7 @@ export async function browserRendererOf(
     readyContexts: env.SHOTCACHE_READY_CONTEXTS,
     fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
     recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
+    trustedCertificates: env.SHOTCACHE_TRUSTED_CERTIFICATES,
   });
   return { renderer, executablePath };
 }

@@ -125,6 +125,26 @@ const envSchema = z
           return z.NEVER;
         }
       }),
+    /**
+     * Certificates captures trust beyond the system's (an intranet's own CA or site): base64
+     * SHA-256 digests of their public keys, comma-separated.
+     */
+    SHOTCACHE_TRUSTED_CERTIFICATES: z
+      .string()
+      .default("")
+      .transform((text) =>
+        text
+          .split(",")
+          .map((digest) => digest.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9+/]{43}=$/, "each must be a base64 SHA-256 digest (44 characters)"),
+        ),
+      ),
     /** Longest wait for a page to load, in ms. */
     SHOTCACHE_NAVIGATION_TIMEOUT_MS: positiveInt.default(30_000),
     /** Longest whole render, whatever a caller's `timeout` asks, in ms. */
