@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CaptureError, type CaptureInput, captureOptionsSchema } from "@shotcache/core";
 import {
   availableOrSkip,
+  descendantsOf,
   type FixtureSite,
   startFixtureSite,
   survivorsAfter,
@@ -207,19 +208,48 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     await expect(waiting).resolves.toBeDefined();
   });
 
-  it("fails a render whose browser is killed with a coded error; the next one succeeds", async () => {
+  it("renders again on a new browser when its browser is killed mid-render", async () => {
     const crashing = open();
     await render({ path: "/stable" }, crashing);
     const pid = crashing.browserPid() ?? 0;
     const slowBefore = site.requestCount("/slow");
-    const during = render({ path: "/slow?ms=3000" }, crashing);
+    const during = render({ path: "/slow?ms=2000" }, crashing);
     await vi.waitUntil(() => site.requestCount("/slow") > slowBefore, { timeout: 10_000 });
     process.kill(pid, "SIGKILL");
-    expect(await failure(during)).toMatch(/^(RENDER_FAILED|TARGET_UNREACHABLE)$/);
-    await vi.waitUntil(() => crashing.browserPid() === undefined, { timeout: 10_000 });
-    const next = await render({ path: "/stable" }, crashing);
-    expect(next.bytes.byteLength).toBeGreaterThan(0);
+    expect(MAGIC.png?.((await during).bytes)).toBe(true);
+    // Asked for twice: once by the browser that was killed, once by its successor.
+    expect(site.requestCount("/slow")).toBe(slowBefore + 2);
     expect(crashing.browserPid()).not.toBe(pid);
+    expect(await survivorsAfter([pid])).toEqual([]);
+  });
+
+  it("renders again when the page's own process is killed mid-render", async () => {
+    const crashing = open({ readyContexts: 0 });
+    await render({ path: "/stable" }, crashing);
+    const pid = crashing.browserPid() ?? 0;
+    const slowBefore = site.requestCount("/slow");
+    const during = render({ path: "/slow?ms=2000" }, crashing);
+    await vi.waitUntil(() => site.requestCount("/slow") > slowBefore, { timeout: 10_000 });
+    const pageProcesses = descendantsOf(pid).filter((info) =>
+      info.commandLine.includes("--type=renderer"),
+    );
+    expect(pageProcesses.length).toBeGreaterThan(0);
+    for (const { pid: page } of pageProcesses) process.kill(page, "SIGKILL");
+    expect(MAGIC.png?.((await during).bytes)).toBe(true);
+    expect(site.requestCount("/slow")).toBe(slowBefore + 2);
+  });
+
+  it("gives up with a coded error when the browser keeps stopping past the deadline", async () => {
+    const crashing = open();
+    await render({ path: "/stable" }, crashing);
+    const slowBefore = site.requestCount("/slow");
+    // 1.5 s of a 2 s deadline are gone when the browser dies: too little left to try again.
+    const during = render({ path: "/slow?ms=1500", timeout: 2_000 }, crashing);
+    await vi.waitUntil(() => site.requestCount("/slow") > slowBefore, { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    process.kill(crashing.browserPid() ?? 0, "SIGKILL");
+    expect(await failure(during)).toMatch(/^(RENDER_FAILED|RENDER_TIMEOUT)$/);
+    expect(site.requestCount("/slow")).toBe(slowBefore + 1);
   });
 
   it("replaces its browser after `recycleAfter` renders", async () => {

@@ -1,4 +1,5 @@
 import { availableParallelism, totalmem } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   CaptureError,
   type CaptureOptions,
@@ -91,8 +92,23 @@ export function defaultRenderConcurrency(): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(memory / 2 ** 29)));
 }
 
-const browserLost = () =>
-  new CaptureError("RENDER_FAILED", "The browser stopped during the render.");
+/**
+ * Failures of Chromium itself under a render: the browser, or the page's own process, stopped
+ * (crashed, killed, out of memory). Such a render is tried once more, on a live browser.
+ */
+const browserFailures = new WeakSet<CaptureError>();
+function browserStopped(what: "browser" | "page's process"): CaptureError {
+  const error = new CaptureError("RENDER_FAILED", `The ${what} stopped during the render.`);
+  browserFailures.add(error);
+  return error;
+}
+/** A second try needs at least this much of the render's deadline left. */
+const RETRY_MIN_MS = 1_000;
+/** How long a failure that looks like a crash waits for the crash to be reported. */
+const CRASH_REPORT_WAIT_MS = 250;
+/** Failures a dying page process causes (a navigation cut, its session gone). */
+const mayBeCrash = (error: unknown) =>
+  error instanceof Error && /ERR_ABORTED|Target closed|Session closed|detached/.test(error.message);
 
 /** Rejects when `signal` aborts, with its reason; settles nothing otherwise. */
 function whenAborted(signal: AbortSignal): Promise<never> {
@@ -283,7 +299,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       checkedOut.then(checkIn, () => {}); // a launch that finishes late is handed back
       throw error;
     }
-    const onLost = () => cancel.abort(browserLost());
+    const onLost = () => cancel.abort(browserStopped("browser"));
     tenancy.owned.browser.once("disconnected", onLost);
     // This render's context: one made ready ahead (its page still open), else one made now.
     let ready = tenancy.ready.shift();
@@ -294,12 +310,19 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     const context = ready ? Promise.resolve(ready) : prepare(tenancy);
     context.catch(() => {}); // a failure is the render's, below
     let released: Promise<void> | undefined;
+    let pageCrashed: Promise<void> | undefined;
     // Closing the context makes whatever the page is doing fail at once.
     cancel.signal.addEventListener("abort", () => {
       context.then((made) => made.context.close()).catch(() => {});
     });
     try {
       const prepared = await Promise.race([context, cancelled]);
+      pageCrashed = new Promise((resolve) =>
+        prepared.page.once("error", () => {
+          cancel.abort(browserStopped("page's process"));
+          resolve();
+        }),
+      );
       const proxy = prepared.proxy;
       const limits = {
         deadlineAt,
@@ -316,6 +339,10 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       const blank = await isBlankImage(bytes, pixels);
       return { bytes, contentType: `image/${capture.format}`, blank };
     } catch (error) {
+      // A page whose process died fails its navigation a moment before the crash is reported.
+      if (!cancel.signal.aborted && pageCrashed && mayBeCrash(error)) {
+        await Promise.race([pageCrashed, sleep(CRASH_REPORT_WAIT_MS)]);
+      }
       throw cancel.signal.aborted ? cancel.signal.reason : toCaptureError(error);
     } finally {
       clearTimeout(timer);
@@ -342,7 +369,20 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     async render(capture) {
       // The main document is checked here for a fast, precise error; the proxy checks the rest.
       await assertTargetAllowed(capture.url, policy, resolveHost);
-      return pool.run(() => renderOnce(capture, Math.min(capture.timeout, maxRenderMs)));
+      const deadlineAt = Date.now() + Math.min(capture.timeout, maxRenderMs);
+      return pool.run(async () => {
+        try {
+          return await renderOnce(capture, deadlineAt - Date.now());
+        } catch (error) {
+          // Chromium stopping under a render is ours to absorb, not the caller's: once more, on
+          // the browser that replaces it, within the same deadline.
+          const left = deadlineAt - Date.now();
+          if (!(CaptureError.is(error) && browserFailures.has(error)) || left < RETRY_MIN_MS) {
+            throw error;
+          }
+          return renderOnce(capture, left);
+        }
+      });
     },
     browserPid() {
       return inUse?.owned.pid;
