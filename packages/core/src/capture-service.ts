@@ -75,8 +75,14 @@ export interface CaptureServiceOptions {
   random?: () => number;
   /** XFetch β: above 1 refreshes earlier, below 1 later. @default 1 */
   xfetchBeta?: number;
-  /** How long a render lock is held at most: longer than the longest render. @default 60000 */
+  /**
+   * How long a render lock lasts unless its holder renews it, which it does every third of this
+   * while it renders: how soon the lock of a holder that died (or of an attempt whose answer was
+   * lost) is free again. @default 15000
+   */
   lockTtlMs?: number;
+  /** Longest wait for another instance's render: longer than the longest render. @default 70000 */
+  lockWaitMs?: number;
   /** How often a request waiting for another instance's render looks for its result. @default 100 */
   lockPollMs?: number;
   /** Deadlines and circuit breaking for store calls. */
@@ -189,7 +195,8 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const beta = options.xfetchBeta ?? 1;
-  const lockTtlMs = options.lockTtlMs ?? 60_000;
+  const lockTtlMs = options.lockTtlMs ?? 15_000;
+  const lockWaitMs = options.lockWaitMs ?? 70_000;
   const lockPollMs = options.lockPollMs ?? 100;
   /** Calls a host callback; one that throws must not become an unhandled rejection. */
   const tell = <A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A) => {
@@ -360,8 +367,21 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     }
   }
 
-  function release(key: string, token: string): void {
-    store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock"));
+  /**
+   * Keeps the lock of `key` while its holder renders, renewing it every third of its TTL, until
+   * the returned function releases it.
+   */
+  function holdLock(key: string, token: string): () => void {
+    const renewal = setInterval(() => {
+      store
+        .renewLock(renderLock(key), token, lockTtlMs)
+        .catch((error) => storeError(error, "renew lock"));
+    }, lockTtlMs / 3);
+    renewal.unref?.();
+    return () => {
+      clearInterval(renewal);
+      store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock"));
+    };
   }
 
   /** A fresh entry newer than the one the job started from, if the store has one. */
@@ -377,7 +397,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
    * Undefined when the store cannot lock or the wait runs out: then render without the lock.
    */
   async function awaitLock(key: string): Promise<string | undefined> {
-    const deadline = now() + lockTtlMs;
+    const deadline = now() + lockWaitMs;
     while (now() < deadline) {
       await sleep(lockPollMs);
       const lock = await tryLock(key);
@@ -396,6 +416,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       const lock = await tryLock(job.id.key);
       const token =
         "token" in lock ? lock.token : "held" in lock ? await awaitLock(job.id.key) : undefined;
+      const release = token ? holdLock(job.id.key, token) : undefined;
       try {
         // A render by another instance may have ended just before we took the lock (or while we
         // waited for it). A failed lookup only costs a render, but is a store failure all the same.
@@ -410,7 +431,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
         const stored = status === "MISS" ? "misses" : "refreshes";
         return { result, outcome: result.status === "BYPASS" ? "bypasses" : stored };
       } finally {
-        if (token) release(job.id.key, token);
+        release?.();
       }
     })().finally(() => {
       if (inFlight.get(job.id.key) === work) inFlight.delete(job.id.key);
@@ -426,11 +447,12 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     const work = (async () => {
       const lock = await tryLock(key);
       if (!("token" in lock)) return; // another instance is rendering it, or the store is down
+      const release = holdLock(key, lock.token);
       try {
         record({ counters: { [reason]: 1 } });
         await renderAndStore(job, "REFRESH");
       } finally {
-        release(key, lock.token);
+        release();
       }
     })()
       .catch((error) => tell(options.onBackgroundError, error))

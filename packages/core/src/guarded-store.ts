@@ -93,6 +93,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     inspect: (urlKey) => call(() => store.inspect(urlKey)),
     acquireLock: (name, ttlMs) => call(() => store.acquireLock(name, ttlMs)),
     releaseLock: (name, token) => call(() => store.releaseLock(name, token)),
+    renewLock: (name, token, ttlMs) => call(() => store.renewLock(name, token, ttlMs)),
     rememberPublicUrl: (key, urlKey, url, keep) =>
       call(() => store.rememberPublicUrl(key, urlKey, url, keep)),
     takePublicUrls: (urlKey, key) => call(() => store.takePublicUrls(urlKey, key)),

@@ -103,6 +103,8 @@ export interface CacheStore {
   acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
   /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */
   releaseLock(name: string, token: string): Promise<void>;
+  /** Makes a lock still held with `token` last `ttlMs` from now; resolves to whether it was held. */
+  renewLock(name: string, token: string, ttlMs: number): Promise<boolean>;
   /**
    * Notes that the public URL `url` (one a CDN may keep) answered with variant `key` of `urlKey`,
    * for at least `keepSeconds`; the latest PUBLIC_URLS_KEPT of a URL are kept.

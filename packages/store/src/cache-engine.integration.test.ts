@@ -192,6 +192,19 @@ function itRunsTheCacheEngine(
 
   if (!backend) return;
 
+  it("keeps its lock through a render longer than the lock's TTL, so another instance waits", async () => {
+    const [rendererA, rendererB] = [realRenderer(), realRenderer()];
+    rendererA.script.durationMs = 1_000;
+    const extra = { lockTtlMs: 300 };
+    const [a, b] = [service(open(), rendererA, extra), service(open(), rendererB, extra)];
+    const capture = options({ url: newPage() });
+    const first = a.capture(capture);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const second = await b.capture(capture);
+    expect((await first).etag).toBe(second.etag);
+    expect(rendererA.renders + rendererB.renders).toBe(1);
+  });
+
   it("renders once for 50 concurrent captures split across two instances", async () => {
     const [rendererA, rendererB] = [realRenderer(), realRenderer()];
     rendererA.script.durationMs = rendererB.script.durationMs = 300;

@@ -182,6 +182,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
       if (locks.get(name)?.token === token) locks.delete(name);
     },
 
+    async renewLock(name, token, ttlMs) {
+      const held = locks.get(name);
+      if (held?.token !== token || held.expiresAt <= now()) return false;
+      held.expiresAt = now() + ttlMs;
+      return true;
+    },
+
     async rememberPublicUrl(key, urlKey, url, keepSeconds) {
       const urls = publicUrls.get(urlKey) ?? new Map<string, string>();
       urls.delete(url); // noted again: now the newest

@@ -278,6 +278,13 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/** KEYS: the lock. ARGV: its holder's token, the new TTL in ms. 1 when renewed, 0 when not held. */
+export const RENEW_LOCK_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
 /**
  * KEYS: counters, hour, histograms, recent purges. ARGV: hour TTL seconds, purges kept, number of
  * counter pairs, number of histogram pairs, then counter field/delta pairs, histogram field/delta

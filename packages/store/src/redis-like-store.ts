@@ -33,6 +33,7 @@ import {
   RECORD_URL_REQUESTS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   REMEMBER_PUBLIC_URL_SCRIPT,
+  RENEW_LOCK_SCRIPT,
   redisKeys,
   SAVE_WATCH_SCRIPT,
   SET_ENTRY_SCRIPT,
@@ -52,6 +53,7 @@ export const SCRIPTS = {
   rememberPublicUrl: REMEMBER_PUBLIC_URL_SCRIPT,
   takePublicUrls: TAKE_PUBLIC_URLS_SCRIPT,
   releaseLock: RELEASE_LOCK_SCRIPT,
+  renewLock: RENEW_LOCK_SCRIPT,
   recordStats: RECORD_STATS_SCRIPT,
   storageAdd: STORAGE_ADD_SCRIPT,
   storageRemove: STORAGE_REMOVE_SCRIPT,
@@ -284,6 +286,15 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
       return (await driver.setIfAbsent(keys.lock(name), token, Math.ceil(ttlMs)))
         ? token
         : undefined;
+    },
+
+    async renewLock(name, token, ttlMs) {
+      const renewed = await driver.runScript(
+        "renewLock",
+        [keys.lock(name)],
+        [token, Math.ceil(ttlMs)],
+      );
+      return Number(renewed) === 1;
     },
 
     async releaseLock(name, token) {

@@ -175,6 +175,19 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(await store.acquireLock(name, 10_000)).toEqual(expect.any(String));
   });
 
+  it("renews a lock for its holder only, and not once it is gone", async () => {
+    const { store } = await open({});
+    const name = `renewed-${ids(0).urlKey}`;
+    const token = (await store.acquireLock(name, 300)) ?? "";
+    expect(await store.renewLock(name, "not-the-token", 10_000)).toBe(false);
+    expect(await store.renewLock(name, token, 10_000)).toBe(true);
+    await sleep(400);
+    // Renewed past its first 300 ms: still held.
+    expect(await store.acquireLock(name, 10_000)).toBeUndefined();
+    await store.releaseLock(name, token);
+    expect(await store.renewLock(name, token, 10_000)).toBe(false);
+  });
+
   it("keeps counters, hourly buckets and histograms", async () => {
     const { store } = await open({});
     const hour = 3_600_000;

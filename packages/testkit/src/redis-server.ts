@@ -65,12 +65,12 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * A private redis-server for tests: 127.0.0.1, a free port, no persistence. Tests never touch a
- * Redis the machine may already run.
+ * A private redis-server for tests: 127.0.0.1, a free port, no persistence, and `extraArgs`
+ * (`--enable-debug-command local`, say). Tests never touch a Redis the machine may already run.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
   const port = await freePort();
-  let child = await launchRedisServer(port);
+  let child = await launchRedisServer(port, extraArgs);
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -78,7 +78,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     stop: () => stopProcess(child),
     async restart() {
       await stopProcess(child);
-      child = await launchRedisServer(port);
+      child = await launchRedisServer(port, extraArgs);
       server.process = child;
     },
   };

@@ -134,7 +134,7 @@ async function createServices(): Promise<Services> {
     xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
     storeGuard,
     // The lock must outlast the longest render.
-    lockTtlMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
+    lockWaitMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
     onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
     onCaptured: metrics.observeCapture,
