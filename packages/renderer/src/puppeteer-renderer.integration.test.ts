@@ -239,6 +239,21 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     expect(site.requestCount("/slow")).toBe(slowBefore + 2);
   });
 
+  it("passes over a context kept ready whose page's process died before any render took it", async () => {
+    const crashing = open({ readyContexts: 1 });
+    await render({ path: "/stable" }, crashing);
+    await crashing.settled();
+    const pid = crashing.browserPid() ?? 0;
+    const pageProcesses = descendantsOf(pid).filter((info) =>
+      info.commandLine.includes("--type=renderer"),
+    );
+    for (const { pid: page } of pageProcesses) process.kill(page, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Rendered in the dead page, this would hang until its 5 s deadline.
+    const next = await render({ path: "/stable", timeout: 5_000 }, crashing);
+    expect(MAGIC.png?.(next.bytes)).toBe(true);
+  });
+
   it("gives up with a coded error when the browser keeps stopping past the deadline", async () => {
     const crashing = open();
     await render({ path: "/stable" }, crashing);

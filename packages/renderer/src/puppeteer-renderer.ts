@@ -69,6 +69,10 @@ interface Prepared {
   proxy: GuardProxy;
   context: BrowserContext;
   page: Page;
+  /** Settles when the page's process stops (crashed, killed), whenever that is. */
+  crashed: Promise<void>;
+  /** Whether it already has: a page kept ready may die before any render takes it. */
+  hasCrashed: boolean;
 }
 
 /** A launched browser with its use counted, so it can be retired once its renders are done. */
@@ -222,7 +226,20 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
             proxyBypassList: ["<-loopback>"],
             downloadBehavior: { policy: "deny" },
           });
-          return { proxy, context, page: await context.newPage() };
+          const page = await context.newPage();
+          const prepared: Prepared = {
+            proxy,
+            context,
+            page,
+            hasCrashed: false,
+            crashed: new Promise((resolve) =>
+              page.once("error", () => {
+                prepared.hasCrashed = true;
+                resolve();
+              }),
+            ),
+          };
+          return prepared;
         } catch (error) {
           await context?.close().catch(() => {});
           await proxy.close();
@@ -303,7 +320,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     tenancy.owned.browser.once("disconnected", onLost);
     // This render's context: one made ready ahead (its page still open), else one made now.
     let ready = tenancy.ready.shift();
-    while (ready?.page.isClosed()) {
+    while (ready && (ready.page.isClosed() || ready.hasCrashed)) {
       void dispose(ready);
       ready = tenancy.ready.shift();
     }
@@ -317,12 +334,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     });
     try {
       const prepared = await Promise.race([context, cancelled]);
-      pageCrashed = new Promise((resolve) =>
-        prepared.page.once("error", () => {
-          cancel.abort(browserStopped("page's process"));
-          resolve();
-        }),
-      );
+      pageCrashed = prepared.crashed;
+      void pageCrashed.then(() => cancel.abort(browserStopped("page's process")));
       const proxy = prepared.proxy;
       const limits = {
         deadlineAt,

@@ -48,7 +48,7 @@ const app = await startWebApp({
     SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true",
     // The traffic comes "through" one proxy, which names each caller in X-Forwarded-For.
     SHOTCACHE_TRUSTED_PROXIES: "1",
-    SHOTCACHE_RATE_LIMIT_PER_MINUTE: "600",
+    SHOTCACHE_RATE_LIMIT_PER_MINUTE: "300",
     SHOTCACHE_API_KEYS: API_KEY,
     TMPDIR: tempDir,
   },

@@ -28,8 +28,8 @@ export interface TrafficOptions {
 const HOT_PAGES = 12;
 /** Pause between a caller's requests: the load leaves the renders their share of two cores. */
 const THINK_MS = 15;
-/** The abuser's pause: about 1,200 requests a minute from one address, over its limit. */
-const ABUSER_THINK_MS = 50;
+/** The abuser's pause: well over its 300 requests a minute from one address. */
+const ABUSER_THINK_MS = 20;
 
 /** The mix of one caller's requests, by share. */
 const MIX: [share: number, kind: Kind][] = [
