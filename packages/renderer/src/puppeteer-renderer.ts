@@ -110,9 +110,13 @@ function browserStopped(what: "browser" | "page's process"): CaptureError {
 const RETRY_MIN_MS = 1_000;
 /** How long a failure that looks like a crash waits for the crash to be reported. */
 const CRASH_REPORT_WAIT_MS = 250;
-/** Failures a dying page process causes (a navigation cut, its session gone). */
+/**
+ * Failures a dying page process may cause: a navigation cut short, or anything that is not a known
+ * outcome of the page itself (a protocol call whose target is gone, say). Rare otherwise.
+ */
 const mayBeCrash = (error: unknown) =>
-  error instanceof Error && /ERR_ABORTED|Target closed|Session closed|detached/.test(error.message);
+  toCaptureError(error).code === "RENDER_FAILED" ||
+  (error instanceof Error && error.message.includes("ERR_ABORTED"));
 
 /** Rejects when `signal` aborts, with its reason; settles nothing otherwise. */
 function whenAborted(signal: AbortSignal): Promise<never> {
