@@ -24,8 +24,8 @@ test("captures a page: loading, MISS with every fact, HIT when captured again, M
   await page.goto(appOrigin());
   // A page that takes 1.5 s to answer, so the loading state is seen.
   await page.getByLabel("URL").fill(freshUrl("/slow?ms=1500&playground=1"));
-  await page.getByLabel("Width").fill("800");
-  await page.getByLabel("Height").fill("500");
+  await page.getByLabel("Width", { exact: true }).fill("800");
+  await page.getByLabel("Height", { exact: true }).fill("500");
 
   await captureButton(page).click();
   await expect(page.getByTestId("loading")).toHaveText(/^Capturing… \d+\.\d s$/);
@@ -94,7 +94,7 @@ test("copies the same request as curl (which returns the same image), SDK code a
   await page.goto(appOrigin());
   const url = freshUrl("/stable?copy=1");
   await page.getByLabel("URL").fill(url);
-  await page.getByLabel("Width").fill("640");
+  await page.getByLabel("Width", { exact: true }).fill("640");
   await page.getByLabel("Format").selectOption("jpeg");
   await page.getByText("Image options").click();
   await page.getByLabel("Quality").fill("70");
@@ -145,6 +145,38 @@ test("copies the same request as curl (which returns the same image), SDK code a
   expect(response.status).toBe(200);
   expect(response.headers.get("cache-control")).toMatch(/^public, /);
   expect(Buffer.from(await response.arrayBuffer()).equals(shown)).toBe(true);
+});
+
+test("offers the later options: a print-styled avif thumbnail, clicked first, in the copied request", async ({
+  page,
+}) => {
+  await page.goto(appOrigin());
+  await page.getByLabel("URL").fill(freshUrl("/extras"));
+  await page.getByLabel("Format").selectOption("avif");
+  await page.getByText("Image options").click();
+  await page.getByLabel("Image width").fill("320");
+  await page.getByText("Page loading options").click();
+  await page.getByLabel("Click", { exact: true }).fill("#button");
+  await page.getByLabel("Block resources").fill("image");
+  await page.getByText("Appearance options").click();
+  await page.getByLabel("Media type").selectOption("print");
+  await captureButton(page).click();
+  await expect(status(page)).toHaveText("MISS");
+  expect(
+    Buffer.from(await shownImageBytes(page))
+      .subarray(4, 12)
+      .toString(),
+  ).toBe("ftypavif");
+  const curl = (await page.getByTestId("curl").textContent()) ?? "";
+  for (const part of [
+    "format=avif",
+    "imageWidth=320",
+    "click=%23button",
+    "blockResources=image",
+    "mediaType=print",
+  ]) {
+    expect(curl).toContain(part);
+  }
 });
 
 test("works from the keyboard alone, with every control labelled", async ({ page }) => {

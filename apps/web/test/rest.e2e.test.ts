@@ -96,4 +96,31 @@ describe.skipIf(!browserAvailable)("REST through the production server", () => {
     await screenshot(query);
     expect(env.site.requestCount("/status/404")).toBe(2);
   });
+
+  it("takes the later options from the query: an avif thumbnail of the page without its images", async () => {
+    const page = `url=${encodeURIComponent(env.site.url("/extras"))}&width=400&height=300`;
+    const query = `${page}&format=avif&imageWidth=100&blockResources=image&blockResources=font`;
+    const imagesBefore = env.site.requestCount("/pixel.png");
+    const miss = await screenshot(query);
+    const bytes = new Uint8Array(await miss.arrayBuffer());
+    expect([miss.status, miss.headers.get("content-type")]).toEqual([200, "image/avif"]);
+    expect(imageSize(bytes)).toMatchObject({ width: 100, height: 75 });
+    expect(env.site.requestCount("/pixel.png")).toBe(imagesBefore);
+    // The same types in another order are the same variant, and another format another one.
+    const again = await screenshot(
+      `${page}&format=avif&imageWidth=100&blockResources=font&blockResources=image`,
+    );
+    await again.arrayBuffer();
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    const plain = await screenshot(page);
+    await plain.arrayBuffer();
+    expect(plain.headers.get("x-cache-key")).not.toBe(miss.headers.get("x-cache-key"));
+
+    const refused = await screenshot(`${page}&format=jpeg&omitBackground=true&mediaType=tv`);
+    const problem = await refused.json();
+    expect(refused.status).toBe(400);
+    expect(problem.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      "mediaType",
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import {
   CAPTURE_ERROR_CODES,
   captureOptionsObjectSchema,
   HOURLY_RETENTION_HOURS,
+  IMAGE_FORMATS,
   watchInputSchema,
 } from "@shotcache/core";
 import { z } from "zod";
@@ -65,13 +66,16 @@ function errorResponses(codes: readonly ApiErrorCode[], { drains = true } = {}) 
   );
 }
 
+/** Options that take a list: one query parameter per item (`hideSelectors=a&hideSelectors=b`). */
+const LIST_OPTIONS = new Set(["hideSelectors", "blockResources"]);
+
 const captureParameters = () =>
   Object.entries(captureOptionsObjectSchema.shape).map(([name, field]) => ({
     name,
     in: "query",
     required: name === "url",
     schema: schemaOf(field as z.ZodType),
-    ...(name === "hideSelectors" ? { style: "form", explode: true } : {}),
+    ...(LIST_OPTIONS.has(name) ? { style: "form", explode: true } : {}),
   }));
 
 const CACHE_FACT_HEADERS = Object.fromEntries(
@@ -171,7 +175,7 @@ export function openApiDocument() {
     description: "The screenshot.",
     headers: CACHE_FACT_HEADERS,
     content: Object.fromEntries(
-      ["image/png", "image/jpeg", "image/webp"].map((type) => [
+      IMAGE_FORMATS.map((format) => `image/${format}`).map((type) => [
         type,
         { schema: { type: "string", contentMediaType: type } },
       ]),

@@ -31,6 +31,13 @@ describe("capture flags", () => {
           "--stale-while-revalidate",
           "60",
           "--no-store",
+          "--image-width",
+          "320",
+          "--block-resources",
+          "image",
+          "font",
+          "--media-type",
+          "print",
         ]),
       ),
     ).toEqual({
@@ -42,6 +49,9 @@ describe("capture flags", () => {
       hideSelectors: [".ad", ".banner"],
       staleWhileRevalidate: 60,
       noCache: true,
+      imageWidth: 320,
+      blockResources: ["image", "font"],
+      mediaType: "print",
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CACHE_CONTROL_OPTIONS,
   cacheKeyFor,
+  LATER_OUTPUT_OPTIONS,
   OUTPUT_OPTIONS,
   surrogateKeysOf,
   urlKeyFor,
@@ -63,13 +64,47 @@ describe("cache key", () => {
     { css: "body { background: red }" },
     { js: "document.title = 'x'" },
     { userAgent: "shotcache-test" },
+    { format: "avif" as const },
+    { omitBackground: true },
+    { mediaType: "print" as const },
+    { click: "#accept" },
+    { hover: "nav a" },
+    { blockResources: ["image" as const] },
+    { imageWidth: 320 },
+    { imageHeight: 200 },
   ])("changes with an output option: %j", (change) => {
     expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
   });
 
   it("covers every option of the schema but the URL, in the key or as a cache control", () => {
     const schemaOptions = Object.keys(captureOptionsObjectSchema.shape).filter((k) => k !== "url");
-    expect([...OUTPUT_OPTIONS, ...CACHE_CONTROL_OPTIONS].sort()).toEqual(schemaOptions.sort());
+    expect([...OUTPUT_OPTIONS, ...LATER_OUTPUT_OPTIONS, ...CACHE_CONTROL_OPTIONS].sort()).toEqual(
+      schemaOptions.sort(),
+    );
+  });
+
+  it("keeps the keys of captures made before the later options existed", () => {
+    // Keys as the first release computed them: an upgrade must not turn every entry into a miss.
+    expect(keyOf({ url: "https://example.com/" })).toBe("v1:DxFdsGK3wN0DCxaH:mqM1MtJgruzCxzS3");
+    expect(
+      keyOf({
+        url: "https://example.com/a?b=1",
+        width: 800,
+        format: "webp",
+        quality: 50,
+        fullPage: true,
+        hideSelectors: [".ad"],
+        darkMode: true,
+      }),
+    ).toBe("v1:bLVHrHPuI7ehWCNi:0uLpB-PKr54Uezrt");
+    // A later option at its default is the same image, and the same key.
+    expect(keyOf({ url, omitBackground: false, mediaType: "screen" })).toBe(keyOf({ url }));
+  });
+
+  it("reads blocked resource types as a set", () => {
+    expect(keyOf({ url, blockResources: ["font", "image"] })).toBe(
+      keyOf({ url, blockResources: ["image", "font"] }),
+    );
   });
 
   it("ignores cache controls", () => {

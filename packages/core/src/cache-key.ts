@@ -3,9 +3,9 @@ import { shortHash } from "./hash";
 import type { CaptureOptions } from "./options";
 
 /**
- * Every option that changes the image, in a fixed order, and the caller's own variant name. A new
- * option must be added here, or to CACHE_CONTROL_OPTIONS if it does not change the image (a test
- * checks that the schema and the two lists agree).
+ * Every option of the first release that changes the image, in a fixed order, and the caller's own
+ * variant name. A new option goes to LATER_OUTPUT_OPTIONS, or to CACHE_CONTROL_OPTIONS if it does
+ * not change the image (a test checks that the schema and the lists agree).
  */
 export const OUTPUT_OPTIONS = [
   "width",
@@ -26,6 +26,25 @@ export const OUTPUT_OPTIONS = [
   "userAgent",
   "cacheKey",
 ] as const satisfies readonly (keyof CaptureOptions)[];
+
+/**
+ * Output options added after the first release. They enter the key only when one of them differs
+ * from its default, so the keys of captures without them stay what they were (an upgrade causes
+ * no storm of misses).
+ */
+export const LATER_OUTPUT_OPTIONS = [
+  "omitBackground",
+  "mediaType",
+  "click",
+  "hover",
+  "blockResources",
+  "imageWidth",
+  "imageHeight",
+] as const satisfies readonly (keyof CaptureOptions)[];
+const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
+  omitBackground: false,
+  mediaType: "screen",
+};
 
 /** Options that decide how the cache is used for one request, and so are not part of the key. */
 export const CACHE_CONTROL_OPTIONS = [
@@ -58,10 +77,12 @@ export function urlKeyFor(url: string): Pick<CacheKey, "canonicalUrl" | "urlKey"
 /** The cache key of capture options: the capture service keeps it per options object. */
 export function cacheKeyFor(options: CaptureOptions): CacheKey {
   const { canonicalUrl, urlKey } = urlKeyFor(options.url);
-  const variant = shortHash(
-    JSON.stringify(OUTPUT_OPTIONS.map((name) => options[name] ?? null)),
-    16,
+  const values: unknown[] = OUTPUT_OPTIONS.map((name) => options[name] ?? null);
+  const later = LATER_OUTPUT_OPTIONS.map((name) =>
+    options[name] === LATER_DEFAULTS[name] ? null : (options[name] ?? null),
   );
+  if (later.some((value) => value !== null)) values.push(...later);
+  const variant = shortHash(JSON.stringify(values), 16);
   return { canonicalUrl, urlKey, key: `${keyPrefixOf(urlKey)}${variant}` };
 }
 

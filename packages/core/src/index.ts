@@ -2,6 +2,7 @@ export {
   CACHE_CONTROL_OPTIONS,
   type CacheKey,
   cacheKeyFor,
+  LATER_OUTPUT_OPTIONS,
   OUTPUT_OPTIONS,
   surrogateKeysOf,
   urlKeyFor,
@@ -55,6 +56,7 @@ export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
 export { shortHash } from "./hash";
 export {
+  BLOCKABLE_RESOURCES,
   type CaptureInput,
   type CaptureOptions,
   captureOptionsObjectSchema,
@@ -64,6 +66,7 @@ export {
   type ImageFormat,
   MAX_TTL_SECONDS,
   MAX_URL_LENGTH,
+  MEDIA_TYPES,
   purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";

@@ -21,6 +21,9 @@ describe("capture options", () => {
       delay: 0,
       darkMode: false,
       reducedMotion: false,
+      omitBackground: false,
+      mediaType: "screen",
+      blockResources: undefined,
       timeout: 30_000,
       noCache: false,
       refresh: false,
@@ -31,6 +34,7 @@ describe("capture options", () => {
 
   it("gives lossy formats a default quality and keeps a given one", () => {
     expect(captureOptionsSchema.parse({ url: "https://a.test", format: "jpeg" }).quality).toBe(80);
+    expect(captureOptionsSchema.parse({ url: "https://a.test", format: "avif" }).quality).toBe(80);
     expect(
       captureOptionsSchema.parse({ url: "https://a.test", format: "webp", quality: 55 }).quality,
     ).toBe(55);
@@ -66,6 +70,14 @@ describe("capture options", () => {
     [{ url: "https://a.test", userAgent: "u".repeat(513) }, "userAgent"],
     [{ url: "https://a.test", timeout: 500 }, "timeout"],
     [{ url: "https://a.test", darkMode: "dark" }, "darkMode"],
+    [{ url: "https://a.test", format: "jpeg", omitBackground: true }, "omitBackground"],
+    [{ url: "https://a.test", mediaType: "tv" }, "mediaType"],
+    [{ url: "https://a.test", click: "" }, "click"],
+    [{ url: "https://a.test", hover: "a { }" }, "hover"],
+    [{ url: "https://a.test", blockResources: ["document"] }, "blockResources.0"],
+    [{ url: "https://a.test", blockResources: ["image", "image"] }, "blockResources"],
+    [{ url: "https://a.test", imageWidth: 8 }, "imageWidth"],
+    [{ url: "https://a.test", imageHeight: 5000 }, "imageHeight"],
   ])("refuses %j, naming %s", (input, field) => {
     expect(fieldsOf(input)).toContain(field);
   });

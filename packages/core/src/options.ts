@@ -3,8 +3,18 @@ import { z } from "zod";
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
 export const MAX_URL_LENGTH = 2048;
 
-export const IMAGE_FORMATS = ["png", "jpeg", "webp"] as const;
+export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+/** Formats with a quality setting; png is lossless. */
+const LOSSY_FORMATS: readonly ImageFormat[] = ["jpeg", "webp", "avif"];
+/** Formats that keep an alpha channel, for `omitBackground`. */
+const ALPHA_FORMATS: readonly ImageFormat[] = ["png", "webp", "avif"];
+
+/** CSS media types a page may be rendered for. */
+export const MEDIA_TYPES = ["screen", "print"] as const;
+
+/** Resource types a capture may leave unloaded (the page itself always loads). */
+export const BLOCKABLE_RESOURCES = ["image", "font", "media", "stylesheet", "script"] as const;
 
 export const WAIT_UNTIL_EVENTS = [
   "load",
@@ -45,7 +55,7 @@ export const captureOptionsObjectSchema = z.strictObject({
   fullPage: z.boolean().default(false),
   /** Image format. @default "png" */
   format: z.enum(IMAGE_FORMATS).default("png"),
-  /** Compression quality 1–100, for jpeg and webp only. @default 80 */
+  /** Compression quality 1–100, for jpeg, webp and avif only. @default 80 */
   quality: z.int().min(1).max(100).optional(),
   /** Navigation event to wait for before the shot. @default "load" */
   waitUntil: z.enum(WAIT_UNTIL_EVENTS).default("load"),
@@ -67,6 +77,27 @@ export const captureOptionsObjectSchema = z.strictObject({
   js: z.string().min(1).max(10_000).optional(),
   /** The browser's User-Agent for this capture. */
   userAgent: z.string().min(1).max(512).optional(),
+  /** A transparent background where the page has none (png, webp and avif). @default false */
+  omitBackground: z.boolean().default(false),
+  /** The CSS media type the page is rendered for: `print` applies its print styles. @default "screen" */
+  mediaType: z.enum(MEDIA_TYPES).default("screen"),
+  /** Click the first element matching this CSS selector before the shot. */
+  click: cssSelector.optional(),
+  /** Hover over the first element matching this CSS selector before the shot. */
+  hover: cssSelector.optional(),
+  /** Resource types not to load, each once. */
+  blockResources: z
+    .array(z.enum(BLOCKABLE_RESOURCES))
+    .max(BLOCKABLE_RESOURCES.length)
+    .refine((types) => new Set(types).size === types.length, "each type once")
+    .optional(),
+  /**
+   * Resize the image to this width in pixels (a thumbnail); with `imageHeight` too, the image is
+   * cropped to fill both, otherwise the aspect ratio is kept.
+   */
+  imageWidth: z.int().min(16).max(3840).optional(),
+  /** Resize the image to this height in pixels; see `imageWidth`. */
+  imageHeight: z.int().min(16).max(4320).optional(),
   /** Longest time for the whole render, in ms; the server may allow less. @default 30000 */
   timeout: z.int().min(1_000).max(120_000).default(30_000),
 
@@ -93,13 +124,23 @@ export const captureOptionsObjectSchema = z.strictObject({
  * produce the same value (and so the same cache key).
  */
 export const captureOptionsSchema = captureOptionsObjectSchema
-  .refine((options) => options.quality === undefined || options.format !== "png", {
+  .refine((options) => options.quality === undefined || LOSSY_FORMATS.includes(options.format), {
     path: ["quality"],
-    error: "applies to jpeg and webp only",
+    error: "applies to jpeg, webp and avif only",
+  })
+  .refine((options) => !options.omitBackground || ALPHA_FORMATS.includes(options.format), {
+    path: ["omitBackground"],
+    error: "needs a format with transparency: png, webp or avif",
   })
   .transform((options) => ({
     ...options,
-    quality: options.format === "png" ? undefined : (options.quality ?? DEFAULT_LOSSY_QUALITY),
+    quality: LOSSY_FORMATS.includes(options.format)
+      ? (options.quality ?? DEFAULT_LOSSY_QUALITY)
+      : undefined,
+    // In a fixed order, so the same types in another order are the same image (and key).
+    blockResources: options.blockResources?.length
+      ? BLOCKABLE_RESOURCES.filter((type) => options.blockResources?.includes(type))
+      : undefined,
   }));
 
 /** What a caller sends: every field but `url` may be left out. */

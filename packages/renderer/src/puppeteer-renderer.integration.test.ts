@@ -40,6 +40,15 @@ async function pixel(bytes: Uint8Array, x: number, y: number): Promise<[number, 
   return [data[offset] ?? -1, data[offset + 1] ?? -1, data[offset + 2] ?? -1];
 }
 
+/** The alpha of the pixel at (x, y): 0 is transparent. */
+async function alpha(bytes: Uint8Array, x: number, y: number): Promise<number> {
+  const { data, info } = await sharp(bytes)
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return data[(y * info.width + x) * info.channels + 3] ?? -1;
+}
+
 /** Folders a browser of ours makes in TMPDIR: our profile folder and Chromium's socket folder. */
 const browserFolders = () =>
   readdirSync(tmpdir()).filter((name) =>
@@ -156,6 +165,65 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
       expect(await failure(render({ path: "/options", selector: "#never" }))).toBe(
         "ELEMENT_NOT_FOUND",
       );
+    });
+
+    it("omitBackground: transparent where the page has no background (png and webp)", async () => {
+      expect(await alpha((await render({ path: "/extras" })).bytes, 5, 5)).toBe(255);
+      for (const format of ["png", "webp"] as const) {
+        const clear = await render({ path: "/extras", omitBackground: true, format });
+        expect(await alpha(clear.bytes, 5, 5), format).toBe(0);
+        expect(await alpha(clear.bytes, 100, 80), format).toBe(255);
+      }
+    });
+
+    it("mediaType: print applies the page's print styles", async () => {
+      expect(await pixel((await render({ path: "/extras" })).bytes, 100, 80)).toEqual([255, 0, 0]);
+      const print = await render({ path: "/extras", mediaType: "print" });
+      expect(await pixel(print.bytes, 100, 80)).toEqual([0, 0, 255]);
+    });
+
+    it("click and hover: the page shows their effect; a missing element is a coded error", async () => {
+      const before = (await render({ path: "/extras" })).bytes;
+      expect(await pixel(before, 350, 90)).toEqual([255, 0, 0]);
+      expect(await pixel(before, 500, 90)).toEqual([255, 0, 0]);
+      const clicked = await render({ path: "/extras", click: "#button" });
+      expect(await pixel(clicked.bytes, 350, 90)).toEqual([0, 255, 0]);
+      const hovered = await render({ path: "/extras", hover: "#hover" });
+      expect(await pixel(hovered.bytes, 500, 90)).toEqual([255, 255, 0]);
+      expect(await failure(render({ path: "/extras", click: "#never" }))).toBe("ELEMENT_NOT_FOUND");
+    });
+
+    it("imageWidth and imageHeight: a thumbnail, its aspect kept unless both are given", async () => {
+      const base = { path: "/extras", width: 400, height: 300 };
+      expect(imageSize((await render({ ...base, imageWidth: 100 })).bytes)).toMatchObject({
+        width: 100,
+        height: 75,
+      });
+      expect(imageSize((await render({ ...base, imageHeight: 150 })).bytes)).toMatchObject({
+        width: 200,
+        height: 150,
+      });
+      const both = await render({ ...base, imageWidth: 120, imageHeight: 120, format: "jpeg" });
+      expect(MAGIC.jpeg?.(both.bytes)).toBe(true);
+      expect(imageSize(both.bytes)).toMatchObject({ width: 120, height: 120 });
+    });
+
+    it("format avif: encoded from a lossless shot, the same bytes for the same page", async () => {
+      const first = await render({ path: "/extras", format: "avif" });
+      expect(first.contentType).toBe("image/avif");
+      expect(Buffer.from(first.bytes.subarray(4, 12)).toString()).toBe("ftypavif");
+      expect(await pixel(first.bytes, 100, 80)).toEqual([expect.closeTo(255, -1), 0, 0]);
+      expect(same(first.bytes, (await render({ path: "/extras", format: "avif" })).bytes)).toBe(
+        true,
+      );
+    });
+
+    it("blockResources: the page's images are never requested", async () => {
+      const before = site.requestCount("/pixel.png");
+      await render({ path: "/extras", blockResources: ["image"] });
+      expect(site.requestCount("/pixel.png")).toBe(before);
+      await render({ path: "/extras" });
+      expect(site.requestCount("/pixel.png")).toBe(before + 1);
     });
 
     it("userAgent: the page is asked for with it", async () => {

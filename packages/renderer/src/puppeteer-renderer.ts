@@ -11,6 +11,7 @@ import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
+import { finishImage } from "./finish-image";
 import { type GuardProxy, startGuardProxy } from "./guard-proxy";
 import {
   assertTargetAllowed,
@@ -353,8 +354,12 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       tenancy.owned.browser.off("disconnected", onLost);
       void release();
       const pixels = capture.width * capture.height * capture.scale ** 2;
-      const blank = await isBlankImage(bytes, pixels);
-      return { bytes, contentType: `image/${capture.format}`, blank };
+      // Blank is a fact of the render, checked on Chromium's own shot.
+      const [blank, image] = await Promise.all([
+        isBlankImage(bytes, pixels),
+        finishImage(bytes, capture),
+      ]);
+      return { bytes: image, contentType: `image/${capture.format}`, blank };
     } catch (error) {
       // A page whose process died fails its navigation a moment before the crash is reported.
       if (!cancel.signal.aborted && pageCrashed && mayBeCrash(error)) {

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions } from "@shotcache/core";
 import type { HTTPResponse, Page } from "puppeteer";
+import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
 
 export interface PageLimits {
@@ -81,6 +82,29 @@ const SETTLE_WAIT_MS = 3_000;
 const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
+/** Leaves the resource types the caller blocked unrequested; everything else goes on as usual. */
+async function blockResources(page: Page, types: readonly string[]): Promise<void> {
+  const blocked = new Set(types);
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const decided = blocked.has(request.resourceType())
+      ? request.abort("blockedbyclient")
+      : request.continue();
+    decided.catch(() => {}); // the page may be gone already
+  });
+}
+
+/** Clicks or hovers over the first element matching `selector`, then lets the page draw. */
+async function actOn(page: Page, selector: string, action: "click" | "hover"): Promise<void> {
+  const element = await page.$(selector);
+  if (!element) throw notFound(selector, action);
+  await element[action]();
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
 /**
  * Loads the page as the options say and takes the screenshot, in `page`: a fresh page of a
  * context of this render's own.
@@ -105,6 +129,9 @@ export async function renderInPage(
     { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
     { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
   ]);
+  // A fresh page is for the screen already: only print needs saying.
+  if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
+  if (options.blockResources) await blockResources(page, options.blockResources);
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);
@@ -153,6 +180,8 @@ export async function renderInPage(
       .catch(() => null);
     if (!found) throw notFound(options.waitForSelector, "waitForSelector");
   }
+  if (options.click) await actOn(page, options.click, "click");
+  if (options.hover) await actOn(page, options.hover, "hover");
   if (style) await page.addStyleTag({ content: style });
   if (options.js) {
     try {
@@ -170,7 +199,7 @@ export async function renderInPage(
   if (options.delay > 0) await sleep(options.delay);
   await settle(page, options.fullPage ? maxCssHeight : options.height);
 
-  const shot = { type: options.format, quality: options.quality } as const;
+  const shot = { ...screenshotFormat(options), omitBackground: options.omitBackground };
   if (options.selector) {
     const element = await page.$(options.selector);
     if (!element) throw notFound(options.selector, "selector");

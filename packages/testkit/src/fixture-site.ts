@@ -69,6 +69,32 @@ const OPTIONS_PAGE = `<!doctype html>
   </script>
 </body></html>`;
 
+/**
+ * A page for the later options: no background at all (transparent where the shot omits it),
+ * `#box` red 200×100 at (40, 40) and blue in print, `#button` red 100×100 at (300, 40) that turns
+ * green when clicked, `#hover` red 100×100 at (450, 40) that turns yellow under the pointer, and
+ * an image (`/pixel.png?extras`).
+ */
+const EXTRAS_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>extras</title>
+<style>
+  html, body { margin: 0; }
+  #box { position: absolute; left: 40px; top: 40px; width: 200px; height: 100px; background: #f00; }
+  @media print { #box { background: #00f; } }
+  #button { position: absolute; left: 300px; top: 40px; width: 100px; height: 100px; border: 0;
+    padding: 0; background: #f00; }
+  #button.clicked { background: #0f0; }
+  #hover { position: absolute; left: 450px; top: 40px; width: 100px; height: 100px; background: #f00; }
+  #hover:hover { background: #ff0; }
+  img { position: absolute; left: 0; top: 200px; }
+</style></head>
+<body>
+  <div id="box"></div>
+  <button id="button" onclick="this.classList.add('clicked')"></button>
+  <div id="hover"></div>
+  <img src="/pixel.png?extras" width="10" height="10" alt="">
+</body></html>`;
+
 /** A box that slides across forever, unless animations are stopped: it starts at the left. */
 const ANIMATED_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>animated</title>
@@ -185,7 +211,7 @@ function send(response: ServerResponse, status: number, body: string): void {
 /**
  * The local web site that tests capture, on 127.0.0.1 and a free port:
  * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
- * - `/options`, `/animated`, `/tall?height=N`: pages for the capture options;
+ * - `/options`, `/extras`, `/animated`, `/tall?height=N`: pages for the capture options;
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
@@ -211,6 +237,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path === "/" || path === "/stable") return send(response, 200, STABLE_PAGE);
     if (path === "/changing") return send(response, 200, changingPage(count));
     if (path === "/options") return send(response, 200, OPTIONS_PAGE);
+    if (path === "/extras") return send(response, 200, EXTRAS_PAGE);
     if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
     if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));

@@ -2,6 +2,7 @@ import {
   captureOptionsObjectSchema,
   IMAGE_FORMATS,
   LATENCY_BOUNDS_MS,
+  MEDIA_TYPES,
   WAIT_UNTIL_EVENTS,
 } from "@shotcache/core";
 import type { CaptureInput } from "@shotcache/sdk";
@@ -35,7 +36,7 @@ export async function pageSetup(): Promise<PageSetup> {
   const { access } = context;
   return {
     defaults: DEFAULTS,
-    choices: { format: IMAGE_FORMATS, waitUntil: WAIT_UNTIL_EVENTS },
+    choices: { format: IMAGE_FORMATS, waitUntil: WAIT_UNTIL_EVENTS, mediaType: MEDIA_TYPES },
     signing: Boolean(context.signingSecret),
     keys: access.keys.length === 0 ? "none" : access.captureRequiresKey ? "all" : "admin",
     latencyCapMs: LATENCY_BOUNDS_MS.at(-1) ?? 0,

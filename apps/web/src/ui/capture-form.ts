@@ -35,6 +35,9 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "scale", label: "Scale", kind: "number", step: 0.5, hint: "device pixel ratio" },
       { name: "quality", label: "Quality", kind: "number", hint: "1–100, jpeg and webp" },
       { name: "selector", label: "Element selector", kind: "text", hint: "capture one element" },
+      { name: "imageWidth", label: "Image width", kind: "number", hint: "px: a thumbnail" },
+      { name: "imageHeight", label: "Image height", kind: "number", hint: "px: a thumbnail" },
+      { name: "omitBackground", label: "Transparent background", kind: "boolean" },
     ],
   },
   {
@@ -43,6 +46,14 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "waitUntil", label: "Wait until", kind: "choice" },
       { name: "delay", label: "Delay", kind: "number", hint: "ms after loading" },
       { name: "waitForSelector", label: "Wait for selector", kind: "text" },
+      { name: "click", label: "Click", kind: "text", hint: "a CSS selector, before the shot" },
+      { name: "hover", label: "Hover", kind: "text", hint: "a CSS selector, before the shot" },
+      {
+        name: "blockResources",
+        label: "Block resources",
+        kind: "lines",
+        hint: "image, font, media, stylesheet or script: one per line",
+      },
       { name: "timeout", label: "Timeout", kind: "number", hint: "ms for the whole render" },
     ],
   },
@@ -50,6 +61,7 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
     title: "Appearance",
     fields: [
       { name: "darkMode", label: "Dark mode", kind: "boolean" },
+      { name: "mediaType", label: "Media type", kind: "choice" },
       { name: "reducedMotion", label: "Reduced motion", kind: "boolean" },
       { name: "hideSelectors", label: "Hide selectors", kind: "lines", hint: "one per line" },
       { name: "css", label: "CSS", kind: "code" },

@@ -1,0 +1,33 @@
+import type { CaptureOptions } from "@shotcache/core";
+import sharp from "sharp";
+
+/**
+ * Whether the image needs work after Chromium's shot: a resize (thumbnails), or a format Chromium
+ * does not write (avif). Such a shot is taken as lossless png and encoded once, here.
+ */
+export const needsFinishing = (options: CaptureOptions) =>
+  options.format === "avif" ||
+  options.imageWidth !== undefined ||
+  options.imageHeight !== undefined;
+
+/** What Chromium is asked for. */
+export function screenshotFormat(options: CaptureOptions) {
+  return needsFinishing(options)
+    ? { type: "png" as const }
+    : { type: options.format as "png" | "jpeg" | "webp", quality: options.quality };
+}
+
+/**
+ * The image as asked for: resized to `imageWidth` and/or `imageHeight` (the aspect ratio kept when
+ * only one is given, else cropped to fill both) and encoded in its format. sharp (libvips) works
+ * off the main thread, and encodes the same pixels to the same bytes every time.
+ */
+export async function finishImage(bytes: Uint8Array, options: CaptureOptions): Promise<Uint8Array> {
+  if (!needsFinishing(options)) return bytes;
+  const { imageWidth: width, imageHeight: height } = options;
+  let image = sharp(bytes);
+  if (width !== undefined || height !== undefined)
+    image = image.resize({ width, height, fit: "cover" });
+  const encoded = await image.toFormat(options.format, { quality: options.quality }).toBuffer();
+  return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+}
