@@ -123,4 +123,37 @@ describe.skipIf(!browserAvailable)("REST through the production server", () => {
       "mediaType",
     ]);
   });
+
+  it("lists the devices, and takes a device, a clip, headers and a pdf from the query", async () => {
+    const listed = await (await fetch(`${env.app.origin}/api/v1/devices`)).json();
+    expect(listed.devices).toContainEqual({
+      name: "iPhone X",
+      width: 375,
+      height: 812,
+      scale: 3,
+      mobile: true,
+      touch: true,
+      landscape: false,
+    });
+    const page = `url=${encodeURIComponent(env.site.url("/extras?rest=1"))}`;
+    const phone = await screenshot(`${page}&device=iPhone%20X&clip=0,0,100,50`);
+    expect(imageSize(new Uint8Array(await phone.arrayBuffer()))).toMatchObject({
+      width: 300,
+      height: 150,
+    });
+    await screenshot(`${page}&headers=X-Tenant:%20acme&headers=X-Plan:%20pro`).then((r) =>
+      r.arrayBuffer(),
+    );
+    expect(env.site.lastHeaders("/extras")).toMatchObject({ "x-tenant": "acme", "x-plan": "pro" });
+
+    const pdf = await screenshot(`${page}&format=pdf&paperSize=letter`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+    const unknown = await screenshot(`${page}&device=Nokia%203310`);
+    expect([unknown.status, (await unknown.json()).errors[0].field]).toEqual([400, "device"]);
+  });
 });

@@ -23,6 +23,7 @@ export { createMetrics, type Metrics } from "./metrics";
 export type { RateLimits } from "./rate-limit";
 export type { RequestLogger } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
+export { handleDevices } from "./rest/devices";
 export { fetchHandler, restRequestFrom } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
 export { handleInvalidate } from "./rest/invalidate";

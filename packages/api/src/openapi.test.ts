@@ -20,6 +20,7 @@ describe("OpenAPI document", () => {
         "/api/metrics",
         "/api/openapi.json",
         "/api/v1/cache",
+        "/api/v1/devices",
         "/api/v1/invalidate",
         "/api/v1/screenshot",
         "/api/v1/stats",

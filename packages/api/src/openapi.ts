@@ -1,6 +1,7 @@
 import {
   CAPTURE_ERROR_CODES,
   captureOptionsObjectSchema,
+  contentTypeOf,
   HOURLY_RETENTION_HOURS,
   IMAGE_FORMATS,
   watchInputSchema,
@@ -175,7 +176,7 @@ export function openApiDocument() {
     description: "The screenshot.",
     headers: CACHE_FACT_HEADERS,
     content: Object.fromEntries(
-      IMAGE_FORMATS.map((format) => `image/${format}`).map((type) => [
+      IMAGE_FORMATS.map(contentTypeOf).map((type) => [
         type,
         { schema: { type: "string", contentMediaType: type } },
       ]),
@@ -395,6 +396,50 @@ export function openApiDocument() {
               "PAYLOAD_TOO_LARGE",
               "STORE_UNAVAILABLE",
             ]),
+          },
+        },
+      },
+      "/api/v1/devices": {
+        get: {
+          operationId: "devices",
+          summary: "The device names `device` takes",
+          security: [],
+          responses: {
+            "200": {
+              description:
+                "Each device with its viewport (CSS px), scale, mobile, touch and orientation.",
+              ...json({
+                type: "object",
+                required: ["devices"],
+                properties: {
+                  devices: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: [
+                        "name",
+                        "width",
+                        "height",
+                        "scale",
+                        "mobile",
+                        "touch",
+                        "landscape",
+                      ],
+                      properties: {
+                        name: { type: "string" },
+                        width: { type: "integer" },
+                        height: { type: "integer" },
+                        scale: { type: "number" },
+                        mobile: { type: "boolean" },
+                        touch: { type: "boolean" },
+                        landscape: { type: "boolean" },
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            ...errorResponses(["METHOD_NOT_ALLOWED"]),
           },
         },
       },

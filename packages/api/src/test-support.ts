@@ -1,6 +1,7 @@
 import {
   type CaptureOptions,
   type CaptureServiceOptions,
+  contentTypeOf,
   createCaptureService,
   type RenderedImage,
   type Renderer,
@@ -30,7 +31,7 @@ export function createTextRenderer(): TextRenderer {
       if (renderer.failWith) throw renderer.failWith;
       return {
         bytes: new TextEncoder().encode(JSON.stringify(options)),
-        contentType: `image/${options.format}`,
+        contentType: contentTypeOf(options.format),
       };
     },
     async close() {},

@@ -72,6 +72,11 @@ describe("cache key", () => {
     { blockResources: ["image" as const] },
     { imageWidth: 320 },
     { imageHeight: 200 },
+    { device: "iPhone X" },
+    { clip: "0,0,100,100" },
+    { headers: { "X-Tenant": "acme" } },
+    { format: "pdf" as const },
+    { format: "pdf" as const, paperSize: "letter" as const },
   ])("changes with an output option: %j", (change) => {
     expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
   });
@@ -99,6 +104,16 @@ describe("cache key", () => {
     ).toBe("v1:bLVHrHPuI7ehWCNi:0uLpB-PKr54Uezrt");
     // A later option at its default is the same image, and the same key.
     expect(keyOf({ url, omitBackground: false, mediaType: "screen" })).toBe(keyOf({ url }));
+  });
+
+  it("keys a device by what it renders, and headers however they are spelled", () => {
+    expect(keyOf({ url, device: "iPhone X" })).not.toBe(
+      keyOf({ url, width: 375, height: 812, scale: 3 }),
+    );
+    expect(keyOf({ url, headers: ["X-Tenant: acme"] })).toBe(
+      keyOf({ url, headers: { "x-tenant": "acme" } }),
+    );
+    expect(keyOf({ url, headers: {} })).toBe(keyOf({ url }));
   });
 
   it("reads blocked resource types as a set", () => {

@@ -40,6 +40,10 @@ export const LATER_OUTPUT_OPTIONS = [
   "blockResources",
   "imageWidth",
   "imageHeight",
+  "device",
+  "clip",
+  "headers",
+  "paperSize",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
   omitBackground: false,

@@ -51,6 +51,7 @@ export {
   URL_INTERVALS_KEPT,
   VARIANT_RENDERS_KEPT,
 } from "./change-history";
+export { DEVICE_PRESETS, type DevicePreset, devicePreset } from "./devices";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
@@ -61,12 +62,14 @@ export {
   type CaptureOptions,
   captureOptionsObjectSchema,
   captureOptionsSchema,
+  contentTypeOf,
   DEFAULT_LOSSY_QUALITY,
   IMAGE_FORMATS,
   type ImageFormat,
   MAX_TTL_SECONDS,
   MAX_URL_LENGTH,
   MEDIA_TYPES,
+  PAPER_SIZES,
   purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";

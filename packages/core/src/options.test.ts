@@ -78,8 +78,36 @@ describe("capture options", () => {
     [{ url: "https://a.test", blockResources: ["image", "image"] }, "blockResources"],
     [{ url: "https://a.test", imageWidth: 8 }, "imageWidth"],
     [{ url: "https://a.test", imageHeight: 5000 }, "imageHeight"],
+    [{ url: "https://a.test", device: "Nokia 3310" }, "device"],
+    [{ url: "https://a.test", clip: "10,10,50" }, "clip"],
+    [{ url: "https://a.test", clip: "1270,0,20,20" }, "clip"],
+    [{ url: "https://a.test", device: "iPhone X", clip: "0,0,400,100" }, "clip"],
+    [{ url: "https://a.test", clip: "0,0,10,10", selector: "#a" }, "clip"],
+    [{ url: "https://a.test", headers: { Host: "evil.test" } }, "headers"],
+    [{ url: "https://a.test", headers: ["X-Ok: 1", "Bad Name: 2"] }, "headers"],
+    [{ url: "https://a.test", headers: { "x-long": "v".repeat(1025) } }, "headers.x-long"],
+    [{ url: "https://a.test", format: "pdf", selector: "#a" }, "format"],
+    [{ url: "https://a.test", paperSize: "a4" }, "paperSize"],
   ])("refuses %j, naming %s", (input, field) => {
     expect(fieldsOf(input)).toContain(field);
+  });
+
+  it("takes a device's viewport and scale, a clip as text or object, headers as lines or a record", () => {
+    const phone = captureOptionsSchema.parse({ url: "https://a.test", device: "iPhone X" });
+    expect(phone).toMatchObject({ width: 375, height: 812, scale: 3 });
+    const text = captureOptionsSchema.parse({ url: "https://a.test", clip: "10,10,50,40" });
+    expect(text.clip).toEqual({ x: 10, y: 10, width: 50, height: 40 });
+    const lines = captureOptionsSchema.parse({
+      url: "https://a.test",
+      headers: ["X-Tenant: acme", "Accept-Language:  de-CH"],
+    });
+    const record = captureOptionsSchema.parse({
+      url: "https://a.test",
+      headers: { "accept-language": "de-CH", "X-Tenant": "acme" },
+    });
+    expect(lines.headers).toEqual({ "accept-language": "de-CH", "x-tenant": "acme" });
+    expect(record.headers).toEqual(lines.headers);
+    expect(Object.keys(lines.headers ?? {})).toEqual(["accept-language", "x-tenant"]);
   });
 
   it("refuses unknown options instead of ignoring them", () => {

@@ -1,11 +1,18 @@
 import { z } from "zod";
+import { devicePreset } from "./devices";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
 export const MAX_URL_LENGTH = 2048;
 
-export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif"] as const;
+export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
-/** Formats with a quality setting; png is lossless. */
+/** The content type of a format's bytes. */
+export const contentTypeOf = (format: ImageFormat) =>
+  format === "pdf" ? "application/pdf" : `image/${format}`;
+
+/** Paper sizes of `format=pdf`. */
+export const PAPER_SIZES = ["a4", "letter", "legal", "tabloid", "a3", "a5"] as const;
+/** Formats with a quality setting; png (and pdf) have none. */
 const LOSSY_FORMATS: readonly ImageFormat[] = ["jpeg", "webp", "avif"];
 /** Formats that keep an alpha channel, for `omitBackground`. */
 const ALPHA_FORMATS: readonly ImageFormat[] = ["png", "webp", "avif"];
@@ -33,6 +40,78 @@ const cssSelector = z
   .max(256)
   .regex(/^[^\n\r{}]*$/, "must be a CSS selector");
 
+/** A region of the viewport: `x,y,width,height` in CSS pixels as text (REST), or an object. */
+const clipObject = z.strictObject({
+  x: z.int().min(0).max(3840),
+  y: z.int().min(0).max(4320),
+  width: z.int().min(1).max(3840),
+  height: z.int().min(1).max(4320),
+});
+const clipSchema = z.union([
+  clipObject,
+  z
+    .string()
+    .regex(/^\d{1,4},\d{1,4},\d{1,4},\d{1,4}$/, "must be x,y,width,height in CSS pixels")
+    .transform((text) => {
+      const [x, y, width, height] = text.split(",").map(Number);
+      return { x, y, width, height };
+    })
+    .pipe(clipObject),
+]);
+
+/** Extra request headers for the target's main document: names and values bounded. */
+const MAX_HEADERS = 10;
+const MAX_HEADER_BYTES = 4096;
+/** Headers the browser or the connection own: a caller may not set them. */
+const RESERVED_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-connection",
+]);
+const headerRecord = z
+  .record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, "must be a header name"),
+    z
+      .string()
+      .max(1024)
+      .regex(/^[^\r\n]*$/, "may not span lines"),
+  )
+  .refine((headers) => Object.keys(headers).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
+  .refine(
+    (headers) =>
+      Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0) <=
+      MAX_HEADER_BYTES,
+    `at most ${MAX_HEADER_BYTES} characters in all`,
+  )
+  .refine(
+    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
+    `may not set ${[...RESERVED_HEADERS].join(", ")}`,
+  );
+/** `Name: value` lines (REST: one `headers` parameter each), or a record (JSON, tRPC). */
+const headersSchema = z.union([
+  headerRecord,
+  z
+    .union([z.string(), z.array(z.string()).max(MAX_HEADERS)])
+    .transform((lines) =>
+      Object.fromEntries(
+        (Array.isArray(lines) ? lines : [lines]).map((line) => {
+          const colon = line.indexOf(":");
+          return colon < 0
+            ? [line, ""]
+            : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+        }),
+      ),
+    )
+    .pipe(headerRecord),
+]);
+
 /** Quality used for lossy formats when the caller gives none. */
 export const DEFAULT_LOSSY_QUALITY = 80;
 
@@ -53,8 +132,10 @@ export const captureOptionsObjectSchema = z.strictObject({
   scale: z.number().min(0.5).max(3).default(1),
   /** Capture the whole scrollable page instead of the viewport. @default false */
   fullPage: z.boolean().default(false),
-  /** Image format. @default "png" */
+  /** Image format, or `pdf` (Chromium's print to PDF). @default "png" */
   format: z.enum(IMAGE_FORMATS).default("png"),
+  /** Paper size of a PDF. @default "a4" */
+  paperSize: z.enum(PAPER_SIZES).optional(),
   /** Compression quality 1–100, for jpeg, webp and avif only. @default 80 */
   quality: z.int().min(1).max(100).optional(),
   /** Navigation event to wait for before the shot. @default "load" */
@@ -77,6 +158,22 @@ export const captureOptionsObjectSchema = z.strictObject({
   js: z.string().min(1).max(10_000).optional(),
   /** The browser's User-Agent for this capture. */
   userAgent: z.string().min(1).max(512).optional(),
+  /**
+   * A device to emulate, by Puppeteer's name (`iPhone X`): its viewport, pixel ratio, mobile,
+   * touch and User-Agent; `width`, `height` and `scale` are the device's then.
+   */
+  device: z
+    .string()
+    .max(64)
+    .refine(
+      (name) => devicePreset(name) !== undefined,
+      "is not a known device (see GET /api/v1/devices)",
+    )
+    .optional(),
+  /** Capture only this region of the viewport: `x,y,width,height` in CSS pixels. */
+  clip: clipSchema.optional(),
+  /** Extra headers sent with the request for the page itself (same origin only), up to 10. */
+  headers: headersSchema.optional(),
   /** A transparent background where the page has none (png, webp and avif). @default false */
   omitBackground: z.boolean().default(false),
   /** The CSS media type the page is rendered for: `print` applies its print styles. @default "screen" */
@@ -132,8 +229,38 @@ export const captureOptionsSchema = captureOptionsObjectSchema
     path: ["omitBackground"],
     error: "needs a format with transparency: png, webp or avif",
   })
+  .refine((options) => options.paperSize === undefined || options.format === "pdf", {
+    path: ["paperSize"],
+    error: "applies to pdf only",
+  })
+  .refine(
+    (options) =>
+      options.format !== "pdf" ||
+      [options.selector, options.clip, options.imageWidth, options.imageHeight].every(
+        (option) => option === undefined,
+      ),
+    { path: ["format"], error: "a pdf is the whole page: no selector, clip or image size" },
+  )
+  .refine((options) => !options.clip || !options.selector, {
+    path: ["clip"],
+    error: "one of clip and selector",
+  })
+  .superRefine((options, context) => {
+    // Within the viewport the shot is taken of (the device's, when one is named).
+    const viewport = devicePreset(options.device ?? "") ?? options;
+    const { clip } = options;
+    if (clip && (clip.x + clip.width > viewport.width || clip.y + clip.height > viewport.height)) {
+      context.addIssue({
+        code: "custom",
+        path: ["clip"],
+        message: `must lie within the ${viewport.width}×${viewport.height} viewport`,
+      });
+    }
+  })
   .transform((options) => ({
     ...options,
+    ...deviceViewport(options.device),
+    headers: options.headers && sortedHeaders(options.headers),
     quality: LOSSY_FORMATS.includes(options.format)
       ? (options.quality ?? DEFAULT_LOSSY_QUALITY)
       : undefined,
@@ -142,6 +269,19 @@ export const captureOptionsSchema = captureOptionsObjectSchema
       ? BLOCKABLE_RESOURCES.filter((type) => options.blockResources?.includes(type))
       : undefined,
   }));
+
+/** A device's viewport in the options' terms, so the key says what is rendered. */
+function deviceViewport(name: string | undefined) {
+  const preset = name === undefined ? undefined : devicePreset(name);
+  return preset ? { width: preset.width, height: preset.height, scale: preset.scale } : {};
+}
+
+/** Header names in lower case and in order: the same headers, the same image and key. */
+function sortedHeaders(headers: Record<string, string>): Record<string, string> | undefined {
+  const entries = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]);
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.sort(([a = ""], [b = ""]) => a.localeCompare(b)));
+}
 
 /** What a caller sends: every field but `url` may be left out. */
 export type CaptureInput = z.input<typeof captureOptionsSchema>;

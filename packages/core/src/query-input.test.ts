@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captureOptionsSchema } from "./options";
 import { captureInputFromQuery } from "./query-input";
+import { queryPairs } from "./query-pairs";
 
 const fromQuery = (query: string) => captureInputFromQuery(new URLSearchParams(query));
 
@@ -39,5 +40,24 @@ describe("capture input from a query string", () => {
     const input = fromQuery("url=https://a.test&url=https://b.test");
     expect(input.url).toEqual(["https://a.test", "https://b.test"]);
     expect(captureOptionsSchema.safeParse(input).success).toBe(false);
+  });
+
+  it("round-trips a clip and headers through the query pairs a signer or the SDK sends", () => {
+    const options = captureOptionsSchema.parse({
+      url: "https://a.test",
+      clip: { x: 1, y: 2, width: 30, height: 40 },
+      headers: { "X-Tenant": "acme", "Accept-Language": "de-CH" },
+    });
+    const query = new URLSearchParams(
+      queryPairs({ url: options.url, clip: options.clip, headers: options.headers }),
+    );
+    expect(query.getAll("clip")).toEqual(["1,2,30,40"]);
+    expect(query.getAll("headers")).toEqual(["accept-language: de-CH", "x-tenant: acme"]);
+    const again = captureOptionsSchema.parse(captureInputFromQuery(query));
+    expect([again.clip, again.headers]).toEqual([options.clip, options.headers]);
+    // One header alone is one parameter, read all the same.
+    expect(
+      captureOptionsSchema.parse(fromQuery("url=https://a.test&headers=X-One:%201")).headers,
+    ).toEqual({ "x-one": "1" });
   });
 });

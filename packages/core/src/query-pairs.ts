@@ -1,16 +1,44 @@
-/** A capture input as its signer holds it: option names to values, lists for repeated options. */
-export type SignableInput = Readonly<
-  Record<string, string | number | boolean | readonly string[] | undefined>
->;
+/** A region, as `clip` takes it. */
+interface Region {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
 
 /**
- * The query pairs of an input, as they travel in a URL: a list repeats its option, `undefined`
- * leaves it out. (No Node built-in here: the SDK's browser entry uses it.)
+ * A capture input as its signer holds it: option names to values, lists for repeated options, a
+ * region (`clip`) and named values (`headers`).
+ */
+export type SignableInput = Readonly<
+  Record<
+    string,
+    | string
+    | number
+    | boolean
+    | readonly string[]
+    | Region
+    | Readonly<Record<string, string>>
+    | undefined
+  >
+>;
+
+const isRegion = (value: object): value is Region =>
+  ["x", "y", "width", "height"].every(
+    (name) => typeof (value as Record<string, unknown>)[name] === "number",
+  );
+
+/**
+ * The query pairs of an input, as they travel in a URL: a list repeats its option, a region is
+ * `x,y,width,height`, named values are one `Name: value` each, `undefined` leaves it out. (No
+ * Node built-in here: the SDK's browser entry uses it.)
  */
 export function queryPairs(input: SignableInput): [string, string][] {
   return Object.entries(input).flatMap(([name, value]): [string, string][] => {
     if (value === undefined) return [];
     if (Array.isArray(value)) return value.map((item): [string, string] => [name, String(item)]);
-    return [[name, String(value)]];
+    if (typeof value !== "object") return [[name, String(value)]];
+    if (isRegion(value)) return [[name, [value.x, value.y, value.width, value.height].join(",")]];
+    return Object.entries(value).map(([key, item]): [string, string] => [name, `${key}: ${item}`]);
   });
 }

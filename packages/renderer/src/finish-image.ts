@@ -18,11 +18,20 @@ export function screenshotFormat(options: CaptureOptions) {
 }
 
 /**
+ * Whether a render is judged for drawing nothing (a single colour): images are; a PDF is taken as
+ * it is.
+ */
+export function mayBeBlank(options: CaptureOptions): boolean {
+  return options.format !== "pdf";
+}
+
+/**
  * The image as asked for: resized to `imageWidth` and/or `imageHeight` (the aspect ratio kept when
  * only one is given, else cropped to fill both) and encoded in its format. sharp (libvips) works
  * off the main thread, and encodes the same pixels to the same bytes every time.
  */
 export async function finishImage(bytes: Uint8Array, options: CaptureOptions): Promise<Uint8Array> {
+  if (options.format === "pdf") return pinPrintTime(bytes);
   if (!needsFinishing(options)) return bytes;
   const { imageWidth: width, imageHeight: height } = options;
   let image = sharp(bytes);
@@ -30,4 +39,17 @@ export async function finishImage(bytes: Uint8Array, options: CaptureOptions): P
     image = image.resize({ width, height, fit: "cover" });
   const encoded = await image.toFormat(options.format, { quality: options.quality }).toBuffer();
   return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+}
+
+const PRINT_TIME = /\/(CreationDate|ModDate) \(D:\d{14}/g;
+
+/**
+ * Chromium writes the time of printing into a PDF (`/CreationDate`, `/ModDate`), so that two
+ * prints of an unchanged page differ. Pinned to one time, they are the same bytes and ETag. The
+ * digits are replaced by as many, so every offset in the file stays right.
+ */
+function pinPrintTime(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes).toString("latin1");
+  const pinned = text.replace(PRINT_TIME, (found) => `${found.slice(0, -14)}19700101000000`);
+  return pinned === text ? bytes : new Uint8Array(Buffer.from(pinned, "latin1"));
 }

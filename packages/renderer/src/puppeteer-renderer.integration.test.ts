@@ -226,6 +226,41 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
       expect(site.requestCount("/pixel.png")).toBe(before + 1);
     });
 
+    it("device: the device's size, scale and browser", async () => {
+      const phone = await render({ path: "/extras?device=1", device: "iPhone X" });
+      expect(imageSize(phone.bytes)).toMatchObject({ width: 1125, height: 2436 });
+      expect(site.lastHeaders("/extras")?.["user-agent"]).toMatch(/iPhone/);
+    });
+
+    it("clip: only the region, at its size", async () => {
+      const clipped = await render({ path: "/extras", clip: "10,10,50,40" });
+      expect(imageSize(clipped.bytes)).toMatchObject({ width: 50, height: 40 });
+      const onTheBox = await render({
+        path: "/extras",
+        clip: { x: 50, y: 50, width: 20, height: 20 },
+      });
+      expect(await pixel(onTheBox.bytes, 10, 10)).toEqual([255, 0, 0]);
+    });
+
+    it("headers: sent with the page itself, not with what it loads", async () => {
+      await render({ path: "/extras?headers=1", headers: ["X-Tenant: acme"] });
+      expect(site.lastHeaders("/extras")?.["x-tenant"]).toBe("acme");
+      expect(site.lastHeaders("/pixel.png")?.["x-tenant"]).toBeUndefined();
+    });
+
+    it("format pdf: Chromium's print to PDF, on the paper asked for", async () => {
+      const pdf = await render({ path: "/extras", format: "pdf" });
+      expect(pdf.contentType).toBe("application/pdf");
+      expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
+      const letter = await render({ path: "/extras", format: "pdf", paperSize: "letter" });
+      // A4 is 595×842 points, US Letter 612×792.
+      expect(Buffer.from(pdf.bytes).toString("latin1")).toMatch(/MediaBox \[0 0 595(\.\d+)? 841/);
+      expect(Buffer.from(letter.bytes).toString("latin1")).toMatch(/MediaBox \[0 0 612 792\]/);
+      // An unchanged page prints to the same bytes, whenever it is printed.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(same(pdf.bytes, (await render({ path: "/extras", format: "pdf" })).bytes)).toBe(true);
+    });
+
     it("userAgent: the page is asked for with it", async () => {
       await render({ path: "/options", userAgent: "shotcache-test/1.0" });
       expect(site.lastHeaders("/options")?.["user-agent"]).toBe("shotcache-test/1.0");

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   CaptureError,
   type CaptureOptions,
+  contentTypeOf,
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
@@ -11,7 +12,7 @@ import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
-import { finishImage } from "./finish-image";
+import { finishImage, mayBeBlank } from "./finish-image";
 import { type GuardProxy, startGuardProxy } from "./guard-proxy";
 import {
   assertTargetAllowed,
@@ -356,10 +357,10 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       const pixels = capture.width * capture.height * capture.scale ** 2;
       // Blank is a fact of the render, checked on Chromium's own shot.
       const [blank, image] = await Promise.all([
-        isBlankImage(bytes, pixels),
+        mayBeBlank(capture) && isBlankImage(bytes, pixels),
         finishImage(bytes, capture),
       ]);
-      return { bytes: image, contentType: `image/${capture.format}`, blank };
+      return { bytes: image, contentType: contentTypeOf(capture.format), blank };
     } catch (error) {
       // A page whose process died fails its navigation a moment before the crash is reported.
       if (!cancel.signal.aborted && pageCrashed && mayBeCrash(error)) {

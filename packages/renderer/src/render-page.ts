@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Functions passed to page.evaluate run in the page, where the DOM exists.
 import { setTimeout as sleep } from "node:timers/promises";
-import { CaptureError, type CaptureOptions } from "@shotcache/core";
+import { CaptureError, type CaptureOptions, devicePreset } from "@shotcache/core";
 import type { HTTPResponse, Page } from "puppeteer";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
@@ -82,15 +82,31 @@ const SETTLE_WAIT_MS = 3_000;
 const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
-/** Leaves the resource types the caller blocked unrequested; everything else goes on as usual. */
-async function blockResources(page: Page, types: readonly string[]): Promise<void> {
-  const blocked = new Set(types);
+/**
+ * Leaves the resource types the caller blocked unrequested, and adds the caller's headers to the
+ * requests for the page itself: its navigation, and redirects within its origin (never another
+ * site's). Everything else goes on as usual.
+ */
+async function interceptRequests(page: Page, options: CaptureOptions): Promise<void> {
+  const blocked = new Set<string>(options.blockResources);
+  const { headers } = options;
+  const origin = new URL(options.url).origin;
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
-    const decided = blocked.has(request.resourceType())
-      ? request.abort("blockedbyclient")
-      : request.continue();
+    let decided: Promise<void>;
+    if (blocked.has(request.resourceType())) {
+      decided = request.abort("blockedbyclient");
+    } else if (
+      headers &&
+      request.isNavigationRequest() &&
+      request.frame() === page.mainFrame() &&
+      new URL(request.url()).origin === origin
+    ) {
+      decided = request.continue({ headers: { ...request.headers(), ...headers } });
+    } else {
+      decided = request.continue();
+    }
     decided.catch(() => {}); // the page may be gone already
   });
 }
@@ -118,11 +134,17 @@ export async function renderInPage(
   // time while waiting for an element is reported as the element missing.
   const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
   page.setDefaultTimeout(remaining());
-  if (options.userAgent) await page.setUserAgent(options.userAgent);
+  const device = options.device === undefined ? undefined : devicePreset(options.device);
+  const userAgent = options.userAgent ?? device?.userAgent;
+  if (userAgent) await page.setUserAgent(userAgent);
+  // A device's size and scale are in the options already; mobile and touch come with it.
   await page.setViewport({
     width: options.width,
     height: options.height,
     deviceScaleFactor: options.scale,
+    isMobile: device?.mobile ?? false,
+    hasTouch: device?.touch ?? false,
+    isLandscape: device?.landscape ?? false,
   });
   // Stated every time, not left to the browser's defaults: the key says light unless dark.
   await page.emulateMediaFeatures([
@@ -131,7 +153,7 @@ export async function renderInPage(
   ]);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
-  if (options.blockResources) await blockResources(page, options.blockResources);
+  if (options.blockResources || options.headers) await interceptRequests(page, options);
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);
@@ -199,7 +221,11 @@ export async function renderInPage(
   if (options.delay > 0) await sleep(options.delay);
   await settle(page, options.fullPage ? maxCssHeight : options.height);
 
+  if (options.format === "pdf") {
+    return page.pdf({ format: options.paperSize ?? "a4", printBackground: true });
+  }
   const shot = { ...screenshotFormat(options), omitBackground: options.omitBackground };
+  if (options.clip) return page.screenshot({ ...shot, clip: options.clip });
   if (options.selector) {
     const element = await page.$(options.selector);
     if (!element) throw notFound(options.selector, "selector");

@@ -50,7 +50,7 @@ export type Watch = Outputs["watch"]["create"];
 export interface Capture {
   /** The image, exactly as the server rendered it. */
   bytes: Uint8Array;
-  /** `image/png`, `image/jpeg` or `image/webp`. */
+  /** `image/png`, `image/jpeg`, `image/webp`, `image/avif` or `application/pdf`. */
   contentType: string;
   /** The image's strong ETag: equal ETags mean equal bytes. */
   etag: string;

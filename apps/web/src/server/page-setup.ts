@@ -1,8 +1,10 @@
 import {
   captureOptionsObjectSchema,
+  DEVICE_PRESETS,
   IMAGE_FORMATS,
   LATENCY_BOUNDS_MS,
   MEDIA_TYPES,
+  PAPER_SIZES,
   WAIT_UNTIL_EVENTS,
 } from "@shotcache/core";
 import type { CaptureInput } from "@shotcache/sdk";
@@ -36,7 +38,14 @@ export async function pageSetup(): Promise<PageSetup> {
   const { access } = context;
   return {
     defaults: DEFAULTS,
-    choices: { format: IMAGE_FORMATS, waitUntil: WAIT_UNTIL_EVENTS, mediaType: MEDIA_TYPES },
+    choices: {
+      format: IMAGE_FORMATS,
+      waitUntil: WAIT_UNTIL_EVENTS,
+      mediaType: MEDIA_TYPES,
+      // Optional choices start empty: none chosen.
+      device: ["", ...DEVICE_PRESETS.map((device) => device.name)],
+      paperSize: ["", ...PAPER_SIZES],
+    },
     signing: Boolean(context.signingSecret),
     keys: access.keys.length === 0 ? "none" : access.captureRequiresKey ? "all" : "admin",
     latencyCapMs: LATENCY_BOUNDS_MS.at(-1) ?? 0,

@@ -25,6 +25,7 @@ export const COMMON_FIELDS: FieldSpec[] = [
   { name: "height", label: "Height", kind: "number", hint: "CSS px" },
   { name: "format", label: "Format", kind: "choice" },
   { name: "fullPage", label: "Full page", kind: "boolean" },
+  { name: "device", label: "Device", kind: "choice", hint: "its size, scale and browser" },
 ];
 
 /** Every other option, in groups that open on demand. */
@@ -35,6 +36,8 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "scale", label: "Scale", kind: "number", step: 0.5, hint: "device pixel ratio" },
       { name: "quality", label: "Quality", kind: "number", hint: "1–100, jpeg and webp" },
       { name: "selector", label: "Element selector", kind: "text", hint: "capture one element" },
+      { name: "clip", label: "Clip", kind: "text", hint: "x,y,width,height in CSS px" },
+      { name: "paperSize", label: "Paper size", kind: "choice", hint: "pdf only" },
       { name: "imageWidth", label: "Image width", kind: "number", hint: "px: a thumbnail" },
       { name: "imageHeight", label: "Image height", kind: "number", hint: "px: a thumbnail" },
       { name: "omitBackground", label: "Transparent background", kind: "boolean" },
@@ -67,6 +70,12 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "css", label: "CSS", kind: "code" },
       { name: "js", label: "JavaScript", kind: "code", hint: "never cached" },
       { name: "userAgent", label: "User-Agent", kind: "text" },
+      {
+        name: "headers",
+        label: "Request headers",
+        kind: "lines",
+        hint: "Name: value, one per line; sent for the page itself",
+      },
     ],
   },
   {

@@ -1,5 +1,6 @@
 import type { ApiContext } from "../context";
 import { handleCachePurge } from "./cache";
+import { handleDevices } from "./devices";
 import { handleHealth } from "./health";
 import { handleInvalidate } from "./invalidate";
 import { handleMetrics } from "./metrics";
@@ -19,6 +20,7 @@ export const REST_ROUTES: Readonly<Record<string, RestHandler<ApiContext>>> = {
   "/api/v1/cache": handleCachePurge,
   "/api/v1/invalidate": handleInvalidate,
   "/api/v1/stats": handleStats,
+  "/api/v1/devices": handleDevices,
   [WATCHES_PATH]: handleWatches,
   "/api/health": handleHealth,
   "/api/metrics": handleMetrics,
