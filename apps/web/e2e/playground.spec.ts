@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { imageSize } from "image-size";
 import {
   appOrigin,
   expectAccessible,
@@ -147,7 +148,7 @@ test("copies the same request as curl (which returns the same image), SDK code a
   expect(Buffer.from(await response.arrayBuffer()).equals(shown)).toBe(true);
 });
 
-test("offers the later options: a print-styled avif thumbnail, clicked first, in the copied request", async ({
+test("offers the later options: a print-styled avif thumbnail of a region, clicked first, in the copied request", async ({
   page,
 }) => {
   await page.goto(appOrigin());
@@ -155,22 +156,31 @@ test("offers the later options: a print-styled avif thumbnail, clicked first, in
   await page.getByLabel("Format").selectOption("avif");
   await page.getByText("Image options").click();
   await page.getByLabel("Image width").fill("320");
+  const clip = page.getByRole("group", { name: "Clip" });
+  for (const [part, value] of [
+    ["x", "0"],
+    ["y", "0"],
+    ["width", "200"],
+    ["height", "100"],
+  ]) {
+    await clip.getByLabel(part ?? "", { exact: true }).fill(value ?? "");
+  }
   await page.getByText("Page loading options").click();
   await page.getByLabel("Click", { exact: true }).fill("#button");
-  await page.getByLabel("Block resources").fill("image");
+  await page.getByRole("group", { name: "Block resources" }).getByLabel("image").check();
   await page.getByText("Appearance options").click();
   await page.getByLabel("Media type").selectOption("print");
   await captureButton(page).click();
   await expect(status(page)).toHaveText("MISS");
-  expect(
-    Buffer.from(await shownImageBytes(page))
-      .subarray(4, 12)
-      .toString(),
-  ).toBe("ftypavif");
+  const shown = await shownImageBytes(page);
+  expect(Buffer.from(shown).subarray(4, 12).toString()).toBe("ftypavif");
+  // The 200×100 region, resized to 320 wide.
+  expect(imageSize(shown)).toMatchObject({ width: 320, height: 160 });
   const curl = (await page.getByTestId("curl").textContent()) ?? "";
   for (const part of [
     "format=avif",
     "imageWidth=320",
+    "clip=0%2C0%2C200%2C100",
     "click=%23button",
     "blockResources=image",
     "mediaType=print",

@@ -1,4 +1,5 @@
 import {
+  BLOCKABLE_RESOURCES,
   captureOptionsObjectSchema,
   DEVICE_PRESETS,
   IMAGE_FORMATS,
@@ -45,6 +46,7 @@ export async function pageSetup(): Promise<PageSetup> {
       // Optional choices start empty: none chosen.
       device: ["", ...DEVICE_PRESETS.map((device) => device.name)],
       paperSize: ["", ...PAPER_SIZES],
+      blockResources: BLOCKABLE_RESOURCES,
     },
     signing: Boolean(context.signingSecret),
     keys: access.keys.length === 0 ? "none" : access.captureRequiresKey ? "all" : "admin",

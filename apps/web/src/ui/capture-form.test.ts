@@ -37,6 +37,20 @@ describe("the playground form", () => {
     expect(inputFrom(values, DEFAULTS)).toEqual({ url: "https://example.com", width: "wide" });
   });
 
+  it("sends a region as its text form, and a set of choices as a list; empty ones not at all", () => {
+    const base = { ...initialValues(DEFAULTS), url: "https://example.com" };
+    expect(
+      inputFrom({ ...base, clip: "10,10,50,40", blockResources: "image\nfont" }, DEFAULTS),
+    ).toEqual({
+      url: "https://example.com",
+      clip: "10,10,50,40",
+      blockResources: ["image", "font"],
+    });
+    expect(inputFrom({ ...base, clip: ",,,", blockResources: "" }, DEFAULTS)).toEqual({
+      url: "https://example.com",
+    });
+  });
+
   it("finds the option a server field error names", () => {
     expect(fieldOfError("width")).toBe("width");
     expect(fieldOfError("hideSelectors.2")).toBe("hideSelectors");

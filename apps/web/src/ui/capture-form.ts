@@ -7,7 +7,11 @@ export type OptionName = Exclude<keyof CaptureInput, "url">;
 export interface FieldSpec<Name extends keyof CaptureInput = OptionName> {
   name: Name;
   label: string;
-  kind: "url" | "number" | "boolean" | "choice" | "text" | "lines" | "code";
+  /**
+   * `region`: four numbers (x, y, width, height) sent as `x,y,width,height`; `set`: a checkbox per
+   * choice, sent as a list.
+   */
+  kind: "url" | "number" | "boolean" | "choice" | "text" | "lines" | "code" | "region" | "set";
   hint?: string;
   /** Step of a number field. @default 1 */
   step?: number;
@@ -34,9 +38,9 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
     title: "Image",
     fields: [
       { name: "scale", label: "Scale", kind: "number", step: 0.5, hint: "device pixel ratio" },
-      { name: "quality", label: "Quality", kind: "number", hint: "1–100, jpeg and webp" },
+      { name: "quality", label: "Quality", kind: "number", hint: "1–100, jpeg, webp and avif" },
       { name: "selector", label: "Element selector", kind: "text", hint: "capture one element" },
-      { name: "clip", label: "Clip", kind: "text", hint: "x,y,width,height in CSS px" },
+      { name: "clip", label: "Clip", kind: "region", hint: "a region of the viewport, CSS px" },
       { name: "paperSize", label: "Paper size", kind: "choice", hint: "pdf only" },
       { name: "imageWidth", label: "Image width", kind: "number", hint: "px: a thumbnail" },
       { name: "imageHeight", label: "Image height", kind: "number", hint: "px: a thumbnail" },
@@ -51,12 +55,7 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "waitForSelector", label: "Wait for selector", kind: "text" },
       { name: "click", label: "Click", kind: "text", hint: "a CSS selector, before the shot" },
       { name: "hover", label: "Hover", kind: "text", hint: "a CSS selector, before the shot" },
-      {
-        name: "blockResources",
-        label: "Block resources",
-        kind: "lines",
-        hint: "image, font, media, stylesheet or script: one per line",
-      },
+      { name: "blockResources", label: "Block resources", kind: "set" },
       { name: "timeout", label: "Timeout", kind: "number", hint: "ms for the whole render" },
     ],
   },
@@ -126,7 +125,9 @@ export function inputFrom(values: FormValues, defaults: OptionDefaults): Capture
 /** A field's value as the request carries it, or undefined when left empty. */
 function requestValue(field: FieldSpec, raw: string | boolean): unknown {
   if (typeof raw === "boolean") return raw;
-  if (field.kind === "lines") {
+  // A region left empty is no region; one half filled in goes as it is, for the server to name.
+  if (field.kind === "region") return raw.replaceAll(",", "").trim() === "" ? undefined : raw;
+  if (field.kind === "lines" || field.kind === "set") {
     const lines = raw
       .split("\n")
       .map((line) => line.trim())

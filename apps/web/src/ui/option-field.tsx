@@ -13,6 +13,9 @@ interface OptionFieldProps {
   error?: string;
 }
 
+/** The four numbers of a region, in the order its text form takes them. */
+const REGION_PARTS = ["x", "y", "width", "height"] as const;
+
 /** One capture option as a labelled control, with its hint and the server's error beside it. */
 export function OptionField({ field, value, onChange, choices = [], error }: OptionFieldProps) {
   const errorId = `${field.name}-error`;
@@ -25,6 +28,69 @@ export function OptionField({ field, value, onChange, choices = [], error }: Opt
     "aria-invalid": error ? true : undefined,
   };
   const text = typeof value === "string" ? value : "";
+
+  if (field.kind === "region" || field.kind === "set") {
+    // Several controls: a fieldset names them together, each its own part.
+    const parts = field.kind === "region" ? text.split(",") : text.split("\n").filter(Boolean);
+    const controls =
+      field.kind === "region"
+        ? REGION_PARTS.map((part, index) => (
+            <label key={part} className="part">
+              {part}
+              <input
+                type="number"
+                min={0}
+                name={`${field.name}-${part}`}
+                value={parts[index] ?? ""}
+                onChange={(event) => {
+                  const next = REGION_PARTS.map((_, each) => parts[each] ?? "");
+                  next[index] = event.target.value;
+                  onChange(next.join(","));
+                }}
+              />
+            </label>
+          ))
+        : choices.map((choice) => (
+            <label key={choice} className="part">
+              <input
+                type="checkbox"
+                name={field.name}
+                value={choice}
+                checked={parts.includes(choice)}
+                onChange={(event) =>
+                  onChange(
+                    choices
+                      .filter((each) =>
+                        each === choice ? event.target.checked : parts.includes(each),
+                      )
+                      .join("\n"),
+                  )
+                }
+              />
+              {choice}
+            </label>
+          ));
+    return (
+      <fieldset
+        className={`option option-${field.kind}`}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={error ? true : undefined}
+      >
+        <legend>{field.label}</legend>
+        {controls}
+        {field.hint && (
+          <span id={hintId} className="hint">
+            {field.hint}
+          </span>
+        )}
+        {error && (
+          <span id={errorId} className="field-error" role="alert">
+            {error}
+          </span>
+        )}
+      </fieldset>
+    );
+  }
 
   let control: ReactNode;
   if (field.kind === "boolean") {
