@@ -153,6 +153,10 @@ describe.skipIf(!browserAvailable)("REST through the production server", () => {
         .subarray(0, 5)
         .toString(),
     ).toBe("%PDF-");
+    const consent = await screenshot(
+      `url=${encodeURIComponent(env.site.url("/consent"))}&blockCookieBanners=true`,
+    );
+    expect([consent.status, consent.headers.get("content-type")]).toEqual([200, "image/png"]);
     const unknown = await screenshot(`${page}&device=Nokia%203310`);
     expect([unknown.status, (await unknown.json()).errors[0].field]).toEqual([400, "device"]);
   });

@@ -37,6 +37,12 @@ const FLAGS: [flag: string, description: string, option: keyof CaptureInput, kin
     "blockResources",
     "list",
   ],
+  [
+    "--block-cookie-banners",
+    "answer consent banners with reject, else hide them",
+    "blockCookieBanners",
+    "boolean",
+  ],
   ["--dark-mode", "prefers-color-scheme: dark", "darkMode", "boolean"],
   ["--media-type <type>", "screen or print (default screen)", "mediaType", "string"],
   ["--reduced-motion", "prefers-reduced-motion: reduce", "reducedMotion", "boolean"],

@@ -73,6 +73,7 @@ describe("cache key", () => {
     { imageWidth: 320 },
     { imageHeight: 200 },
     { device: "iPhone X" },
+    { blockCookieBanners: true },
     { clip: "0,0,100,100" },
     { headers: { "X-Tenant": "acme" } },
     { format: "pdf" as const },
@@ -103,7 +104,9 @@ describe("cache key", () => {
       }),
     ).toBe("v1:bLVHrHPuI7ehWCNi:0uLpB-PKr54Uezrt");
     // A later option at its default is the same image, and the same key.
-    expect(keyOf({ url, omitBackground: false, mediaType: "screen" })).toBe(keyOf({ url }));
+    expect(
+      keyOf({ url, omitBackground: false, mediaType: "screen", blockCookieBanners: false }),
+    ).toBe(keyOf({ url }));
   });
 
   it("keys a device by what it renders, and headers however they are spelled", () => {

@@ -44,10 +44,12 @@ export const LATER_OUTPUT_OPTIONS = [
   "clip",
   "headers",
   "paperSize",
+  "blockCookieBanners",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
   omitBackground: false,
   mediaType: "screen",
+  blockCookieBanners: false,
 };
 
 /** Options that decide how the cache is used for one request, and so are not part of the key. */

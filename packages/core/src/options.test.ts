@@ -23,6 +23,7 @@ describe("capture options", () => {
       reducedMotion: false,
       omitBackground: false,
       mediaType: "screen",
+      blockCookieBanners: false,
       blockResources: undefined,
       timeout: 30_000,
       noCache: false,

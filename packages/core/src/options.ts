@@ -178,6 +178,11 @@ export const captureOptionsObjectSchema = z.strictObject({
   omitBackground: z.boolean().default(false),
   /** The CSS media type the page is rendered for: `print` applies its print styles. @default "screen" */
   mediaType: z.enum(MEDIA_TYPES).default("screen"),
+  /**
+   * Dismiss (answer "reject", else hide) consent banners of the common consent platforms, by the
+   * rules of DuckDuckGo's autoconsent, which ship with the server. @default false
+   */
+  blockCookieBanners: z.boolean().default(false),
   /** Click the first element matching this CSS selector before the shot. */
   click: cssSelector.optional(),
   /** Hover over the first element matching this CSS selector before the shot. */

@@ -261,6 +261,13 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
       expect(same(pdf.bytes, (await render({ path: "/extras", format: "pdf" })).bytes)).toBe(true);
     });
 
+    it("blockCookieBanners: a OneTrust banner is answered and gone from the shot", async () => {
+      const shown = await render({ path: "/consent" });
+      expect(await pixel(shown.bytes, 100, 650)).toEqual([0, 0, 255]);
+      const dismissed = await render({ path: "/consent", blockCookieBanners: true });
+      expect(await pixel(dismissed.bytes, 100, 650)).toEqual([255, 255, 255]);
+    });
+
     it("userAgent: the page is asked for with it", async () => {
       await render({ path: "/options", userAgent: "shotcache-test/1.0" });
       expect(site.lastHeaders("/options")?.["user-agent"]).toBe("shotcache-test/1.0");

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions, devicePreset } from "@shotcache/core";
 import type { HTTPResponse, Page } from "puppeteer";
+import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
 
@@ -78,6 +79,8 @@ async function settle(page: Page, capturedHeight: number): Promise<void> {
 }
 
 const SETTLE_WAIT_MS = 3_000;
+/** Longest wait for consent banners to be answered; the shot is taken then, answered or not. */
+const CONSENT_WAIT_MS = 4_000;
 
 const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
@@ -154,6 +157,7 @@ export async function renderInPage(
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
   if (options.blockResources || options.headers) await interceptRequests(page, options);
+  const consent = options.blockCookieBanners ? await dismissConsentBanners(page) : undefined;
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);
@@ -202,6 +206,8 @@ export async function renderInPage(
       .catch(() => null);
     if (!found) throw notFound(options.waitForSelector, "waitForSelector");
   }
+  // A banner is answered once the page script found it (or found none), within a bounded wait.
+  if (consent) await Promise.race([consent.settled, sleep(Math.min(CONSENT_WAIT_MS, remaining()))]);
   if (options.click) await actOn(page, options.click, "click");
   if (options.hover) await actOn(page, options.hover, "hover");
   if (style) await page.addStyleTag({ content: style });

@@ -95,6 +95,27 @@ const EXTRAS_PAGE = `<!doctype html>
   <img src="/pixel.png?extras" width="10" height="10" alt="">
 </body></html>`;
 
+/**
+ * A page with a consent banner as OneTrust draws it: blue, 200 px tall at the bottom of the
+ * viewport, with its "Reject All" button, which removes it.
+ */
+const CONSENT_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>consent</title>
+<style>
+  html, body { margin: 0; background: #fff; }
+  #onetrust-banner-sdk { position: fixed; left: 0; right: 0; bottom: 0; height: 200px;
+    background: #00f; }
+</style></head>
+<body>
+  <div id="onetrust-consent-sdk">
+    <div id="onetrust-banner-sdk" role="dialog">
+      <button id="onetrust-accept-btn-handler">Accept All</button>
+      <button id="onetrust-reject-all-handler"
+        onclick="document.getElementById('onetrust-consent-sdk').remove()">Reject All</button>
+    </div>
+  </div>
+</body></html>`;
+
 /** A box that slides across forever, unless animations are stopped: it starts at the left. */
 const ANIMATED_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>animated</title>
@@ -211,7 +232,8 @@ function send(response: ServerResponse, status: number, body: string): void {
 /**
  * The local web site that tests capture, on 127.0.0.1 and a free port:
  * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
- * - `/options`, `/extras`, `/animated`, `/tall?height=N`: pages for the capture options;
+ * - `/options`, `/extras`, `/consent`, `/animated`, `/tall?height=N`: pages for the capture
+ *   options;
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
@@ -238,6 +260,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path === "/changing") return send(response, 200, changingPage(count));
     if (path === "/options") return send(response, 200, OPTIONS_PAGE);
     if (path === "/extras") return send(response, 200, EXTRAS_PAGE);
+    if (path === "/consent") return send(response, 200, CONSENT_PAGE);
     if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
     if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
