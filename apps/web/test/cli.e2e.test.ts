@@ -1,9 +1,9 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { type AddressInfo, connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { startByteCountingRelay } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
@@ -13,31 +13,6 @@ import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-un
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
-
-/** A TCP relay to `port` on loopback that counts the bytes it passes, both ways. */
-async function byteCountingRelay(port: number) {
-  let bytes = 0;
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, "127.0.0.1");
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      from.on("data", (chunk: Buffer) => {
-        bytes += chunk.byteLength;
-        to.write(chunk);
-      });
-      from.on("close", () => to.destroy());
-      from.on("error", () => to.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    bytes: () => bytes,
-    close: () => server.close(),
-  };
-}
 
 describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", () => {
   let env: AppUnderTest;
@@ -78,7 +53,7 @@ describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", ()
     const page = env.site.url("/stable?cli=1");
     const file = join(scratch, "a.png");
     // Both runs go through the relay, so the second is the same command as the first.
-    const relay = await byteCountingRelay(Number(new URL(env.app.origin).port));
+    const relay = await startByteCountingRelay(Number(new URL(env.app.origin).port));
     try {
       const first = await shotcache(
         ["capture", page, "-o", "a.png", "--width", "640"],

@@ -1,34 +1,12 @@
-import { type AddressInfo, connect, createServer, type Server } from "node:net";
 import {
   createShotcacheClient,
   isShotcacheError,
   type ShotcacheClient,
   ShotcacheError,
 } from "@shotcache/sdk";
+import { startByteCountingRelay } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
-
-/** A TCP relay to `port` on loopback that counts every byte it passes, both ways. */
-async function relayTo(port: number): Promise<{ server: Server; origin: string; bytes(): number }> {
-  let bytes = 0;
-  const server = createServer((client) => {
-    const upstream = connect(port, "127.0.0.1");
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      from.on("data", (chunk: Buffer) => {
-        bytes += chunk.byteLength;
-        to.write(chunk);
-      });
-      from.on("close", () => to.destroy());
-      from.on("error", () => to.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port: relayPort } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${relayPort}`, bytes: () => bytes };
-}
 
 interface Exchange {
   status: number;
@@ -70,7 +48,7 @@ describe.skipIf(!browserAvailable)("SDK against the production server", () => {
   });
 
   it("moves the image as bytes: a first capture costs the REST image plus under 2 KB, a repeat under 1 KB", async () => {
-    const relay = await relayTo(Number(new URL(env.app.origin).port));
+    const relay = await startByteCountingRelay(Number(new URL(env.app.origin).port));
     try {
       const url = env.site.url("/noise?wire=1");
       const rest = await fetch(
@@ -86,7 +64,7 @@ describe.skipIf(!browserAvailable)("SDK against the production server", () => {
       expect(second.cache.fromClientCache).toBe(true);
       expect(relay.bytes() - afterFirst).toBeLessThanOrEqual(1024);
     } finally {
-      relay.server.close();
+      relay.close();
     }
   });
 

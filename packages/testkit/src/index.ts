@@ -1,4 +1,5 @@
 export { availableOrSkip } from "./available-or-skip";
+export { type ByteCountingRelay, startByteCountingRelay } from "./byte-counting-relay";
 export { type FixtureSite, type FixtureSiteOptions, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { findNginx, type Nginx, startNginx } from "./nginx";

@@ -13,14 +13,37 @@ interface OptionFieldProps {
   error?: string;
 }
 
+const describingIds = (field: AnyFieldSpec) => ({
+  hint: `${field.name}-hint`,
+  error: `${field.name}-error`,
+});
+
+/** A field's hint and the server's error, under it; the control names both as its description. */
+function HintAndError({ field, error }: { field: AnyFieldSpec; error?: string }) {
+  const ids = describingIds(field);
+  return (
+    <>
+      {field.hint && (
+        <span id={ids.hint} className="hint">
+          {field.hint}
+        </span>
+      )}
+      {error && (
+        <span id={ids.error} className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** The four numbers of a region, in the order its text form takes them. */
 const REGION_PARTS = ["x", "y", "width", "height"] as const;
 
 /** One capture option as a labelled control, with its hint and the server's error beside it. */
 export function OptionField({ field, value, onChange, choices = [], error }: OptionFieldProps) {
-  const errorId = `${field.name}-error`;
-  const hintId = `${field.name}-hint`;
-  const describedBy = [field.hint ? hintId : "", error ? errorId : ""].join(" ").trim();
+  const ids = describingIds(field);
+  const describedBy = [field.hint ? ids.hint : "", error ? ids.error : ""].join(" ").trim();
   const common = {
     id: `option-${field.name}`,
     name: field.name,
@@ -78,16 +101,7 @@ export function OptionField({ field, value, onChange, choices = [], error }: Opt
       >
         <legend>{field.label}</legend>
         {controls}
-        {field.hint && (
-          <span id={hintId} className="hint">
-            {field.hint}
-          </span>
-        )}
-        {error && (
-          <span id={errorId} className="field-error" role="alert">
-            {error}
-          </span>
-        )}
+        <HintAndError field={field} error={error} />
       </fieldset>
     );
   }
@@ -147,16 +161,7 @@ export function OptionField({ field, value, onChange, choices = [], error }: Opt
     <div className={`option option-${field.kind}`}>
       <label htmlFor={common.id}>{field.label}</label>
       {control}
-      {field.hint && (
-        <span id={hintId} className="hint">
-          {field.hint}
-        </span>
-      )}
-      {error && (
-        <span id={errorId} className="field-error" role="alert">
-          {error}
-        </span>
-      )}
+      <HintAndError field={field} error={error} />
     </div>
   );
 }
