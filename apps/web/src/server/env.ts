@@ -14,16 +14,20 @@ import { z } from "zod";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
 
+/** The items of a comma-separated list, trimmed, empty ones left out. */
+const commaList = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 /**
  * `SHOTCACHE_TRUSTED_PROXIES`: how many proxy hops in front are trusted, or a comma-separated list
  * of their addresses and CIDR ranges (proxy-addr's `loopback`, `linklocal`, `uniquelocal` too).
  */
 const trustedProxiesText = z.string().transform((text, context): TrustedProxies => {
   if (/^\s*\d+\s*$/.test(text)) return Number(text);
-  const ranges = text
-    .split(",")
-    .map((range) => range.trim())
-    .filter(Boolean);
+  const ranges = commaList(text);
   try {
     clientAddressResolver(ranges);
   } catch (error) {
@@ -75,22 +79,18 @@ const envSchema = z
       .string()
       .default("")
       .transform((text, context) =>
-        text
-          .split(",")
-          .map((entry) => entry.trim())
-          .filter(Boolean)
-          .flatMap((entry, index) => {
-            try {
-              return [parseApiKey(entry)];
-            } catch (error) {
-              // The message names the entry by its place, never by the key.
-              context.addIssue({
-                code: "custom",
-                message: `entry ${index + 1}: ${(error as Error).message}`,
-              });
-              return [];
-            }
-          }),
+        commaList(text).flatMap((entry, index) => {
+          try {
+            return [parseApiKey(entry)];
+          } catch (error) {
+            // The message names the entry by its place, never by the key.
+            context.addIssue({
+              code: "custom",
+              message: `entry ${index + 1}: ${(error as Error).message}`,
+            });
+            return [];
+          }
+        }),
       ),
     /** Whether captures need a key too (every other scope always does when keys exist). */
     SHOTCACHE_CAPTURE_REQUIRES_KEY: booleanText.default(false),
@@ -132,12 +132,7 @@ const envSchema = z
     SHOTCACHE_TRUSTED_CERTIFICATES: z
       .string()
       .default("")
-      .transform((text) =>
-        text
-          .split(",")
-          .map((digest) => digest.trim())
-          .filter(Boolean),
-      )
+      .transform(commaList)
       .pipe(
         z.array(
           z
@@ -179,12 +174,7 @@ const envSchema = z
     /** Nodes of a Redis Cluster, `host:port,…` (REDIS_URL then gives only credentials and TLS). */
     REDIS_CLUSTER_NODES: z
       .string()
-      .transform((text) =>
-        text
-          .split(",")
-          .map((node) => node.trim())
-          .filter(Boolean),
-      )
+      .transform(commaList)
       .pipe(
         z
           .array(
