@@ -73,6 +73,7 @@ const FINAL_STATES = new Set([
 
 interface PageMessage {
   type: string;
+  url?: string;
   id?: string;
   code?: string;
   state?: { lifecycle?: string };
@@ -100,6 +101,8 @@ export async function dismissConsentBanners(page: Page): Promise<{ settled: Prom
   await page.exposeFunction("autoconsentSendMessage", async (message: PageMessage) => {
     switch (message.type) {
       case "init":
+        // Replies reach the main frame only: a frame's own script is left uninitialised.
+        if (message.url !== page.mainFrame().url()) break;
         await reply({ type: "initResp", config: CONFIG, rules: autoconsent().rules });
         break;
       case "eval": {
