@@ -18,26 +18,21 @@ export interface FaultOptions {
   until: number;
 }
 
-/** Chromium processes below the server: the browser itself has no `--type=`. */
-function chromiumProcesses(serverPid: number) {
-  const processes = descendantsOf(serverPid).filter((info) =>
-    /chrom(e|ium)/i.test(info.commandLine),
+/** Kills the server's Chromium processes of one kind: the browser itself has no `--type=`. */
+function killChromium(serverPid: number, kind: "browser" | "page"): string {
+  const killed = descendantsOf(serverPid).filter(
+    (info) =>
+      /chrom(e|ium)/i.test(info.commandLine) &&
+      (kind === "page"
+        ? info.commandLine.includes("--type=renderer")
+        : !info.commandLine.includes("--type=")),
   );
-  return {
-    browsers: processes.filter((info) => !info.commandLine.includes("--type=")),
-    pages: processes.filter((info) => info.commandLine.includes("--type=renderer")),
-  };
+  for (const { pid } of killed) process.kill(pid, "SIGKILL");
+  return `SIGKILL to ${killed.length} ${kind} process(es)`;
 }
 
 const FAULTS: [name: string, inject: (options: FaultOptions) => Promise<string>][] = [
-  [
-    "kill the browser",
-    async ({ serverPid }) => {
-      const { browsers } = chromiumProcesses(serverPid);
-      for (const { pid } of browsers) process.kill(pid, "SIGKILL");
-      return `SIGKILL to ${browsers.length} browser process(es)`;
-    },
-  ],
+  ["kill the browser", async ({ serverPid }) => killChromium(serverPid, "browser")],
   [
     "pause Redis",
     async ({ redis }) => {
@@ -50,14 +45,7 @@ const FAULTS: [name: string, inject: (options: FaultOptions) => Promise<string>]
       return "DEBUG SLEEP 3";
     },
   ],
-  [
-    "kill page processes",
-    async ({ serverPid }) => {
-      const { pages } = chromiumProcesses(serverPid);
-      for (const { pid } of pages) process.kill(pid, "SIGKILL");
-      return `SIGKILL to ${pages.length} page process(es)`;
-    },
-  ],
+  ["kill page processes", async ({ serverPid }) => killChromium(serverPid, "page")],
   [
     "restart Redis",
     async ({ redis }) => {

@@ -142,21 +142,11 @@ export function soakMarkdown(results: SoakResults): string {
         `| ${sample.atSeconds} | ${sample.rssMiB} | ${sample.openHandles} | ${sample.chromiumProcesses} |`,
     ),
   ];
-  if (results.traffic.etagMismatches.length > 0) {
-    lines.push(
-      "",
-      "## ETag mismatches",
-      "",
-      ...results.traffic.etagMismatches.map((m) => `- ${m}`),
-    );
-  }
-  if (results.traffic.badInputAccepted.length > 0) {
-    lines.push(
-      "",
-      "## Bad input accepted",
-      "",
-      ...results.traffic.badInputAccepted.map((m) => `- ${m}`),
-    );
+  for (const [title, found] of [
+    ["ETag mismatches", results.traffic.etagMismatches],
+    ["Bad input accepted", results.traffic.badInputAccepted],
+  ] as const) {
+    if (found.length > 0) lines.push("", `## ${title}`, "", ...found.map((item) => `- ${item}`));
   }
   return `${lines.join("\n")}\n`;
 }
