@@ -104,18 +104,25 @@ export async function startGuardProxy(options: {
       agent: false, // a connection of this render's own, closed with it
     });
     upstream.on("socket", track);
+    // Set when Chromium leaves first (a page closed or crashed, a navigation cancelled): the
+    // upstream error that follows is ours, not the host's, and is no reason to call it unreachable.
+    let abandoned = false;
     upstream.on("response", (answer) => {
       const { [DENIED_HEADER]: _forged, ...passed } = answer.headers;
       response.writeHead(answer.statusCode ?? 502, passed);
       answer.pipe(response);
     });
     upstream.on("error", () => {
+      if (abandoned) return;
       denials.push({ host: target.hostname, code: "TARGET_UNREACHABLE" });
       if (response.headersSent) response.destroy();
       else response.writeHead(502, { [DENIED_HEADER]: "TARGET_UNREACHABLE" }).end();
     });
     // Chromium gave up on the request (or the render ended): stop the upstream too.
-    response.once("close", () => upstream.destroy());
+    response.once("close", () => {
+      abandoned = !response.writableFinished;
+      upstream.destroy();
+    });
     request.pipe(upstream);
   }
 
