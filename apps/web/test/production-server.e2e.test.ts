@@ -128,6 +128,8 @@ describe.skipIf(!browserAvailable)("the production server's shutdown", () => {
       expect(result.bytes).toBeGreaterThan(0);
       expect(await exited).toBe(0);
       expect(await answer("/api/health")).toEqual({ status: "closed" });
+      // Log lines are written in batches: the last ones are written as the process exits.
+      expect(env.app.output().trim().split("\n").at(-1)).toContain('"msg":"stopped"');
       expect(await survivorsAfter(browserProcesses.map((p) => p.pid))).toEqual([]);
       expect(readdirSync(env.tempDir)).toEqual([]);
     } finally {

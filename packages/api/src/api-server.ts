@@ -104,15 +104,17 @@ export function createApiServer({ context, fallback, limits }: ApiServerOptions)
 
   const inFlight = new Set<ServerResponse>();
   let onDrained: (() => void) | undefined;
+  /** One listener for every response, not a closure made per request. */
+  function onResponseClosed(this: ServerResponse) {
+    inFlight.delete(this);
+    if (!draining) return;
+    // A connection whose answer just ended is idle: close it rather than keep it alive.
+    server.closeIdleConnections();
+    if (inFlight.size === 0) onDrained?.();
+  }
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (request, response) => {
     inFlight.add(response);
-    response.once("close", () => {
-      inFlight.delete(response);
-      if (!draining) return;
-      // A connection whose answer just ended is idle: close it rather than keep it alive.
-      server.closeIdleConnections();
-      if (inFlight.size === 0) onDrained?.();
-    });
+    response.on("close", onResponseClosed);
     const path = pathOf(request.url);
     if (draining) {
       response.setHeader("connection", "close");

@@ -17,7 +17,7 @@ import {
 } from "@shotcache/store";
 import { browserRendererOf, networkPolicyOf } from "./browser";
 import { parseServerEnv, type ServerEnv } from "./env";
-import { type Logger, logger } from "./logger";
+import { apiLogger, type Logger, logger } from "./logger";
 
 export interface Services {
   /** The validated configuration. */
@@ -197,7 +197,7 @@ async function createServices(): Promise<Services> {
       renderLoad: renderer.load,
       signingSecret: env.SHOTCACHE_SIGNING_SECRET,
       webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
-      logger,
+      logger: apiLogger,
       onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },
     shutdown() {

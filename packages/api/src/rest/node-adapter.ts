@@ -35,35 +35,49 @@ export function nodeClientAddress(
 
 /**
  * A `node:http` request as a REST handler reads it; no Fetch objects are made, and the URL is
- * parsed only if a handler asks for it (a cache hit needs only the raw query).
+ * parsed only if a handler asks for it (a cache hit needs only the raw query). A class, not an
+ * object literal: its getter and methods are made once, not for every request.
  */
-export function restRequestFromNode(
-  request: IncomingMessage,
-  resolve?: ClientAddressResolver,
-): RestRequest {
-  let client: string | undefined;
-  // A fixed base: the Host header is the caller's word, and a path like `//x` must stay a path.
-  const target = request.url?.startsWith("/") ? request.url : "/";
-  const queryAt = target.indexOf("?");
-  let url: URL | undefined;
-  return {
-    method: request.method ?? "GET",
-    path: queryAt === -1 ? target : target.slice(0, queryAt),
-    search: queryAt === -1 ? "" : target.slice(queryAt),
-    get url() {
-      url ??= new URL(`http://localhost${target}`);
-      return url;
-    },
-    header: (name) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value.join(", ") : (value ?? null);
-    },
-    clientAddress: () => {
-      client ??= nodeClientAddress(request, resolve);
-      return client;
-    },
-    text: (maxBytes) => readLimited(request, maxBytes),
-  };
+class NodeRestRequest implements RestRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly search: string;
+  readonly #request: IncomingMessage;
+  readonly #resolve: ClientAddressResolver | undefined;
+  /** The request target; a fixed base when parsed: the Host header is the caller's word. */
+  readonly #target: string;
+  #url: URL | undefined;
+  #client: string | undefined;
+
+  constructor(request: IncomingMessage, resolve?: ClientAddressResolver) {
+    this.#request = request;
+    this.#resolve = resolve;
+    // A path like `//x` must stay a path.
+    this.#target = request.url?.startsWith("/") ? request.url : "/";
+    const queryAt = this.#target.indexOf("?");
+    this.method = request.method ?? "GET";
+    this.path = queryAt === -1 ? this.#target : this.#target.slice(0, queryAt);
+    this.search = queryAt === -1 ? "" : this.#target.slice(queryAt);
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(`http://localhost${this.#target}`);
+    return this.#url;
+  }
+
+  header(name: string): string | null {
+    const value = this.#request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : (value ?? null);
+  }
+
+  clientAddress(): string {
+    this.#client ??= nodeClientAddress(this.#request, this.#resolve);
+    return this.#client;
+  }
+
+  text(maxBytes: number): Promise<string> {
+    return readLimited(this.#request, maxBytes);
+  }
 }
 
 /** Statuses that never carry a body, so they get no `Content-Length` either (RFC 9110 §8.6). */
@@ -94,7 +108,7 @@ export function nodeHandler<Context extends MountContext>(
   context: Context,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    const rest = restRequestFromNode(request, context.clientAddressOf);
+    const rest = new NodeRestRequest(request, context.clientAddressOf);
     void answerLogged(handler, rest, context).then((answer) => writeRestResponse(response, answer));
   };
 }
