@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseServerEnv } from "../src/server/env";
 
@@ -56,9 +59,24 @@ describe("server configuration", () => {
     [{ SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "-1" }, "SHOTCACHE_LOCAL_CACHE_MAX_BYTES"],
     [{ SHOTCACHE_CDN_PURGE: "akamai:x" }, "SHOTCACHE_CDN_PURGE"],
     [{ SHOTCACHE_TRUSTED_CERTIFICATES: "not-a-digest" }, "SHOTCACHE_TRUSTED_CERTIFICATES"],
+    [{ SHOTCACHE_AD_FILTER_LISTS: "/nonexistent/easylist.txt" }, "/nonexistent/easylist.txt"],
     [{ SHOTCACHE_CDN_PURGE: "xkey:ftp://cache.internal/" }, "SHOTCACHE_CDN_PURGE"],
   ])("refuses %j, naming %s", (env, variable) => {
     expect(errorOf(env)).toContain(variable);
+  });
+
+  it("reads the ad filter lists it is given, once, at start", () => {
+    const dir = mkdtempSync(join(tmpdir(), "shotcache-env-"));
+    try {
+      const [one, two] = [join(dir, "one.txt"), join(dir, "two.txt")];
+      writeFileSync(one, "##.sponsor-box\n");
+      writeFileSync(two, "||ads.example^\n");
+      const env = parseServerEnv({ SHOTCACHE_AD_FILTER_LISTS: `${one}, ${two}` });
+      expect(env.SHOTCACHE_AD_FILTER_LISTS).toEqual(["##.sponsor-box\n", "||ads.example^\n"]);
+      expect(parseServerEnv({}).SHOTCACHE_AD_FILTER_LISTS).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads scoped keys and digests, and never shows a refused key in its message", () => {

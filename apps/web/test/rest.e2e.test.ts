@@ -157,6 +157,11 @@ describe.skipIf(!browserAvailable)("REST through the production server", () => {
       `url=${encodeURIComponent(env.site.url("/consent"))}&blockCookieBanners=true`,
     );
     expect([consent.status, consent.headers.get("content-type")]).toEqual([200, "image/png"]);
+    const ads = env.site.url("/ads");
+    const adFree = await screenshot(`url=${encodeURIComponent(ads)}&blockAds=true`);
+    const withAds = await screenshot(`url=${encodeURIComponent(ads)}`);
+    expect([adFree.status, withAds.status]).toEqual([200, 200]);
+    expect(adFree.headers.get("x-cache-key")).not.toBe(withAds.headers.get("x-cache-key"));
     const unknown = await screenshot(`${page}&device=Nokia%203310`);
     expect([unknown.status, (await unknown.json()).errors[0].field]).toEqual([400, "device"]);
   });

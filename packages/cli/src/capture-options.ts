@@ -43,6 +43,7 @@ const FLAGS: [flag: string, description: string, option: keyof CaptureInput, kin
     "blockCookieBanners",
     "boolean",
   ],
+  ["--block-ads", "block ad and tracker requests, hide ad slots", "blockAds", "boolean"],
   ["--dark-mode", "prefers-color-scheme: dark", "darkMode", "boolean"],
   ["--media-type <type>", "screen or print (default screen)", "mediaType", "string"],
   ["--reduced-motion", "prefers-reduced-motion: reduce", "reducedMotion", "boolean"],

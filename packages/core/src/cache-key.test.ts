@@ -74,6 +74,7 @@ describe("cache key", () => {
     { imageHeight: 200 },
     { device: "iPhone X" },
     { blockCookieBanners: true },
+    { blockAds: true },
     { clip: "0,0,100,100" },
     { headers: { "X-Tenant": "acme" } },
     { format: "pdf" as const },
@@ -105,7 +106,13 @@ describe("cache key", () => {
     ).toBe("v1:bLVHrHPuI7ehWCNi:0uLpB-PKr54Uezrt");
     // A later option at its default is the same image, and the same key.
     expect(
-      keyOf({ url, omitBackground: false, mediaType: "screen", blockCookieBanners: false }),
+      keyOf({
+        url,
+        omitBackground: false,
+        mediaType: "screen",
+        blockCookieBanners: false,
+        blockAds: false,
+      }),
     ).toBe(keyOf({ url }));
   });
 

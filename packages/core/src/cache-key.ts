@@ -45,11 +45,13 @@ export const LATER_OUTPUT_OPTIONS = [
   "headers",
   "paperSize",
   "blockCookieBanners",
+  "blockAds",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
   omitBackground: false,
   mediaType: "screen",
   blockCookieBanners: false,
+  blockAds: false,
 };
 
 /** Options that decide how the cache is used for one request, and so are not part of the key. */

@@ -24,6 +24,7 @@ describe("capture options", () => {
       omitBackground: false,
       mediaType: "screen",
       blockCookieBanners: false,
+      blockAds: false,
       blockResources: undefined,
       timeout: 30_000,
       noCache: false,

@@ -183,6 +183,11 @@ export const captureOptionsObjectSchema = z.strictObject({
    * rules of DuckDuckGo's autoconsent, which ship with the server. @default false
    */
   blockCookieBanners: z.boolean().default(false),
+  /**
+   * Block ad and tracker requests and hide ad slots, by filter rules that ship with the server
+   * (and any lists its operator adds). @default false
+   */
+  blockAds: z.boolean().default(false),
   /** Click the first element matching this CSS selector before the shot. */
   click: cssSelector.optional(),
   /** Hover over the first element matching this CSS selector before the shot. */

@@ -37,12 +37,13 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     }
   };
 
-  const optionsFor = (url: string): CaptureOptions => ({
+  const optionsFor = (url: string, extra: Partial<CaptureOptions> = {}): CaptureOptions => ({
     ...captureOptionsSchema.parse({ url: "http://page.test/", timeout: 10_000 }),
+    ...extra,
     url,
   });
-  const outcome = (url: string) =>
-    renderer.render(optionsFor(url)).then(
+  const outcome = (url: string, extra?: Partial<CaptureOptions>) =>
+    renderer.render(optionsFor(url, extra)).then(
       () => "rendered",
       (error: unknown) => (CaptureError.is(error) ? error.code : String(error)),
     );
@@ -113,16 +114,22 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     expect(target.requestCount("/secret")).toBe(0);
   });
 
-  it("blocks the page's own image, script, iframe and fetch to a private address", async () => {
-    const embeds = `http://page.test:${page.port}/embeds?target=${encodeURIComponent(
-      `http://127.0.0.1:${target.port}`,
-    )}`;
-    // The page itself is allowed and renders; only what it reaches for is refused.
-    expect(await outcome(embeds)).toBe("rendered");
-    for (const path of ["/image.png", "/script.js", "/frame", "/fetch"]) {
-      expect(target.requestCount(path), path).toBe(0);
-    }
-  });
+  it.each([
+    ["", {}],
+    [", with the ad and consent rules at work", { blockAds: true, blockCookieBanners: true }],
+  ])(
+    "blocks the page's own image, script, iframe and fetch to a private address%s",
+    async (_, extra) => {
+      const embeds = `http://page.test:${page.port}/embeds?target=${encodeURIComponent(
+        `http://127.0.0.1:${target.port}`,
+      )}`;
+      // The page itself is allowed and renders; only what it reaches for is refused.
+      expect(await outcome(embeds, extra)).toBe("rendered");
+      for (const path of ["/image.png", "/script.js", "/frame", "/fetch"]) {
+        expect(target.requestCount(path), path).toBe(0);
+      }
+    },
+  );
 
   it.each([
     "file:///etc/passwd",

@@ -8,6 +8,7 @@ import {
   type Renderer,
 } from "@shotcache/core";
 import type { BrowserContext, Page } from "puppeteer";
+import { createAdBlocker } from "./ad-blocking";
 import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
@@ -53,6 +54,11 @@ export interface PuppeteerRendererOptions {
    * (SPKI): an intranet target's own, say. @default none
    */
   trustedCertificates?: readonly string[];
+  /**
+   * Filter lists (their text, in the Adblock Plus syntax) `blockAds` applies besides the rules
+   * that ship with it: EasyList, say. @default none
+   */
+  adFilterLists?: readonly string[];
 }
 
 export interface PuppeteerRenderer extends Renderer {
@@ -141,6 +147,7 @@ function whenAborted(signal: AbortSignal): Promise<never> {
 export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}): PuppeteerRenderer {
   const policy = options.network ?? PUBLIC_ONLY;
   const resolveHost = options.resolveHost ?? systemResolver;
+  const ads = createAdBlocker(options.adFilterLists);
   const navigationTimeoutMs = options.navigationTimeoutMs ?? 30_000;
   const fullPageMaxHeight = options.fullPageMaxHeight ?? 16_384;
   const maxRenderMs = options.maxRenderMs ?? 60_000;
@@ -348,6 +355,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         navigationTimeoutMs,
         fullPageMaxHeight,
         denials: () => proxy.denials,
+        ads,
       };
       const bytes = await Promise.race([renderInPage(prepared.page, capture, limits), cancelled]);
       // The browser is done with: hand it back while the image is checked (closing this

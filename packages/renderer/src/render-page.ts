@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions, devicePreset } from "@shotcache/core";
 import type { HTTPResponse, Page } from "puppeteer";
+import type { AdBlocker } from "./ad-blocking";
 import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
@@ -16,6 +17,8 @@ export interface PageLimits {
   fullPageMaxHeight: number;
   /** What the guard proxy refused so far, to explain a failed navigation. */
   denials: () => readonly Denial[];
+  /** What `blockAds` blocks and hides. */
+  ads: AdBlocker;
 }
 
 /** CSS that stops animations, transitions and the caret, so a render is the same every time. */
@@ -90,7 +93,11 @@ const notFound = (selector: string, field: string) =>
  * requests for the page itself: its navigation, and redirects within its origin (never another
  * site's). Everything else goes on as usual.
  */
-async function interceptRequests(page: Page, options: CaptureOptions): Promise<void> {
+async function interceptRequests(
+  page: Page,
+  options: CaptureOptions,
+  ads: AdBlocker,
+): Promise<void> {
   const blocked = new Set<string>(options.blockResources);
   const { headers } = options;
   const origin = new URL(options.url).origin;
@@ -98,7 +105,10 @@ async function interceptRequests(page: Page, options: CaptureOptions): Promise<v
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
     let decided: Promise<void>;
-    if (blocked.has(request.resourceType())) {
+    if (
+      blocked.has(request.resourceType()) ||
+      (options.blockAds && ads.blocks(request, options.url))
+    ) {
       decided = request.abort("blockedbyclient");
     } else if (
       headers &&
@@ -156,12 +166,14 @@ export async function renderInPage(
   ]);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
-  if (options.blockResources || options.headers) await interceptRequests(page, options);
+  if (options.blockResources || options.headers || options.blockAds) {
+    await interceptRequests(page, options, limits.ads);
+  }
   const consent = options.blockCookieBanners ? await dismissConsentBanners(page) : undefined;
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);
-  if (style || options.js) await page.setBypassCSP(true);
+  if (style || options.js || options.blockAds) await page.setBypassCSP(true);
 
   let response: HTTPResponse | null;
   try {
@@ -208,6 +220,7 @@ export async function renderInPage(
   }
   // A banner is answered once the page script found it (or found none), within a bounded wait.
   if (consent) await Promise.race([consent.settled, sleep(Math.min(CONSENT_WAIT_MS, remaining()))]);
+  if (options.blockAds) await limits.ads.hideSlots(page);
   if (options.click) await actOn(page, options.click, "click");
   if (options.hover) await actOn(page, options.hover, "hover");
   if (style) await page.addStyleTag({ content: style });

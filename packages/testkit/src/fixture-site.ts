@@ -116,6 +116,24 @@ const CONSENT_PAGE = `<!doctype html>
   </div>
 </body></html>`;
 
+/**
+ * A page with ads as publishers place them: an AdSense slot (red, 300×100 at the top left) with
+ * its loader script, and a Google Publisher Tag slot (green, 300×100 below it). Both slots are
+ * drawn by the page itself, so they show unless hidden.
+ */
+const ADS_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>ads</title>
+<style>
+  html, body { margin: 0; background: #fff; }
+  .adsbygoogle, [id^="div-gpt-ad"] { display: block; width: 300px; height: 100px; }
+</style></head>
+<body>
+  <ins class="adsbygoogle" style="background: #f00" data-ad-client="ca-pub-0"></ins>
+  <div id="div-gpt-ad-1234-0" style="background: #0f0"></div>
+  <p>The article.</p>
+  <script async src="/pagead/js/adsbygoogle.js"></script>
+</body></html>`;
+
 /** A box that slides across forever, unless animations are stopped: it starts at the left. */
 const ANIMATED_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>animated</title>
@@ -232,8 +250,8 @@ function send(response: ServerResponse, status: number, body: string): void {
 /**
  * The local web site that tests capture, on 127.0.0.1 and a free port:
  * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
- * - `/options`, `/extras`, `/consent`, `/animated`, `/tall?height=N`: pages for the capture
- *   options;
+ * - `/options`, `/extras`, `/consent`, `/ads`, `/animated`, `/tall?height=N`: pages for the
+ *   capture options;
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
@@ -261,6 +279,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path === "/options") return send(response, 200, OPTIONS_PAGE);
     if (path === "/extras") return send(response, 200, EXTRAS_PAGE);
     if (path === "/consent") return send(response, 200, CONSENT_PAGE);
+    if (path === "/ads") return send(response, 200, ADS_PAGE);
     if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
     if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));

@@ -33,6 +33,7 @@ export async function browserRendererOf(
     fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
     recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
     trustedCertificates: env.SHOTCACHE_TRUSTED_CERTIFICATES,
+    adFilterLists: env.SHOTCACHE_AD_FILTER_LISTS,
   });
   return { renderer, executablePath };
 }

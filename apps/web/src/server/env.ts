@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { clientAddressResolver, parseApiKey, type TrustedProxies } from "@shotcache/api";
 import { purgersFromConfig } from "@shotcache/cdn";
 import type { CdnPurger } from "@shotcache/core";
@@ -139,6 +140,27 @@ const envSchema = z
             .string()
             .regex(/^[A-Za-z0-9+/]{43}=$/, "each must be a base64 SHA-256 digest (44 characters)"),
         ),
+      ),
+    /**
+     * Filter lists `blockAds` applies besides its own rules (EasyList, say): paths of files in
+     * the Adblock Plus syntax, comma-separated; read once, at start.
+     */
+    SHOTCACHE_AD_FILTER_LISTS: z
+      .string()
+      .default("")
+      .transform(commaList)
+      .transform((paths, context) =>
+        paths.map((path) => {
+          try {
+            return readFileSync(path, "utf8");
+          } catch (error) {
+            context.addIssue({
+              code: "custom",
+              message: `cannot read ${path}: ${(error as Error).message}`,
+            });
+            return "";
+          }
+        }),
       ),
     /** Longest wait for a page to load, in ms. */
     SHOTCACHE_NAVIGATION_TIMEOUT_MS: positiveInt.default(30_000),

@@ -65,6 +65,7 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
       { name: "darkMode", label: "Dark mode", kind: "boolean" },
       { name: "mediaType", label: "Media type", kind: "choice" },
       { name: "blockCookieBanners", label: "Dismiss cookie banners", kind: "boolean" },
+      { name: "blockAds", label: "Block ads", kind: "boolean" },
       { name: "reducedMotion", label: "Reduced motion", kind: "boolean" },
       { name: "hideSelectors", label: "Hide selectors", kind: "lines", hint: "one per line" },
       { name: "css", label: "CSS", kind: "code" },
