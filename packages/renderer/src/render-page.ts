@@ -89,9 +89,9 @@ const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
 /**
- * Leaves the resource types the caller blocked unrequested, and adds the caller's headers to the
- * requests for the page itself: its navigation, and redirects within its origin (never another
- * site's). Everything else goes on as usual.
+ * Leaves the resource types the caller blocked (and, with `blockAds`, ads and trackers)
+ * unrequested, and adds the caller's headers to the requests for the page itself: its
+ * navigation, and redirects within its origin (never another site's). Everything else goes on.
  */
 async function interceptRequests(
   page: Page,

@@ -13,8 +13,10 @@ export interface RestRequest {
   search: string;
   /** The whole URL, parsed (a mount may parse it only when asked: the hit path never does). */
   readonly url: URL;
-  /** A header by its lower-case name (as Node keeps them); repeated ones joined by `, `. A method:
-   * call it on the request, not detached from it. */
+  /**
+   * A header by its lower-case name (as Node keeps them); repeated ones joined by `, `. A method:
+   * call it on the request, never detached from it.
+   */
   header(name: string): string | null;
   /** The caller's address (per the trusted proxies), for per-address rate limits and logs. */
   clientAddress(): string;
