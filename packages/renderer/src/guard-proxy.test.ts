@@ -21,9 +21,9 @@ describe("guard proxy", () => {
     await site?.close();
   });
 
-  /** Sends a GET for `url` through the proxy; the returned function abandons it. */
-  function ask(url: string) {
-    const proxyUrl = new URL(proxy.url);
+  /** Sends a GET for `url` through `via`; the returned function abandons it. */
+  function ask(url: string, via = proxy) {
+    const proxyUrl = new URL(via.url);
     const sent = request({ host: proxyUrl.hostname, port: proxyUrl.port, path: url });
     const answered = new Promise<number>((resolve, reject) => {
       sent.on("response", (response) => {
@@ -52,5 +52,34 @@ describe("guard proxy", () => {
     // Long enough for the proxy to see the close and end its own request upstream.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(proxy.denials.length).toBe(before);
+  });
+
+  it("never connects to the host for a request the browser gave up on during the lookup", async () => {
+    let lookups = 0;
+    const slow = await startGuardProxy({
+      policy: policyFromAllowlist(["site.test"]),
+      resolve: () => {
+        lookups++;
+        return new Promise((resolve) => setTimeout(() => resolve(["127.0.0.1"]), 300));
+      },
+    });
+    try {
+      const [slowBefore, connectionsBefore] = [site.requestCount("/slow"), site.connections()];
+      const { answered, abandon } = ask(
+        `http://site.test:${new URL(site.origin).port}/slow?ms=10`,
+        slow,
+      );
+      answered.catch(() => {}); // abandoned below, on purpose
+      await vi.waitUntil(() => lookups > 0, { timeout: 5_000 });
+      abandon();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect([site.requestCount("/slow"), site.connections()]).toEqual([
+        slowBefore,
+        connectionsBefore,
+      ]);
+      expect(slow.denials).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 });

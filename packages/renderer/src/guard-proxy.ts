@@ -1,4 +1,5 @@
 import {
+  type ClientRequest,
   createServer,
   request as httpRequest,
   type IncomingMessage,
@@ -85,8 +86,16 @@ export async function startGuardProxy(options: {
       response.writeHead(400, { [DENIED_HEADER]: "bad-request" }).end();
       return;
     }
+    // Set when Chromium leaves first (a page closed or crashed, a navigation cancelled): the
+    // upstream error that follows is ours, not the host's, and is no reason to call it unreachable.
+    let abandoned = false;
+    let upstream: ClientRequest | undefined;
+    response.once("close", () => {
+      abandoned = !response.writableFinished;
+      upstream?.destroy();
+    });
     const decision = await decide(target.hostname);
-    if (closing) return void response.destroy();
+    if (closing || abandoned) return void response.destroy();
     if (!decision.allowed) {
       response.writeHead(403, { [DENIED_HEADER]: decision.code }).end();
       return;
@@ -94,7 +103,7 @@ export async function startGuardProxy(options: {
     const headers = Object.fromEntries(
       Object.entries(request.headers).filter(([name]) => !HOP_HEADERS.has(name)),
     );
-    const upstream = httpRequest({
+    upstream = httpRequest({
       host: decision.address,
       port: Number(target.port || 80),
       method: request.method,
@@ -104,9 +113,6 @@ export async function startGuardProxy(options: {
       agent: false, // a connection of this render's own, closed with it
     });
     upstream.on("socket", track);
-    // Set when Chromium leaves first (a page closed or crashed, a navigation cancelled): the
-    // upstream error that follows is ours, not the host's, and is no reason to call it unreachable.
-    let abandoned = false;
     upstream.on("response", (answer) => {
       const { [DENIED_HEADER]: _forged, ...passed } = answer.headers;
       response.writeHead(answer.statusCode ?? 502, passed);
@@ -117,11 +123,6 @@ export async function startGuardProxy(options: {
       denials.push({ host: target.hostname, code: "TARGET_UNREACHABLE" });
       if (response.headersSent) response.destroy();
       else response.writeHead(502, { [DENIED_HEADER]: "TARGET_UNREACHABLE" }).end();
-    });
-    // Chromium gave up on the request (or the render ended): stop the upstream too.
-    response.once("close", () => {
-      abandoned = !response.writableFinished;
-      upstream.destroy();
     });
     request.pipe(upstream);
   }

@@ -268,28 +268,39 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
       expect(await pixel(dismissed.bytes, 100, 650)).toEqual([255, 255, 255]);
     });
 
-    it("blockAds: the ad slots are hidden and the ad loader never requested", async () => {
+    it("blockAds: the ad slots are hidden, late ones too, and the ad loader never requested", async () => {
       const loader = "/pagead/js/adsbygoogle.js";
       const before = site.requestCount(loader);
-      const shown = await render({ path: "/ads", waitUntil: "networkidle0" });
+      const shown = await render({ path: "/ads", delay: 600 });
       expect(await pixel(shown.bytes, 150, 50)).toEqual([255, 0, 0]);
       expect(await pixel(shown.bytes, 150, 150)).toEqual([0, 255, 0]);
+      expect(await pixel(shown.bytes, 550, 50)).toEqual([0, 0, 255]);
       expect(site.requestCount(loader)).toBe(before + 1);
-      const blocked = await render({ path: "/ads", waitUntil: "networkidle0", blockAds: true });
-      // Both slots gone: the page's text moves up into their place, and the rest is white.
+      // Under a CSP that allows the page's own style sheet only.
+      const blocked = await render({ path: "/ads", delay: 600, blockAds: true });
+      // The slots are gone: the article moves up into their place, and the rest is white.
       expect(await pixel(blocked.bytes, 150, 150)).toEqual([255, 255, 255]);
       expect(await pixel(blocked.bytes, 299, 50)).toEqual([255, 255, 255]);
+      expect(await pixel(blocked.bytes, 550, 50)).toEqual([255, 255, 255]);
       expect(site.requestCount(loader)).toBe(before + 1);
     });
 
     it("blockAds: applies an operator's own filter lists too", async () => {
-      const custom = open({ adFilterLists: ["###button", "/pixel.png$image"] });
+      const custom = open({
+        adFilterLists: ["###button", "/pixel.png$image\n/ad-frame$subdocument"],
+      });
       const shown = await render({ path: "/extras" }, custom);
       expect(await pixel(shown.bytes, 350, 90)).toEqual([255, 0, 0]);
       const images = site.requestCount("/pixel.png");
       const blocked = await render({ path: "/extras", blockAds: true }, custom);
       expect(await pixel(blocked.bytes, 350, 90)).toEqual([255, 255, 255]);
       expect(site.requestCount("/pixel.png")).toBe(images);
+      // A frame's own navigation is a sub-frame request.
+      const frames = site.requestCount("/ad-frame");
+      await render({ path: "/ads", blockAds: true }, custom);
+      expect(site.requestCount("/ad-frame")).toBe(frames);
+      await render({ path: "/ads" }, custom);
+      expect(site.requestCount("/ad-frame")).toBe(frames + 1);
     });
 
     it("userAgent: the page is asked for with it", async () => {

@@ -124,6 +124,11 @@ async function interceptRequests(
   });
 }
 
+/** Hides the page's ad slots; a page that cannot take a style sheet is shot as it is. */
+async function hideAds(page: Page, ads: AdBlocker, again = false): Promise<void> {
+  await ads.hideSlots(page, again).catch(() => {});
+}
+
 /** Clicks or hovers over the first element matching `selector`, then lets the page draw. */
 async function actOn(page: Page, selector: string, action: "click" | "hover"): Promise<void> {
   const element = await page.$(selector);
@@ -173,7 +178,7 @@ export async function renderInPage(
 
   // The caller's css, hidden elements and script must apply even on pages with a strict CSP.
   const style = styleFor(options);
-  if (style || options.js || options.blockAds) await page.setBypassCSP(true);
+  if (style || options.js) await page.setBypassCSP(true);
 
   let response: HTTPResponse | null;
   try {
@@ -220,7 +225,7 @@ export async function renderInPage(
   }
   // A banner is answered once the page script found it (or found none), within a bounded wait.
   if (consent) await Promise.race([consent.settled, sleep(Math.min(CONSENT_WAIT_MS, remaining()))]);
-  if (options.blockAds) await limits.ads.hideSlots(page);
+  if (options.blockAds) await hideAds(page, limits.ads);
   if (options.click) await actOn(page, options.click, "click");
   if (options.hover) await actOn(page, options.hover, "hover");
   if (style) await page.addStyleTag({ content: style });
@@ -239,6 +244,8 @@ export async function renderInPage(
   if (options.fullPage) await scrollThrough(page, maxCssHeight);
   if (options.delay > 0) await sleep(options.delay);
   await settle(page, options.fullPage ? maxCssHeight : options.height);
+  // Slots that came since (scrolled into view, clicked open, late scripts) are hidden too.
+  if (options.blockAds) await hideAds(page, limits.ads, true);
 
   if (options.format === "pdf") {
     return page.pdf({ format: options.paperSize ?? "a4", printBackground: true });

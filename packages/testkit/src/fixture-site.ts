@@ -117,21 +117,35 @@ const CONSENT_PAGE = `<!doctype html>
 </body></html>`;
 
 /**
- * A page with ads as publishers place them: an AdSense slot (red, 300×100 at the top left) with
- * its loader script, and a Google Publisher Tag slot (green, 300×100 below it). Both slots are
- * drawn by the page itself, so they show unless hidden.
+ * A page with ads as publishers place them, under a Content-Security-Policy that allows only its
+ * own style sheet: an AdSense slot (red, 300×100 at the top left) with its loader script, a
+ * Google Publisher Tag slot (green, 300×100 below it), an ad frame (`/ad-frame`) and, 300 ms
+ * after load, an `.ad-slot` (blue, 300×100 at (400, 0)). The slots show unless hidden.
  */
 const ADS_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>ads</title>
-<style>
+<meta http-equiv="Content-Security-Policy" content="style-src 'nonce-fixture'">
+<style nonce="fixture">
   html, body { margin: 0; background: #fff; }
-  .adsbygoogle, [id^="div-gpt-ad"] { display: block; width: 300px; height: 100px; }
+  .adsbygoogle, [id^="div-gpt-ad"], .ad-slot { display: block; width: 300px; height: 100px; }
+  .adsbygoogle { background: #f00; }
+  [id^="div-gpt-ad"] { background: #0f0; }
+  .ad-slot { position: absolute; left: 400px; top: 0; background: #00f; }
+  iframe { border: 0; }
 </style></head>
 <body>
-  <ins class="adsbygoogle" style="background: #f00" data-ad-client="ca-pub-0"></ins>
-  <div id="div-gpt-ad-1234-0" style="background: #0f0"></div>
+  <ins class="adsbygoogle" data-ad-client="ca-pub-0"></ins>
+  <div id="div-gpt-ad-1234-0"></div>
   <p>The article.</p>
+  <iframe src="/ad-frame" width="300" height="50"></iframe>
   <script async src="/pagead/js/adsbygoogle.js"></script>
+  <script>
+    addEventListener("load", () => setTimeout(() => {
+      const late = document.createElement("div");
+      late.className = "ad-slot";
+      document.body.append(late);
+    }, 300));
+  </script>
 </body></html>`;
 
 /** A box that slides across forever, unless animations are stopped: it starts at the left. */

@@ -9,8 +9,9 @@ const INFO = 30;
 /**
  * Lines gather until 4 KiB or a quarter of a second has passed, then go out in one write: under
  * load, a write per request line would cost the hit path a system call each time. The write is
- * synchronous, so nothing is lost at exit; a log reader that stops reading holds the server up
- * rather than letting its memory grow.
+ * synchronous, so what is gathered is still written when the process exits (not when it is
+ * killed outright); a log reader that stops reading holds the server up rather than letting its
+ * memory grow.
  */
 const lines = batchLines(pino.destination({ sync: true }), { maxBytes: 4096, maxDelayMs: 250 });
 

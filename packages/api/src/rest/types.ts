@@ -3,7 +3,7 @@ import type { RequestLogger } from "../request-log";
 
 /**
  * What a REST handler needs of a request: enough for a Fetch `Request` or a `node:http` message
- * turned into one cheaply.
+ * turned into one cheaply. Its functions are methods: call them on the request, never detached.
  */
 export interface RestRequest {
   method: string;
@@ -13,10 +13,7 @@ export interface RestRequest {
   search: string;
   /** The whole URL, parsed (a mount may parse it only when asked: the hit path never does). */
   readonly url: URL;
-  /**
-   * A header by its lower-case name (as Node keeps them); repeated ones joined by `, `. A method:
-   * call it on the request, never detached from it.
-   */
+  /** A header by its lower-case name (as Node keeps them); repeated ones joined by `, `. */
   header(name: string): string | null;
   /** The caller's address (per the trusted proxies), for per-address rate limits and logs. */
   clientAddress(): string;
