@@ -105,6 +105,26 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     expect(await outcome("http://nowhere.test/")).toBe("TARGET_UNREACHABLE");
   });
 
+  it("reports a page that ran out of time as a timeout, whatever its images' hosts did", async () => {
+    const hurried = createPuppeteerRenderer({
+      executablePath,
+      network: policyFromAllowlist(["page.test"]),
+      resolveHost: resolve,
+      navigationTimeoutMs: 1_500,
+    });
+    try {
+      const target = encodeURIComponent("http://nowhere.test");
+      const url = `http://page.test:${page.port}/embeds?target=${target}&hold=5000`;
+      const code = await hurried.render(optionsFor(url)).then(
+        () => "rendered",
+        (error: unknown) => (CaptureError.is(error) ? error.code : String(error)),
+      );
+      expect(code).toBe("RENDER_TIMEOUT");
+    } finally {
+      await hurried.close();
+    }
+  });
+
   it("refuses a redirect to a private address", async () => {
     const redirect = `http://page.test:${page.port}/redirect?to=${encodeURIComponent(
       `http://127.0.0.1:${target.port}/secret`,

@@ -2,7 +2,7 @@
 // Functions passed to page.evaluate run in the page, where the DOM exists.
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type CaptureOptions, devicePreset } from "@shotcache/core";
-import type { HTTPResponse, Page } from "puppeteer";
+import type { HTTPRequest, HTTPResponse, Page } from "puppeteer";
 import type { AdBlocker } from "./ad-blocking";
 import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
@@ -180,6 +180,15 @@ export async function renderInPage(
   const style = styleFor(options);
   if (style || options.js) await page.setBypassCSP(true);
 
+  // The hosts the page itself was asked for, its redirects included: only a refusal of one of
+  // them explains a failed navigation (a refused image or script never does).
+  const navigatedHosts = new Set<string>();
+  const noteNavigation = (request: HTTPRequest) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      navigatedHosts.add(new URL(request.url()).hostname);
+    }
+  };
+  page.on("request", noteNavigation);
   let response: HTTPResponse | null;
   try {
     response = await page.goto(options.url, {
@@ -187,9 +196,9 @@ export async function renderInPage(
       timeout: limits.navigationTimeoutMs,
     });
   } catch (error) {
-    // A navigation that failed after the guard could not pass a request on (the page or a
-    // redirect) failed for that reason: refused by the policy, or the host unreachable.
-    const [denial] = limits.denials();
+    // A navigation that failed after the guard could not pass the page or a redirect on failed
+    // for that reason: refused by the policy, or the host unreachable.
+    const denial = limits.denials().find(({ host }) => navigatedHosts.has(host));
     if (!denial) throw error;
     throw new CaptureError(
       denial.code,
@@ -199,6 +208,8 @@ export async function renderInPage(
         field: "url",
       },
     );
+  } finally {
+    page.off("request", noteNavigation);
   }
   const denied = response?.headers()[DENIED_HEADER];
   if (denied) {

@@ -169,10 +169,12 @@ function tallPage(height: number): string {
 }
 
 /** A page that reaches out to `target` (an origin) with an image, a script, an iframe and fetch. */
-function embedsPage(target: string): string {
+function embedsPage(target: string, holdMs: number): string {
+  // A slow image of the page's own holds its load event that long.
+  const hold = holdMs > 0 ? `<img src="/slow?ms=${holdMs}" width="1" height="1" alt="">` : "";
   return `<!doctype html><html><head><meta charset="utf-8"><title>embeds</title>
 <script src="${target}/script.js"></script></head>
-<body style="margin:0; background:#fff">
+<body style="margin:0; background:#fff">${hold}
 <img src="${target}/image.png" width="10" height="10" alt="">
 <iframe src="${target}/frame" width="10" height="10"></iframe>
 <script>fetch("${target}/fetch").catch(() => {});</script>
@@ -267,7 +269,8 @@ function send(response: ServerResponse, status: number, body: string): void {
  * - `/options`, `/extras`, `/consent`, `/ads`, `/animated`, `/tall?height=N`: pages for the
  *   capture options;
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
- * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN;
+ * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN (with
+ *   `&hold=MS`, an image of its own holds its load event that long);
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
  * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG;
  * - `/socket?to=URL`: opens a WebSocket to URL; `/webrtc?stun=HOST:PORT`: gathers WebRTC
@@ -297,7 +300,9 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
     if (path === "/noise") return send(response, 200, NOISE_PAGE);
     if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
-    if (path === "/embeds") return send(response, 200, embedsPage(param("target")));
+    if (path === "/embeds") {
+      return send(response, 200, embedsPage(param("target"), Number(param("hold")) || 0));
+    }
     if (path === "/socket") return send(response, 200, socketPage(param("to")));
     if (path === "/webrtc") return send(response, 200, webrtcPage(param("stun")));
     if (path === "/pixel.png") {
