@@ -317,14 +317,25 @@ function itRunsTheCacheEngine(
 
   it("serves STALE inside the stale window with one background render; a failed one keeps the old image", async () => {
     let clock = 2_000_000;
-    const renderer = scriptedRenderer(async () => {});
+    // Renders wait at the gate while it is shut: the background one is then still under way when
+    // the second stale request asks (on a slow store, a failure could otherwise be over by then).
+    let gate: Promise<void> | undefined;
+    const renderer = scriptedRenderer(async () => {
+      await gate;
+    });
     const engine = service(open(), renderer, { now: () => clock });
     const capture = options({ url: newPage(), ttl: 10, staleWhileRevalidate: 60 });
     const first = await engine.capture(capture);
 
     clock += 11_000;
     renderer.script.fail = new CaptureError("RENDER_FAILED", "the page crashed");
+    let openGate = () => {};
+    gate = new Promise((resolve) => {
+      openGate = resolve;
+    });
     const stale = await Promise.all([engine.capture(capture), engine.capture(capture)]);
+    openGate();
+    gate = undefined;
     await engine.idle();
     expect(stale.map((result) => [result.status, result.reason])).toEqual([
       ["STALE", "stale-while-revalidate"],
