@@ -45,7 +45,7 @@ describe("guard proxy", () => {
   it("records nothing when the browser gives up on a request the host is still answering", async () => {
     const before = proxy.denials.length;
     const slowBefore = site.requestCount("/slow");
-    const { answered, abandon } = ask(`http://site.test:${new URL(site.origin).port}/slow?ms=2000`);
+    const { answered, abandon } = ask(`http://site.test:${site.port}/slow?ms=2000`);
     answered.catch(() => {}); // abandoned below, on purpose
     await vi.waitUntil(() => site.requestCount("/slow") > slowBefore, { timeout: 5_000 });
     abandon();
@@ -65,10 +65,7 @@ describe("guard proxy", () => {
     });
     try {
       const [slowBefore, connectionsBefore] = [site.requestCount("/slow"), site.connections()];
-      const { answered, abandon } = ask(
-        `http://site.test:${new URL(site.origin).port}/slow?ms=10`,
-        slow,
-      );
+      const { answered, abandon } = ask(`http://site.test:${site.port}/slow?ms=10`, slow);
       answered.catch(() => {}); // abandoned below, on purpose
       await vi.waitUntil(() => lookups > 0, { timeout: 5_000 });
       abandon();

@@ -42,8 +42,8 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     ...extra,
     url,
   });
-  const outcome = (url: string, extra?: Partial<CaptureOptions>) =>
-    renderer.render(optionsFor(url, extra)).then(
+  const outcome = (url: string, extra?: Partial<CaptureOptions>, using = renderer) =>
+    using.render(optionsFor(url, extra)).then(
       () => "rendered",
       (error: unknown) => (CaptureError.is(error) ? error.code : String(error)),
     );
@@ -115,11 +115,7 @@ describe.skipIf(!executablePath)("network guard (real Chromium, loopback only)",
     try {
       const target = encodeURIComponent("http://nowhere.test");
       const url = `http://page.test:${page.port}/embeds?target=${target}&hold=5000`;
-      const code = await hurried.render(optionsFor(url)).then(
-        () => "rendered",
-        (error: unknown) => (CaptureError.is(error) ? error.code : String(error)),
-      );
-      expect(code).toBe("RENDER_TIMEOUT");
+      expect(await outcome(url, {}, hurried)).toBe("RENDER_TIMEOUT");
     } finally {
       await hurried.close();
     }

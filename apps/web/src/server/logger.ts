@@ -3,8 +3,6 @@ import pino from "pino";
 import { batchLines } from "./batched-lines";
 
 const NAME = "shotcache";
-/** pino's number for `info`. */
-const INFO = 30;
 
 /**
  * Lines gather until 4 KiB or a quarter of a second has passed, then go out in one write: under
@@ -19,6 +17,9 @@ const lines = batchLines(pino.destination({ sync: true }), { maxBytes: 4096, max
 export const logger = pino({ base: undefined, name: NAME }, lines);
 
 export type Logger = typeof logger;
+
+/** pino's number for `info`, as its own lines carry it. */
+const INFO = logger.levels.values.info;
 
 /**
  * What the API logs through, a line per request above all. Its `info` lines are written as pino
