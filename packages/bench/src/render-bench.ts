@@ -68,6 +68,9 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
     const floor: number[] = [];
     const incognito: number[] = [];
     const ours: number[] = [];
+    const launches: number[] = [];
+    // All four in the same turns: this machine is throttled in spells of seconds, which would
+    // otherwise fall on one side only.
     for (let i = 0; i < 10; i++) {
       floor.push(await timed(() => floorShot(browser, site.url("/stable"))));
       incognito.push(await timed(() => incognitoShot(browser, site.url("/stable"))));
@@ -75,10 +78,6 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
       // Its next context is made ready between captures, as on a server between requests: not
       // while the baselines are timed.
       await renderer.settled();
-    }
-
-    const launches: number[] = [];
-    for (let i = 0; i < 4; i++) {
       launches.push(
         await timed(async () => {
           const fresh = await puppeteer.launch(launchOptions);
