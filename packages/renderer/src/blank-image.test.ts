@@ -29,4 +29,27 @@ describe("isBlankImage", () => {
       .toBuffer();
     expect(await isBlankImage(twoColours, 1280 * 720)).toBe(false);
   });
+
+  it("reads a PNG to its last row: one that differs only there is not blank", async () => {
+    const lastRowRed = await sharp(await flat("png"))
+      .composite([{ input: await flat("png", 1280, 1), left: 0, top: 719, blend: "difference" }])
+      .png()
+      .toBuffer();
+    expect(await isBlankImage(lastRowRed, 1280 * 720)).toBe(false);
+  });
+
+  it.each([
+    ["grey", 1, 0],
+    ["grey and alpha", 2, 4],
+    ["RGB", 3, 2],
+    ["RGBA", 4, 6],
+  ] as const)("finds a single-colour %s PNG blank", async (_kind, channels, colourType) => {
+    const raw = Buffer.alloc(640 * 360 * channels, 0x66);
+    const png = await sharp(raw, { raw: { width: 640, height: 360, channels } })
+      .toColourspace(channels < 3 ? "b-w" : "srgb")
+      .png()
+      .toBuffer();
+    expect(png[25]).toBe(colourType); // the PNG is of the kind named
+    expect(await isBlankImage(png, 640 * 360)).toBe(true);
+  });
 });

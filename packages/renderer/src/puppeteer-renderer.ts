@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   CaptureError,
   type CaptureOptions,
+  captureOptionsObjectSchema,
   contentTypeOf,
   type RenderedImage,
   type Renderer,
@@ -22,7 +23,7 @@ import {
   PUBLIC_ONLY,
   systemResolver,
 } from "./network-guard";
-import { renderInPage } from "./render-page";
+import { renderInPage, setScreen } from "./render-page";
 import { createRenderPool } from "./render-pool";
 
 export interface PuppeteerRendererOptions {
@@ -82,6 +83,9 @@ interface Prepared {
   /** Whether it already has: a page kept ready may die before any render takes it. */
   hasCrashed: boolean;
 }
+
+/** The screen of a capture that asks for none: contexts made ready are set to it ahead. */
+const USUAL_SCREEN = captureOptionsObjectSchema.omit({ url: true }).parse({});
 
 /** A launched browser with its use counted, so it can be retired once its renders are done. */
 interface Tenancy {
@@ -240,6 +244,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
             downloadBehavior: { policy: "deny" },
           });
           const page = await context.newPage();
+          await setScreen(page, USUAL_SCREEN);
           const prepared: Prepared = {
             proxy,
             context,

@@ -139,6 +139,44 @@ async function actOn(page: Page, selector: string, action: "click" | "hover"): P
   );
 }
 
+/** What sets up how a page looks: the size and kind of its screen, and its emulated media. */
+export type ScreenOptions = Pick<
+  CaptureOptions,
+  "width" | "height" | "scale" | "device" | "userAgent" | "darkMode" | "reducedMotion"
+>;
+
+/** The screen each page was last set to (see `setScreen`). */
+const screens = new WeakMap<Page, string>();
+
+/**
+ * Sets `page` to the viewport, user agent and emulated media `options` ask for, unless it is set
+ * so already: a page made ready ahead for the usual capture starts its render at navigation.
+ */
+export async function setScreen(page: Page, options: ScreenOptions): Promise<void> {
+  const device = options.device === undefined ? undefined : devicePreset(options.device);
+  const userAgent = options.userAgent ?? device?.userAgent;
+  // A device's size and scale are in the options already; mobile and touch come with it.
+  const viewport = {
+    width: options.width,
+    height: options.height,
+    deviceScaleFactor: options.scale,
+    isMobile: device?.mobile ?? false,
+    hasTouch: device?.touch ?? false,
+    isLandscape: device?.landscape ?? false,
+  };
+  // Stated every time, not left to the browser's defaults: the key says light unless dark.
+  const media = [
+    { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
+    { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
+  ];
+  const screen = JSON.stringify([userAgent, viewport, media]);
+  if (screens.get(page) === screen) return;
+  if (userAgent) await page.setUserAgent(userAgent);
+  await page.setViewport(viewport);
+  await page.emulateMediaFeatures(media);
+  screens.set(page, screen);
+}
+
 /**
  * Loads the page as the options say and takes the screenshot, in `page`: a fresh page of a
  * context of this render's own.
@@ -152,23 +190,7 @@ export async function renderInPage(
   // time while waiting for an element is reported as the element missing.
   const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
   page.setDefaultTimeout(remaining());
-  const device = options.device === undefined ? undefined : devicePreset(options.device);
-  const userAgent = options.userAgent ?? device?.userAgent;
-  if (userAgent) await page.setUserAgent(userAgent);
-  // A device's size and scale are in the options already; mobile and touch come with it.
-  await page.setViewport({
-    width: options.width,
-    height: options.height,
-    deviceScaleFactor: options.scale,
-    isMobile: device?.mobile ?? false,
-    hasTouch: device?.touch ?? false,
-    isLandscape: device?.landscape ?? false,
-  });
-  // Stated every time, not left to the browser's defaults: the key says light unless dark.
-  await page.emulateMediaFeatures([
-    { name: "prefers-color-scheme", value: options.darkMode ? "dark" : "light" },
-    { name: "prefers-reduced-motion", value: options.reducedMotion ? "reduce" : "no-preference" },
-  ]);
+  await setScreen(page, options);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
   if (options.blockResources || options.headers || options.blockAds) {
