@@ -228,6 +228,19 @@ async function renderFigures(site: FixtureSite): Promise<void> {
       met: figures.coalescedRenders === 1,
     },
   );
+  const steps = (named: Record<string, number>) =>
+    Object.entries(named)
+      .map(([step, value]) => `${step} ${ms(value)}`)
+      .join(", ");
+  notes.push(
+    "Where a warm render's time goes (each step's median over the latency turns): " +
+      `shotcache: ${steps({ ...figures.oursSteps })}; ` +
+      `the floor: ${steps({ ...figures.floorSteps })}. ` +
+      "A screenshot is Chromium's own work: a fresh frame drawn at its next 60 Hz tick, read " +
+      "back, and encoded as PNG on the browser's main thread. A context made ready ahead takes " +
+      "the new page, the viewport and the guard off the render; a browser per capture adds " +
+      "its launch and exit to the floor.",
+  );
 }
 
 /** Render throughput on two render workers fed from the queue, beside the in-process pool. */
@@ -337,6 +350,7 @@ notes.push(
     "turns that off).",
 );
 if (!everything) {
+  console.log(`\n${notes.join("\n")}`);
   console.log(`\nbench: ${asked.join(", ")} only; no results written`);
   process.exit(0);
 }

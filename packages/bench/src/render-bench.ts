@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { captureOptionsSchema, createCaptureService } from "@shotcache/core";
 import {
   ALLOW_ALL,
   browserLaunchOptions,
   createPuppeteerRenderer,
   findBrowserExecutable,
+  type RenderTimings,
 } from "@shotcache/renderer";
 import { createMemoryStore } from "@shotcache/store";
 import type { FixtureSite } from "@shotcache/testkit";
@@ -13,17 +15,53 @@ import { inTurns, median, perSecond, timed } from "./measure";
 
 /** Rounds of the throughput figure. */
 const THROUGHPUT_ROUNDS = 4;
+/** Turns of the latency figures: each contender leads as often as the others. */
+const LATENCY_TURNS = 12;
+/** A pause before each timed capture of the latency turns. */
+const PAUSE_MS = 100;
 
-/** The floor: a fresh page in an already running browser, as little as a screenshot can cost. */
-async function floorShot(browser: Browser, url: string): Promise<void> {
+/** Where the floor's time goes, in ms. */
+export interface FloorSteps {
+  newPage: number;
+  navigation: number;
+  shot: number;
+  close: number;
+}
+
+/**
+ * The floor: a fresh page in an already running browser, as little as a screenshot can cost.
+ * Its steps are added to `steps` when given.
+ */
+async function floorShot(browser: Browser, url: string, steps?: FloorSteps): Promise<void> {
+  let last = performance.now();
+  const step = (name: keyof FloorSteps) => {
+    const now = performance.now();
+    if (steps) steps[name] = now - last;
+    last = now;
+  };
   const page = await browser.newPage();
+  step("newPage");
   try {
     await page.setViewport({ width: 1280, height: 720 });
     await page.goto(url, { waitUntil: "load" });
+    step("navigation");
     await page.screenshot({ type: "png" });
+    step("shot");
   } finally {
     await page.close();
+    step("close");
   }
+}
+
+/** Each step's median over `runs`. */
+function medianSteps<T extends object>(runs: readonly T[]): T {
+  const first = runs[0] ?? ({} as T);
+  return Object.fromEntries(
+    Object.keys(first).map((key) => [
+      key,
+      median(runs.map((run) => run[key as keyof T] as number)),
+    ]),
+  ) as T;
 }
 
 /** Isolation at its plainest: an incognito context per capture in a running browser. */
@@ -49,6 +87,9 @@ export interface RenderFigures {
   /** The median of the rounds' ratios (ours / floor). */
   throughputRatio: number;
   coalescedRenders: number;
+  /** Where the time of a warm render went: the medians of each step, ours and the floor's. */
+  oursSteps: RenderTimings;
+  floorSteps: FloorSteps;
 }
 
 /** Render latency, launch-per-request, render throughput and coalescing, against real Chromium. */
@@ -57,7 +98,14 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
   // Every baseline launches the very browser the renderer does, the same way.
   const launchOptions = browserLaunchOptions(executablePath);
   const browser = await puppeteer.launch(launchOptions);
-  const renderer = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL, concurrency: 4 });
+  const oursSteps: RenderTimings[] = [];
+  let timingSteps = false;
+  const renderer = createPuppeteerRenderer({
+    executablePath,
+    network: ALLOW_ALL,
+    concurrency: 4,
+    onTimings: (timings) => timingSteps && oursSteps.push(timings),
+  });
   const options = (path: string) => captureOptionsSchema.parse({ url: site.url(path) });
   try {
     // Warm both, then alternate them so machine noise falls on both alike.
@@ -69,25 +117,46 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
     const incognito: number[] = [];
     const ours: number[] = [];
     const launches: number[] = [];
+    const floorSteps: FloorSteps[] = [];
+    const contenders: (() => Promise<void>)[] = [
+      async () => {
+        const steps = { newPage: 0, navigation: 0, shot: 0, close: 0 };
+        floor.push(await timed(() => floorShot(browser, site.url("/stable"), steps)));
+        floorSteps.push(steps);
+      },
+      async () => {
+        incognito.push(await timed(() => incognitoShot(browser, site.url("/stable"))));
+      },
+      async () => {
+        timingSteps = true;
+        ours.push(await timed(() => renderer.render(options("/stable"))));
+        timingSteps = false;
+        // Its next context is made ready between captures, as on a server between requests:
+        // not while another contender is timed.
+        await renderer.settled();
+      },
+      async () => {
+        launches.push(
+          await timed(async () => {
+            const fresh = await puppeteer.launch(launchOptions);
+            try {
+              await floorShot(fresh, site.url("/stable"));
+            } finally {
+              await fresh.close();
+            }
+          }),
+        );
+      },
+    ];
     // All four in the same turns: this machine is throttled in spells of seconds, which would
-    // otherwise fall on one side only.
-    for (let i = 0; i < 10; i++) {
-      floor.push(await timed(() => floorShot(browser, site.url("/stable"))));
-      incognito.push(await timed(() => incognitoShot(browser, site.url("/stable"))));
-      ours.push(await timed(() => renderer.render(options("/stable"))));
-      // Its next context is made ready between captures, as on a server between requests: not
-      // while the baselines are timed.
-      await renderer.settled();
-      launches.push(
-        await timed(async () => {
-          const fresh = await puppeteer.launch(launchOptions);
-          try {
-            await floorShot(fresh, site.url("/stable"));
-          } finally {
-            await fresh.close();
-          }
-        }),
-      );
+    // otherwise fall on one side only. Each turn starts with the next contender, so each follows
+    // each of the others as often (Chromium ends a closed page's process after its close has
+    // answered), and a pause before each lets the last one's leftovers finish.
+    for (let turn = 0; turn < LATENCY_TURNS; turn++) {
+      for (let i = 0; i < contenders.length; i++) {
+        await sleep(PAUSE_MS);
+        await contenders[(turn + i) % contenders.length]?.();
+      }
     }
 
     // Throughput: rounds of 16 distinct pages, 4 at once, each side in turns (the order swapped
@@ -132,6 +201,8 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
       oursPagesPerSecond: median(oursRates),
       throughputRatio: median(ratios),
       coalescedRenders: site.requestCount("/changing") - before,
+      oursSteps: medianSteps(oursSteps),
+      floorSteps: medianSteps(floorSteps),
     };
   } finally {
     await renderer.close();

@@ -20,4 +20,5 @@ export {
   type PuppeteerRenderer,
   type PuppeteerRendererOptions,
 } from "./puppeteer-renderer";
+export type { RenderTimings } from "./render-timings";
 export { createWebhookSender } from "./webhook-sender";

@@ -19,6 +19,7 @@ import {
   type PuppeteerRenderer,
   type PuppeteerRendererOptions,
 } from "./puppeteer-renderer";
+import type { RenderTimings } from "./render-timings";
 
 const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
 
@@ -323,6 +324,27 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
   it("flags a single-colour render as blank", async () => {
     expect((await render({ path: "/options" })).blank).toBe(false);
     expect((await render({ path: "/options", selector: "#box" })).blank).toBe(true);
+  });
+
+  it("tells where each render's time went, step by step", async () => {
+    const told: RenderTimings[] = [];
+    const own = open({ onTimings: (timings) => told.push(timings) });
+    await render({ path: "/stable" }, own);
+    await own.settled();
+    const started = performance.now();
+    await render({ path: "/stable?timed", delay: 300 }, own);
+    const took = performance.now() - started;
+    expect(told).toHaveLength(2);
+    const timings = told[1] as RenderTimings;
+    const steps = Object.values(timings);
+    expect(steps.every((ms) => ms >= 0)).toBe(true);
+    expect(steps.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(took);
+    expect(timings.settle).toBeGreaterThanOrEqual(300); // the delay is a wait before the shot
+    expect(timings.navigation).toBeGreaterThan(0);
+    expect(timings.shot).toBeGreaterThan(0);
+    // A failed render tells nothing.
+    expect(await failure(render({ path: "/status/404" }, own))).toBe("TARGET_HTTP_ERROR");
+    expect(told).toHaveLength(2);
   });
 
   it("maps a 404 target to TARGET_HTTP_ERROR", async () => {

@@ -25,6 +25,7 @@ import {
 } from "./network-guard";
 import { renderInPage, setScreen } from "./render-page";
 import { createRenderPool } from "./render-pool";
+import { RenderClock, type RenderTimings } from "./render-timings";
 
 export interface PuppeteerRendererOptions {
   /** Browser to launch. @default the result of `findBrowserExecutable()` */
@@ -60,6 +61,8 @@ export interface PuppeteerRendererOptions {
    * that ship with it: EasyList, say. @default none
    */
   adFilterLists?: readonly string[];
+  /** Told where each finished render's time went (measurements, metrics). */
+  onTimings?: (timings: RenderTimings) => void;
 }
 
 export interface PuppeteerRenderer extends Renderer {
@@ -317,6 +320,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   }
 
   async function renderOnce(capture: CaptureOptions, deadlineMs: number): Promise<RenderedImage> {
+    const clock = new RenderClock();
     const deadlineAt = Date.now() + deadlineMs;
     // One signal cancels the render, whichever comes first: the deadline or the browser's loss.
     const cancel = new AbortController();
@@ -352,6 +356,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     });
     try {
       const prepared = await Promise.race([context, cancelled]);
+      clock.end("ready");
       pageCrashed = prepared.crashed;
       void pageCrashed.then(() => cancel.abort(browserStopped("page's process")));
       const proxy = prepared.proxy;
@@ -361,8 +366,10 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         fullPageMaxHeight,
         denials: () => proxy.denials,
         ads,
+        clock,
       };
       const bytes = await Promise.race([renderInPage(prepared.page, capture, limits), cancelled]);
+      clock.end("shot");
       // The browser is done with: hand it back while the image is checked (closing this
       // context no longer concerns the render, nor does the browser's fate).
       tenancy.owned.browser.off("disconnected", onLost);
@@ -373,6 +380,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         mayBeBlank(capture) && isBlankImage(bytes, pixels),
         finishImage(bytes, capture),
       ]);
+      clock.end("check");
+      options.onTimings?.(clock.timings);
       return { bytes: image, contentType: contentTypeOf(capture.format), blank };
     } catch (error) {
       // A page whose process died fails its navigation a moment before the crash is reported.

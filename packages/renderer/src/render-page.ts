@@ -7,6 +7,7 @@ import type { AdBlocker } from "./ad-blocking";
 import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
+import type { RenderClock } from "./render-timings";
 
 export interface PageLimits {
   /** When the whole render must be done (epoch ms). */
@@ -19,6 +20,8 @@ export interface PageLimits {
   denials: () => readonly Denial[];
   /** What `blockAds` blocks and hides. */
   ads: AdBlocker;
+  /** Where the render's time goes. */
+  clock: RenderClock;
 }
 
 /** CSS that stops animations, transitions and the caret, so a render is the same every time. */
@@ -210,6 +213,7 @@ export async function renderInPage(
       navigatedHosts.add(new URL(request.url()).hostname);
     }
   };
+  limits.clock.end("setup");
   page.on("request", noteNavigation);
   let response: HTTPResponse | null;
   try {
@@ -233,6 +237,7 @@ export async function renderInPage(
   } finally {
     page.off("request", noteNavigation);
   }
+  limits.clock.end("navigation");
   const denied = response?.headers()[DENIED_HEADER];
   if (denied) {
     const code = denied === "TARGET_UNREACHABLE" ? "TARGET_UNREACHABLE" : "TARGET_NOT_ALLOWED";
@@ -279,6 +284,7 @@ export async function renderInPage(
   await settle(page, options.fullPage ? maxCssHeight : options.height);
   // Slots that came since (scrolled into view, clicked open, late scripts) are hidden too.
   if (options.blockAds) await hideAds(page, limits.ads, true);
+  limits.clock.end("settle");
 
   if (options.format === "pdf") {
     return page.pdf({ format: options.paperSize ?? "a4", printBackground: true });
