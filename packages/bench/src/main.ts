@@ -237,9 +237,12 @@ async function renderFigures(site: FixtureSite): Promise<void> {
       `shotcache: ${steps({ ...figures.oursSteps })}; ` +
       `the floor: ${steps({ ...figures.floorSteps })}. ` +
       "A screenshot is Chromium's own work: a fresh frame drawn at its next 60 Hz tick, read " +
-      "back, and encoded as PNG on the browser's main thread. A context made ready ahead takes " +
-      "the new page, the viewport and the guard off the render; a browser per capture adds " +
-      "its launch and exit to the floor.",
+      "back, and encoded as PNG on the browser's main thread. Ours is timed from the request " +
+      "to the image, as a caller waits for it: its context, page, screen and guard were made " +
+      "ready before it, and are closed after the answer (neither is timed, as on a server " +
+      "between requests; in the throughput rows, all but the first four contexts of a batch " +
+      "are made ready and closed within its time). The floor's time includes its new " +
+      "page and its close; a browser per capture adds its launch and exit to the floor.",
   );
 }
 

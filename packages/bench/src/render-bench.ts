@@ -15,7 +15,17 @@ import { inTurns, median, perSecond, timed } from "./measure";
 
 /** Rounds of the throughput figure. */
 const THROUGHPUT_ROUNDS = 4;
-/** Turns of the latency figures: each contender leads as often as the others. */
+/**
+ * Orders of four contenders in which each follows each of the others exactly once (a Williams
+ * design), taken in turn by the latency turns.
+ */
+const BALANCED_ORDERS = [
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
+];
+/** Turns of the latency figures: three rounds of the balanced orders. */
 const LATENCY_TURNS = 12;
 /** A pause before each timed capture of the latency turns. */
 const PAUSE_MS = 100;
@@ -149,13 +159,14 @@ export async function measureRenders(site: FixtureSite): Promise<RenderFigures> 
       },
     ];
     // All four in the same turns: this machine is throttled in spells of seconds, which would
-    // otherwise fall on one side only. Each turn starts with the next contender, so each follows
-    // each of the others as often (Chromium ends a closed page's process after its close has
-    // answered), and a pause before each lets the last one's leftovers finish.
+    // otherwise fall on one side only. The turns take the contenders in the orders of a balanced
+    // Latin square, so each follows each of the others as often (Chromium ends a closed page's
+    // process after its close has answered), and a pause before each lets the last one's
+    // leftovers finish.
     for (let turn = 0; turn < LATENCY_TURNS; turn++) {
-      for (let i = 0; i < contenders.length; i++) {
+      for (const contender of BALANCED_ORDERS[turn % BALANCED_ORDERS.length] ?? []) {
         await sleep(PAUSE_MS);
-        await contenders[(turn + i) % contenders.length]?.();
+        await contenders[contender]?.();
       }
     }
 

@@ -31,11 +31,11 @@ describe("isBlankImage", () => {
   });
 
   it("reads a PNG to its last row: one that differs only there is not blank", async () => {
-    const lastRowRed = await sharp(await flat("png"))
+    const lastRowBlack = await sharp(await flat("png"))
       .composite([{ input: await flat("png", 1280, 1), left: 0, top: 719, blend: "difference" }])
       .png()
       .toBuffer();
-    expect(await isBlankImage(lastRowRed, 1280 * 720)).toBe(false);
+    expect(await isBlankImage(lastRowBlack, 1280 * 720)).toBe(false);
   });
 
   it.each([

@@ -32,6 +32,7 @@ export async function isBlankImage(bytes: Uint8Array, pixels: number): Promise<b
  * whether every channel still keeps within the tolerated levels.
  */
 function channelRange(channels: number) {
+  // Nothing seen yet: the first value sets both ends.
   const low = new Int16Array(channels).fill(256);
   const high = new Int16Array(channels).fill(-1);
   return {
@@ -43,8 +44,8 @@ function channelRange(channels: number) {
           const value = pixels[index] ?? 0;
           if (value < min) min = value;
           if (value > max) max = value;
+          if (max - min > LOSSY_NOISE_LEVELS) return false;
         }
-        if (max - min > LOSSY_NOISE_LEVELS) return false;
         low[channel] = min;
         high[channel] = max;
       }

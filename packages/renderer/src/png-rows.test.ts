@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from "node:zlib";
+import { crc32, deflateSync, inflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { type PngImage, pngRows, readPng } from "./png-rows";
@@ -108,7 +108,7 @@ describe("pngRows", () => {
     "reads every filter type of a %s PNG back to its pixels",
     async (kind) => {
       // Wide enough that the inflated data comes in several steps, rows across their edges.
-      const [width, height] = [1283, 37];
+      const [width, height] = [1283, 61];
       const raw = pixels(width, height, CHANNELS[kind]);
       const png = encodePng(raw, width, height, kind);
       // sharp decodes it to the same pixels: the PNG written here is a valid one.
@@ -126,6 +126,21 @@ describe("pngRows", () => {
       .png({ adaptiveFiltering: true })
       .toBuffer();
     expect(Buffer.compare(await allRows(readPng(png) as PngImage), Buffer.from(raw))).toBe(0);
+  });
+
+  it("fails on a row with an unknown filter type", async () => {
+    const png = encodePng(pixels(64, 64, 3), 64, 64, "rgb");
+    const image = readPng(png) as PngImage;
+    const filtered = inflateSync(image.compressed);
+    filtered[10 * (64 * 3 + 1)] = 5; // row 10's filter byte
+    await expect(allRows({ ...image, compressed: deflateSync(filtered) })).rejects.toThrow(
+      /unknown filter type \(5\)/,
+    );
+  });
+
+  it("fails on a chunk that runs past the file's end", () => {
+    const png = encodePng(pixels(64, 64, 3), 64, 64, "rgb");
+    expect(() => readPng(png.subarray(0, png.length - 20))).toThrow(/past the file's end/);
   });
 
   it("fails on a PNG cut short", async () => {

@@ -16,7 +16,7 @@ export interface PngImage {
 
 /**
  * The layout of a PNG as Chromium writes its screenshots (8 bits per channel, not interlaced, no
- * palette); undefined for any other PNG.
+ * palette); undefined for any other image. Throws on a PNG whose chunks run past its end.
  */
 export function readPng(png: Uint8Array): PngImage | undefined {
   const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
@@ -28,6 +28,7 @@ export function readPng(png: Uint8Array): PngImage | undefined {
   const chunks: Buffer[] = [];
   for (let at = 8; at + 12 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at);
+    if (at + 12 + length > bytes.length) throw new Error("A PNG chunk runs past the file's end.");
     const type = bytes.toString("latin1", at + 4, at + 8);
     if (type === "IDAT") chunks.push(bytes.subarray(at + 8, at + 8 + length));
     if (type === "IEND") break;
@@ -63,7 +64,9 @@ export async function* pngRows(image: PngImage): AsyncGenerator<Uint8Array> {
         filled += taken;
         at += taken;
         if (filled < filtered.length) break;
-        unfilter(filtered[0] ?? 0, filtered.subarray(1), previous, current, image.channels);
+        const filter = filtered[0] ?? 0;
+        if (filter > 4) throw new Error(`A PNG row has an unknown filter type (${filter}).`);
+        unfilter(filter, filtered.subarray(1), previous, current, image.channels);
         yield current;
         [previous, current] = [current, previous];
         filled = 0;

@@ -326,6 +326,18 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
     expect((await render({ path: "/options", selector: "#box" })).blank).toBe(true);
   });
 
+  it("sets each page to its capture's screen, whether made ready ahead or for the render", async () => {
+    for (const own of [open({ readyContexts: 0 }), open({ readyContexts: 1 })]) {
+      const usual = await render({ path: "/options" }, own);
+      await own.settled();
+      const dark = await render({ path: "/options", darkMode: true, width: 800, height: 600 }, own);
+      expect(imageSize(usual.bytes)).toMatchObject({ width: 1280, height: 720 });
+      expect(await pixel(usual.bytes, 5, 5)).toEqual([255, 255, 255]);
+      expect(imageSize(dark.bytes)).toMatchObject({ width: 800, height: 600 });
+      expect(await pixel(dark.bytes, 5, 5)).toEqual([0, 0, 0]);
+    }
+  });
+
   it("tells where each render's time went, step by step", async () => {
     const told: RenderTimings[] = [];
     const own = open({ onTimings: (timings) => told.push(timings) });

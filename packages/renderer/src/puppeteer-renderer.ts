@@ -23,7 +23,7 @@ import {
   PUBLIC_ONLY,
   systemResolver,
 } from "./network-guard";
-import { renderInPage, setScreen } from "./render-page";
+import { renderInPage, type ScreenOptions, setScreen } from "./render-page";
 import { createRenderPool } from "./render-pool";
 import { RenderClock, type RenderTimings } from "./render-timings";
 
@@ -233,8 +233,11 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     }
   }
 
-  /** A guard proxy, a context that sends everything through it, and the context's first page. */
-  function prepare(tenancy: Tenancy): Promise<Prepared> {
+  /**
+   * A guard proxy, a context that sends everything through it, and the context's first page, set
+   * to `screen`: the usual one for contexts made ready ahead, a render's own for one made for it.
+   */
+  function prepare(tenancy: Tenancy, screen: ScreenOptions = USUAL_SCREEN): Promise<Prepared> {
     return track(
       (async () => {
         const proxy = await startGuardProxy({ policy, resolve: resolveHost });
@@ -247,7 +250,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
             downloadBehavior: { policy: "deny" },
           });
           const page = await context.newPage();
-          await setScreen(page, USUAL_SCREEN);
+          await setScreen(page, screen);
           const prepared: Prepared = {
             proxy,
             context,
@@ -319,6 +322,15 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     else topUp(tenancy);
   }
 
+  /** Hands a render's timings to whoever asked for them; their failure is not the render's. */
+  function tellTimings(timings: RenderTimings): void {
+    try {
+      options.onTimings?.(timings);
+    } catch {
+      // An observer's own fault: the image is good.
+    }
+  }
+
   async function renderOnce(capture: CaptureOptions, deadlineMs: number): Promise<RenderedImage> {
     const clock = new RenderClock();
     const deadlineAt = Date.now() + deadlineMs;
@@ -346,7 +358,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       void dispose(ready);
       ready = tenancy.ready.shift();
     }
-    const context = ready ? Promise.resolve(ready) : prepare(tenancy);
+    const context = ready ? Promise.resolve(ready) : prepare(tenancy, capture);
     context.catch(() => {}); // a failure is the render's, below
     let released: Promise<void> | undefined;
     let pageCrashed: Promise<void> | undefined;
@@ -381,7 +393,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         finishImage(bytes, capture),
       ]);
       clock.end("check");
-      options.onTimings?.(clock.timings);
+      tellTimings(clock.timings);
       return { bytes: image, contentType: contentTypeOf(capture.format), blank };
     } catch (error) {
       // A page whose process died fails its navigation a moment before the crash is reported.

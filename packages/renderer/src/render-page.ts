@@ -152,8 +152,10 @@ export type ScreenOptions = Pick<
 const screens = new WeakMap<Page, string>();
 
 /**
- * Sets `page` to the viewport, user agent and emulated media `options` ask for, unless it is set
- * so already: a page made ready ahead for the usual capture starts its render at navigation.
+ * Sets a fresh page to the viewport, user agent and emulated media `options` ask for, unless it is
+ * set so already: a page made ready ahead for the usual capture starts its render at navigation.
+ * Only for fresh pages, each used for one render: what was set is remembered, and nothing set
+ * (a user agent, say) is ever taken back.
  */
 export async function setScreen(page: Page, options: ScreenOptions): Promise<void> {
   const device = options.device === undefined ? undefined : devicePreset(options.device);
