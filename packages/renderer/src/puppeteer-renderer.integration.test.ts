@@ -10,8 +10,10 @@ import {
   survivorsAfter,
 } from "@shotcache/testkit";
 import { imageSize } from "image-size";
+import puppeteer from "puppeteer";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { browserLaunchOptions } from "./browser-process";
 import { findBrowserExecutable } from "./find-browser";
 import { ALLOW_ALL } from "./network-guard";
 import {
@@ -324,6 +326,35 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
   it("flags a single-colour render as blank", async () => {
     expect((await render({ path: "/options" })).blank).toBe(false);
     expect((await render({ path: "/options", selector: "#box" })).blank).toBe(true);
+  });
+
+  it("keeps each capture to itself: no cookie, stored item or cached file reaches the next", async () => {
+    const green = [0, 128, 0];
+    const images = () => site.requestCount("/cached.png");
+    // The control: two loads in one page of one browser share all three, and the page says so.
+    const shared = await puppeteer.launch(browserLaunchOptions(executablePath as string));
+    try {
+      const page = await shared.newPage();
+      await page.goto(site.url("/remember"));
+      const imagesBefore = images();
+      await page.goto(site.url("/remember?again"));
+      expect(await pixel(await page.screenshot(), 5, 5)).toEqual([255, 0, 0]);
+      expect(site.lastHeaders("/remember")?.cookie).toContain("answered=1");
+      expect(images()).toBe(imagesBefore); // the image came from the browser's cache
+    } finally {
+      await shared.close();
+    }
+    // Captures, each in a context of its own, made ready ahead or for the render.
+    for (const own of [open({ readyContexts: 2 }), open({ readyContexts: 0 })]) {
+      const first = await render({ path: "/remember" }, own);
+      await own.settled();
+      const imagesBefore = images();
+      const second = await render({ path: "/remember?again" }, own);
+      expect(await pixel(first.bytes, 5, 5)).toEqual(green);
+      expect(await pixel(second.bytes, 5, 5)).toEqual(green);
+      expect(site.lastHeaders("/remember")?.cookie).toBeUndefined();
+      expect(images()).toBe(imagesBefore + 1);
+    }
   });
 
   it("sets each page to its capture's screen, whether made ready ahead or for the render", async () => {

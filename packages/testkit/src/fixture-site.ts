@@ -264,6 +264,26 @@ function send(response: ServerResponse, status: number, body: string): void {
 }
 
 /**
+ * A page that remembers being seen: it gets a cookie from its answer (which the next request for
+ * it sends back) and sets one of its own, stores an item in localStorage and loads `/cached.png`,
+ * an image the browser may keep for an hour. It paints its background green when it finds nothing
+ * from an earlier load, red when it finds its script's cookie or the stored item.
+ */
+const REMEMBER_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>remember</title>
+<style>html, body { margin: 0; height: 100%; }</style></head>
+<body>
+<img src="/cached.png" width="1" height="1" alt="">
+<script>
+  // The answer's own cookie is this load's: only the script's cookie tells of an earlier one.
+  const remembered = document.cookie.includes("scripted=") || localStorage.getItem("seen") !== null;
+  document.cookie = "scripted=1; max-age=3600; path=/";
+  localStorage.setItem("seen", "1");
+  document.body.style.background = remembered ? "#ff0000" : "#008000";
+</script>
+</body></html>`;
+
+/**
  * The local web site that tests capture, on 127.0.0.1 and a free port:
  * - `/stable` (and `/`): identical pixels on every load; `/changing`: a new colour every load;
  * - `/options`, `/extras`, `/consent`, `/ads`, `/animated`, `/tall?height=N`: pages for the
@@ -273,6 +293,8 @@ function send(response: ServerResponse, status: number, body: string): void {
  *   `&hold=MS`, an image of its own holds its load event that long);
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
  * - `/status/<code>`: answers with that status; `/pixel.png`: a 1×1 PNG;
+ * - `/remember`: green unless it finds a cookie or stored item of an earlier load (then red), and
+ *   loads `/cached.png`, which a browser may cache for an hour;
  * - `/socket?to=URL`: opens a WebSocket to URL; `/webrtc?stun=HOST:PORT`: gathers WebRTC
  *   candidates against that STUN server; both mark `#done` when they are.
  * Every request, connection and WebSocket upgrade is counted, so a test can prove what was never
@@ -305,6 +327,14 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     }
     if (path === "/socket") return send(response, 200, socketPage(param("to")));
     if (path === "/webrtc") return send(response, 200, webrtcPage(param("stun")));
+    if (path === "/remember") {
+      response.setHeader("set-cookie", "answered=1; Max-Age=3600; Path=/");
+      return send(response, 200, REMEMBER_PAGE);
+    }
+    if (path === "/cached.png") {
+      response.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600" });
+      return response.end(PIXEL_PNG);
+    }
     if (path === "/pixel.png") {
       response.writeHead(200, { "content-type": "image/png" });
       return response.end(PIXEL_PNG);
