@@ -3,8 +3,8 @@
  * the scheme a proxy says it came by (`X-Forwarded-Proto`), for URLs the server hands out or
  * purges by. Both are the caller's word: they only ever name URLs for that same caller.
  */
-export function publicOriginOf(header: (name: string) => string | null): string {
-  const scheme = header("x-forwarded-proto")?.split(",")[0]?.trim();
-  const host = header("host") ?? "localhost";
+export function publicOriginOf(request: { header(name: string): string | null }): string {
+  const scheme = request.header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = request.header("host") ?? "localhost";
   return `${scheme === "https" ? "https" : "http"}://${host}`;
 }

@@ -74,7 +74,7 @@ export async function handleTrpcRequest(
       authorization: req.headers.get("authorization"),
       ifNoneMatch: req.headers.get("if-none-match"),
       clientAddress: client,
-      origin: publicOriginOf((name) => req.headers.get(name)),
+      origin: publicOriginOf({ header: (name) => req.headers.get(name) }),
     }),
     // A failure on our side (5xx) is logged; the formatter keeps its cause from the caller.
     onError: ({ error }) => {

@@ -111,7 +111,7 @@ function refusedSignature(
  * it was reached by), for purges by exact URL.
  */
 function publicUrlOf(request: RestRequest): string {
-  return `${publicOriginOf((name) => request.header(name))}${request.path}${request.search}`;
+  return `${publicOriginOf(request)}${request.path}${request.search}`;
 }
 
 /**

@@ -44,10 +44,7 @@ export async function handleWatches(
     if (isRestResponse(body)) return body;
     const parsed = watchRequestSchema(context.watchMinSeconds ?? 60).safeParse(body.json);
     if (!parsed.success) return invalidInput("The watch is invalid.", parsed.error);
-    const watch = await watches.create(
-      parsed.data,
-      publicOriginOf((name) => request.header(name)),
-    );
+    const watch = await watches.create(parsed.data, publicOriginOf(request));
     const created = json(201, watch);
     created.headers.location = `${WATCHES_PATH}/${watch.id}`;
     return created;
