@@ -148,7 +148,11 @@ export interface CaptureService {
   inspect(url: string): Promise<VariantReport[]>;
   /** The store's circuit: `closed` when it answers, `open` while it is left alone after failures. */
   storeCircuit(): "closed" | "open" | "probing";
-  /** Settles once the background renders under way have finished and statistics are written. */
+  /**
+   * Settles once the work this process started beside its answers is done: background renders,
+   * store writes nobody waited for, CDN purge retries and repeats, and statistics written. A
+   * serverless host runs it through `after()`, so the instance may be frozen once it settles.
+   */
   idle(): Promise<void>;
   /**
    * True the first time `name` is claimed within `ttlMs`, in any instance sharing the store (a
@@ -211,6 +215,16 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   const inFlight = new Map<string, Promise<Answered>>();
   /** Background renders under way in this process, by cache key. */
   const background = new Map<string, Promise<void>>();
+  /**
+   * Store writes nobody waits for (a public URL noted, a render lock let go), kept so that
+   * `idle()` covers them: on a serverless host the instance may be frozen, or never woken, once
+   * its answer and its `after()` work are done.
+   */
+  const unawaited = new Set<Promise<unknown>>();
+  function track(work: Promise<unknown>): void {
+    const settled = work.finally(() => unawaited.delete(settled));
+    unawaited.add(settled);
+  }
 
   // Statistics must never slow down or fail a capture: they are added up here and written in
   // one store call per `statsFlushMs`, and before this process reads them.
@@ -380,7 +394,9 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     renewal.unref?.();
     return () => {
       clearInterval(renewal);
-      store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock"));
+      track(
+        store.releaseLock(renderLock(key), token).catch((error) => storeError(error, "unlock")),
+      );
     };
   }
 
@@ -620,14 +636,20 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     if (notedPublicAnswers.has(noted)) return;
     notedPublicAnswers.set(noted, true);
     const keepSeconds = result.ttlSeconds + caching.staleSeconds;
-    store.rememberPublicUrl(id.key, id.urlKey, url, keepSeconds).catch((error) => {
-      notedPublicAnswers.delete(noted); // noted again on the next answer
-      storeError(error, "remember public URL");
-    });
+    track(
+      store.rememberPublicUrl(id.key, id.urlKey, url, keepSeconds).catch((error) => {
+        notedPublicAnswers.delete(noted); // noted again on the next answer
+        storeError(error, "remember public URL");
+      }),
+    );
   }
 
   async function idle(): Promise<void> {
-    while (background.size > 0) await Promise.allSettled([...background.values()]);
+    // Each kind of work can start another (a background render lets go of its lock, a CDN
+    // retry counts a failure): look again until none is left.
+    while (background.size > 0 || unawaited.size > 0 || cdnPurge.pending() > 0) {
+      await Promise.allSettled([...background.values(), ...unawaited, cdnPurge.idle()]);
+    }
     await flushStats();
   }
 

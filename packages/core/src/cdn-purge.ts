@@ -97,6 +97,8 @@ export function createCdnPurge(purgers: readonly CdnPurger[], options: CdnPurgeO
       Promise.all(purgers.map((purger) => purgeOne(purger, target))),
     /** Whether a purge needs the public URLs answered (a CDN purges by exact URL). */
     byUrl: purgers.some((purger) => purger.byUrl),
+    /** Retries and repeats under way. */
+    pending: () => background.size,
     /** Settles once the retries under way have ended. */
     idle: async () => {
       while (background.size > 0) await Promise.allSettled([...background]);

@@ -152,6 +152,8 @@ export {
   type WatchInput,
   WatchLimitError,
   type WatchRequest,
+  type WatchRunOutcome,
+  type WatchRunReport,
   type WatchService,
   type WatchServiceOptions,
   watchInputSchema,

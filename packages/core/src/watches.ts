@@ -135,12 +135,26 @@ export interface WatchServiceOptions {
   onError?: (error: unknown, watchId: string, stage: "run" | "delivery") => void;
 }
 
+/** How a due watch's run ended: its first image seen, no change, a change told, or a failure. */
+export type WatchRunOutcome = "first" | "unchanged" | "delivered" | "failed";
+
+/** What one look at the due watches did (`runDue`): each watch it claimed, and how its run ended. */
+export interface WatchRunReport {
+  ran: { id: string; url: string; outcome: WatchRunOutcome }[];
+}
+
 export interface WatchService {
   create(request: WatchRequest, origin: string): Promise<Watch>;
   list(): Promise<Watch[]>;
   /** Resolves to whether the watch existed. */
   delete(id: string): Promise<boolean>;
-  /** Starts looking for due watches. */
+  /**
+   * Claims the watches due now (each run is claimed in the store, so of several instances asked at
+   * once only one runs it) and runs them, resolving when every run has ended. What a cron route
+   * calls where no process stays up to `start()` a scheduler (a serverless host).
+   */
+  runDue(): Promise<WatchRunReport>;
+  /** Starts looking for due watches every `tickMs`. */
   start(): void;
   /** Stops looking, gives up retries, and waits for the runs under way. */
   stop(): Promise<void>;
@@ -157,6 +171,11 @@ export class WatchLimitError extends Error {
 const IMAGE_URL_SECONDS = 7 * 24 * 60 * 60;
 /** Watches claimed per look: the render pool bounds how many render at once. */
 const CLAIM_LIMIT = 20;
+/**
+ * Runs at once in `runDue`: a serverless instance has a core or two and a render pool that refuses
+ * work past a few queued renders; a refused run would wait for its next interval.
+ */
+const RUN_DUE_AT_ONCE = 2;
 
 /**
  * Re-renders each watch every `every` seconds, as a REFRESH through the cache (so watchers keep
@@ -263,15 +282,16 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
     captureService.count({ webhookDeliveries: 1 });
   }
 
-  async function run(id: string, definition: string): Promise<void> {
+  async function run(id: string, definition: string): Promise<WatchRunOutcome> {
     const parsed = storedDefinitionSchema.safeParse(JSON.parse(definition));
-    if (!parsed.success) return;
+    if (!parsed.success) return "failed";
     const watched = parsed.data as StoredDefinition;
     // Checked again: what the store gives back is never trusted blindly.
     const capture = captureOptionsSchema.parse({ ...watched.options, refresh: true });
     const result = await captureService.capture(capture);
     const previous = await store.swapWatchEtag(id, result.etag);
-    if (previous === undefined || previous === result.etag) return;
+    if (previous === undefined) return "first";
+    if (previous === result.etag) return "unchanged";
     await deliver(id, watched.webhook, {
       watchId: id,
       url: watched.url,
@@ -280,6 +300,45 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       changedAt: new Date(result.changedAt).toISOString(),
       imageUrl: imageUrlOf(watched),
     });
+    return "delivered";
+  }
+
+  /** A run whose failure is told, never thrown: one watch's trouble is not the others'. */
+  const runReported = (id: string, definition: string) =>
+    run(id, definition).catch((error): WatchRunOutcome => {
+      options.onError?.(error, id, "run");
+      return "failed";
+    });
+
+  const urlOf = (definition: string) => {
+    try {
+      return storedDefinitionSchema.parse(JSON.parse(definition)).url;
+    } catch {
+      return "";
+    }
+  };
+
+  async function runDue(): Promise<WatchRunReport> {
+    let due: { id: string; definition: string }[];
+    try {
+      due = await store.claimDueWatches(now(), CLAIM_LIMIT);
+    } catch (cause) {
+      throw storeFailure(cause);
+    }
+    const ran: WatchRunReport["ran"] = [];
+    const queue = [...due];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const outcome = await runReported(next.id, next.definition);
+        ran.push({ id: next.id, url: urlOf(next.definition), outcome });
+      }
+    };
+    const work = Promise.all(Array.from({ length: RUN_DUE_AT_ONCE }, worker)).then(() => {});
+    // Tracked like the scheduler's runs, so that `stop()` waits for these too.
+    const tracked = work.finally(() => running.delete(tracked));
+    running.add(tracked);
+    await tracked;
+    return { ran };
   }
 
   async function tick(): Promise<void> {
@@ -290,8 +349,8 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       return; // the store is down: the watches stay due until it is back
     }
     for (const { id, definition } of due) {
-      const work = run(id, definition)
-        .catch((error) => options.onError?.(error, id, "run"))
+      const work: Promise<void> = runReported(id, definition)
+        .then(() => {})
         .finally(() => running.delete(work));
       running.add(work);
     }
@@ -299,6 +358,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
 
   return {
     create,
+    runDue,
     async list() {
       let kept: Awaited<ReturnType<CacheStore["listWatches"]>>;
       try {
