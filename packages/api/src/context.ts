@@ -16,6 +16,9 @@ export interface RenderLoad {
   slots?: number;
 }
 
+/** Where the browser comes from (`SHOTCACHE_BROWSER`), for health output. */
+export type BrowserSourceKind = "local" | "remote" | "serverless";
+
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
   captureService: CaptureService;
@@ -35,6 +38,13 @@ export interface ApiContext {
   watchMinSeconds?: number;
   /** This process's Prometheus metrics, for `/api/metrics`. */
   metrics?: Metrics;
+  /** Where the browser comes from, for health output; none when renders run on workers. */
+  browserSource?: BrowserSourceKind;
+  /**
+   * Secret of the cron route (`Authorization: Bearer <secret>`) that runs the due watches; without
+   * it, the route answers 404.
+   */
+  cronSecret?: string;
   /** What the renderer is doing, for health output. */
   renderLoad?: () => RenderLoad;
   /** Whether the server is shutting down (health then says `draining`). */

@@ -12,6 +12,8 @@ export function healthOf(context: ApiContext) {
   return {
     status,
     store: { kind: context.storeKind, circuit },
+    /** Where this process's browser comes from; null when renders run on render workers. */
+    browser: context.browserSource ? { source: context.browserSource } : null,
     /** Renders running and waiting, and with the queue, the workers alive and their slots. */
     renders: load ? { mode: "local", ...load } : null,
   };

@@ -16,6 +16,7 @@ describe("OpenAPI document", () => {
   it("lists every REST endpoint", () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
+        "/api/cron/watches",
         "/api/health",
         "/api/metrics",
         "/api/openapi.json",

@@ -443,6 +443,49 @@ export function openApiDocument() {
           },
         },
       },
+      "/api/cron/watches": {
+        get: {
+          operationId: "cronWatches",
+          summary: "Runs the watches due now, once across instances (Vercel Cron and the like)",
+          description:
+            "Authorized by `Authorization: Bearer <CRON_SECRET>`, not by an API key; answers 404 " +
+            "on a server without `CRON_SECRET`.",
+          security: [],
+          responses: {
+            "200": {
+              description: "What ran: each watch claimed, and how its run ended.",
+              ...json({
+                type: "object",
+                required: ["watches", "ran"],
+                properties: {
+                  watches: { type: "string", enum: ["on", "off"] },
+                  ran: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["id", "url", "outcome"],
+                      properties: {
+                        id: { type: "string" },
+                        url: { type: "string" },
+                        outcome: {
+                          type: "string",
+                          enum: ["first", "unchanged", "delivered", "failed"],
+                        },
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            ...errorResponses([
+              "CRON_SECRET_INVALID",
+              "NOT_FOUND",
+              "METHOD_NOT_ALLOWED",
+              "STORE_UNAVAILABLE",
+            ]),
+          },
+        },
+      },
       "/api/health": {
         get: {
           operationId: "health",

@@ -51,12 +51,38 @@ export function restRequestFrom(request: Request, resolve?: ClientAddressResolve
   };
 }
 
-export function toFetchResponse(response: RestResponse): Response {
-  // A Uint8Array is a valid body at run time; the DOM typings only want ArrayBuffer-backed views.
-  return new Response(response.body as ConstructorParameters<typeof Response>[0], {
-    status: response.status,
-    headers: response.headers,
+/**
+ * Bodies larger than this are streamed. Vercel refuses a function's buffered answer over 4.5 MB
+ * but not a streamed one; 4 MB leaves room for the headers.
+ */
+export const STREAM_ABOVE_BYTES = 4 * 1024 * 1024;
+const STREAM_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * `bytes` as a stream of views into it, one chunk each time the reader asks. Not a byte stream:
+ * that would transfer (detach) the buffer under each chunk, and these bytes may be the image a
+ * local cache keeps serving.
+ */
+function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      const end = Math.min(offset + STREAM_CHUNK_BYTES, bytes.byteLength);
+      controller.enqueue(bytes.subarray(offset, end));
+      offset = end;
+      if (offset >= bytes.byteLength) controller.close();
+    },
   });
+}
+
+export function toFetchResponse(response: RestResponse): Response {
+  const { body } = response;
+  const streamed = body instanceof Uint8Array && body.byteLength > STREAM_ABOVE_BYTES;
+  // A Uint8Array is a valid body at run time; the DOM typings only want ArrayBuffer-backed views.
+  return new Response(
+    (streamed ? chunked(body) : body) as ConstructorParameters<typeof Response>[0],
+    { status: response.status, headers: response.headers },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ApiContext } from "../context";
 import { handleCachePurge } from "./cache";
+import { CRON_WATCHES_PATH, handleCronWatches } from "./cron";
 import { handleDevices } from "./devices";
 import { handleHealth } from "./health";
 import { handleInvalidate } from "./invalidate";
@@ -25,6 +26,7 @@ export const REST_ROUTES: Readonly<Record<string, RestHandler<ApiContext>>> = {
   "/api/health": handleHealth,
   "/api/metrics": handleMetrics,
   "/api/openapi.json": handleOpenApi,
+  [CRON_WATCHES_PATH]: handleCronWatches,
 };
 
 /** Endpoints under a path, by its prefix: `/api/v1/watches/{id}`. */

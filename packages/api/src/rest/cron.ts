@@ -1,0 +1,45 @@
+/** @module `GET /api/cron/watches`: a scheduler outside the process runs the due watches. */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { ApiContext } from "../context";
+import { failure, json, methodNotAllowed } from "./common";
+import { problem } from "./problem";
+import type { RestRequest, RestResponse } from "./types";
+
+export const CRON_WATCHES_PATH = "/api/cron/watches";
+
+/**
+ * Whether `authorization` is `Bearer <secret>`. Both sides are hashed first, so the comparison
+ * takes the same time whatever the lengths, and says nothing about the secret.
+ */
+function bearerMatches(authorization: string | null, secret: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(authorization ?? ""), digest(`Bearer ${secret}`));
+}
+
+/**
+ * `GET /api/cron/watches`: runs the watches due now, once across every instance sharing the store,
+ * and answers what ran. For hosts where no process stays up to look for due watches itself (a
+ * serverless host: Vercel Cron calls it with `Authorization: Bearer <CRON_SECRET>`). Without a
+ * cron secret configured the endpoint does not exist (404), so it cannot be called unguarded.
+ */
+export async function handleCronWatches(
+  request: RestRequest,
+  context: ApiContext,
+): Promise<RestResponse> {
+  if (!context.cronSecret) {
+    return problem("NOT_FOUND", `There is no endpoint at ${request.path}.`);
+  }
+  if (request.method !== "GET") return methodNotAllowed(["GET"]);
+  if (!bearerMatches(request.header("authorization"), context.cronSecret)) {
+    return problem("CRON_SECRET_INVALID", "Send Authorization: Bearer <CRON_SECRET>.", {
+      headers: { "www-authenticate": 'Bearer realm="shotcache-cron"' },
+    });
+  }
+  if (!context.watches) return json(200, { watches: "off", ran: [] });
+  try {
+    const report = await context.watches.runDue();
+    return json(200, { watches: "on", ...report });
+  } catch (error) {
+    return failure(error, context);
+  }
+}
