@@ -27,7 +27,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Longest a single DevTools call may take; renders have shorter deadlines of their own. */
-const PROTOCOL_TIMEOUT_MS = 120_000;
+export const PROTOCOL_TIMEOUT_MS = 120_000;
 
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
 export function chromiumArgs(): string[] {
@@ -36,11 +36,13 @@ export function chromiumArgs(): string[] {
 
 /**
  * How Puppeteer launches `executablePath`: as a headless shell, or the browser in headless mode.
- * `trustedCertificates` (base64 SHA-256 digests of public keys) are trusted beyond the system's.
+ * `trustedCertificates` (base64 SHA-256 digests of public keys) are trusted beyond the system's;
+ * `extraArgs` are a packaged browser's own (`@sparticuz/chromium`'s, say).
  */
 export function browserLaunchOptions(
   executablePath: string,
   trustedCertificates: readonly string[] = [],
+  extraArgs: readonly string[] = [],
 ) {
   const trust =
     trustedCertificates.length > 0
@@ -49,7 +51,7 @@ export function browserLaunchOptions(
   return {
     executablePath,
     headless: isHeadlessShell(executablePath) ? ("shell" as const) : true,
-    args: [...chromiumArgs(), ...trust],
+    args: [...extraArgs, ...chromiumArgs(), ...trust],
   };
 }
 
@@ -80,12 +82,16 @@ function singletonSocketFolder(profile: string): string[] {
   }
 }
 
+/** A browser this process uses: one it launched, or a remote one it is connected to. */
 export interface OwnedBrowser {
   browser: Browser;
+  /** The browser process's PID; none for a remote browser. */
   pid: number | undefined;
-  /** Settles once the browser process has exited and its folders are removed. */
+  /** Settles once the browser is gone: exited with its folders removed, or disconnected. */
   gone: Promise<void>;
-  /** Ends the browser and its helper processes at once. */
+  /** Lets go gracefully: closes a launched browser, disconnects from a remote one. */
+  close(): Promise<void>;
+  /** Lets go at once: kills a launched browser and its helpers, disconnects from a remote one. */
   kill(): void;
 }
 
@@ -97,13 +103,14 @@ export interface OwnedBrowser {
 export async function launchOwnedBrowser(
   executablePath: string,
   trustedCertificates: readonly string[] = [],
+  extraArgs: readonly string[] = [],
 ): Promise<OwnedBrowser> {
   const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
   const profile = join(folder, "profile");
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
-      ...browserLaunchOptions(executablePath, trustedCertificates),
+      ...browserLaunchOptions(executablePath, trustedCertificates, extraArgs),
       userDataDir: profile,
       // DevTools over a pipe: no debugging port listening on loopback for a page to find.
       pipe: true,
@@ -149,5 +156,5 @@ export async function launchOwnedBrowser(
     })
     // A folder that cannot be removed is left behind; it must never take the process down.
     .catch(() => {});
-  return { browser, pid, gone, kill };
+  return { browser, pid, gone, close: () => browser.close(), kill };
 }

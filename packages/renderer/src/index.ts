@@ -1,6 +1,7 @@
 export { isBlankImage } from "./blank-image";
 export { toCaptureError } from "./browser-errors";
 export { browserLaunchOptions } from "./browser-process";
+export type { BrowserSource } from "./browser-source";
 export { BrowserNotFoundError, findBrowserExecutable, isHeadlessShell } from "./find-browser";
 export { DENIED_HEADER, type Denial, type GuardProxy, startGuardProxy } from "./guard-proxy";
 export {

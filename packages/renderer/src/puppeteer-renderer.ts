@@ -12,7 +12,8 @@ import type { BrowserContext, Page } from "puppeteer";
 import { createAdBlocker } from "./ad-blocking";
 import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
-import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
+import type { OwnedBrowser } from "./browser-process";
+import { type BrowserSource, openBrowser } from "./browser-source";
 import { findBrowserExecutable } from "./find-browser";
 import { finishImage, mayBeBlank } from "./finish-image";
 import { type GuardProxy, startGuardProxy } from "./guard-proxy";
@@ -26,9 +27,21 @@ import {
 import { renderInPage, type ScreenOptions, setScreen } from "./render-page";
 import { createRenderPool } from "./render-pool";
 import { RenderClock, type RenderTimings } from "./render-timings";
+import {
+  createRequestRelay,
+  DEAD_END_PROXY,
+  keepInsideRelay,
+  type RequestRelay,
+} from "./request-relay";
 
 export interface PuppeteerRendererOptions {
-  /** Browser to launch. @default the result of `findBrowserExecutable()` */
+  /**
+   * Where the browser comes from: launched here, or a remote one (then every request its pages
+   * make is performed by this process through the guard, see request-relay.ts).
+   * @default a launch of `executablePath`
+   */
+  browser?: BrowserSource;
+  /** Browser to launch, without `browser`. @default the result of `findBrowserExecutable()` */
   executablePath?: string;
   /** What captures may reach besides the public internet. @default nothing (PUBLIC_ONLY) */
   network?: NetworkPolicy;
@@ -76,9 +89,14 @@ export interface PuppeteerRenderer extends Renderer {
   settled(): Promise<void>;
 }
 
-/** A context made ready ahead of a render: a guard proxy of its own, the context, a fresh page. */
+/**
+ * A context made ready ahead of a render: its guard (a guard proxy of its own for a browser we
+ * launched, a request relay for a remote one), the context, a fresh page.
+ */
 interface Prepared {
-  proxy: GuardProxy;
+  guard: GuardProxy | RequestRelay;
+  /** The relay, when the page's requests are performed here rather than by its browser. */
+  relay: RequestRelay | undefined;
   context: BrowserContext;
   page: Page;
   /** Settles when the page's process stops (crashed, killed), whenever that is. */
@@ -121,6 +139,8 @@ function browserStopped(what: "browser" | "page's process"): CaptureError {
   browserFailures.add(error);
   return error;
 }
+/** When a caller may try again after the browser could not be started or reached. */
+const BROWSER_RETRY_AFTER_SECONDS = 5;
 /** A second try needs at least this much of the render's deadline left. */
 const RETRY_MIN_MS = 1_000;
 /** How long a failure that looks like a crash waits for the crash to be reported. */
@@ -181,8 +201,13 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   let closed = false;
 
   function launch(): Promise<Tenancy> {
-    const launching = Promise.resolve(options.executablePath ?? findBrowserExecutable())
-      .then((executablePath) => launchOwnedBrowser(executablePath, options.trustedCertificates))
+    const source = options.browser
+      ? Promise.resolve(options.browser)
+      : Promise.resolve(options.executablePath ?? findBrowserExecutable()).then(
+          (executablePath): BrowserSource => ({ kind: "launch", executablePath }),
+        );
+    const launching = source
+      .then((browser) => openBrowser(browser, options.trustedCertificates))
       .then((owned) => {
         const tenancy: Tenancy = {
           owned,
@@ -207,6 +232,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
         if (slot === launching) slot = undefined;
         throw new CaptureError("BROWSER_UNAVAILABLE", "The browser could not be started.", {
           cause,
+          retryAfterSeconds: BROWSER_RETRY_AFTER_SECONDS,
         });
       });
     return launching;
@@ -226,10 +252,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       for (const prepared of tenancy.ready.splice(0)) void dispose(prepared);
     }
     if (tenancy.active === 0) {
-      const { browser } = tenancy.owned;
-      void (browser.connected ? browser.close() : Promise.reject()).catch(() =>
-        tenancy.owned.kill(),
-      );
+      const { owned } = tenancy;
+      void (owned.browser.connected ? owned.close() : Promise.reject()).catch(() => owned.kill());
     }
   }
 
@@ -240,19 +264,30 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   function prepare(tenancy: Tenancy, screen: ScreenOptions = USUAL_SCREEN): Promise<Prepared> {
     return track(
       (async () => {
-        const proxy = await startGuardProxy({ policy, resolve: resolveHost });
+        const remote = tenancy.owned.pid === undefined;
+        const relay = remote
+          ? createRequestRelay({
+              policy,
+              resolve: resolveHost,
+              trustedCertificates: options.trustedCertificates,
+              timeoutMs: navigationTimeoutMs,
+            })
+          : undefined;
+        const guard = relay ?? (await startGuardProxy({ policy, resolve: resolveHost }));
         let context: BrowserContext | undefined;
         try {
           context = await tenancy.owned.browser.createBrowserContext({
-            proxyServer: proxy.url,
+            proxyServer: relay ? DEAD_END_PROXY : (guard as GuardProxy).url,
             // Chromium skips proxies for localhost by default; `<-loopback>` removes that exception.
             proxyBypassList: ["<-loopback>"],
             downloadBehavior: { policy: "deny" },
           });
           const page = await context.newPage();
+          if (relay) await keepInsideRelay(page);
           await setScreen(page, screen);
           const prepared: Prepared = {
-            proxy,
+            guard,
+            relay,
             context,
             page,
             hasCrashed: false,
@@ -266,7 +301,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
           return prepared;
         } catch (error) {
           await context?.close().catch(() => {});
-          await proxy.close();
+          await guard.close();
           throw error;
         }
       })(),
@@ -278,7 +313,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       prepared.context
         .close()
         .catch(() => {})
-        .then(() => prepared.proxy.close()),
+        .then(() => prepared.guard.close()),
     );
   }
 
@@ -371,12 +406,13 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       clock.end("ready");
       pageCrashed = prepared.crashed;
       void pageCrashed.then(() => cancel.abort(browserStopped("page's process")));
-      const proxy = prepared.proxy;
+      const { guard, relay } = prepared;
       const limits = {
         deadlineAt,
         navigationTimeoutMs,
         fullPageMaxHeight,
-        denials: () => proxy.denials,
+        denials: () => guard.denials,
+        relay,
         ads,
         clock,
       };
@@ -454,7 +490,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
       try {
         // Contexts made ready or being closed, and their proxies, go before the browser does.
         await settled();
-        await running?.owned.browser.close();
+        await running?.owned.close();
       } finally {
         await settled();
         await Promise.all(leaving);

@@ -8,6 +8,7 @@ import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
 import type { RenderClock } from "./render-timings";
+import type { RequestRelay } from "./request-relay";
 
 export interface PageLimits {
   /** When the whole render must be done (epoch ms). */
@@ -20,6 +21,8 @@ export interface PageLimits {
   denials: () => readonly Denial[];
   /** What `blockAds` blocks and hides. */
   ads: AdBlocker;
+  /** With a remote browser: performs every request the page makes, through the guard. */
+  relay?: RequestRelay;
   /** Where the render's time goes. */
   clock: RenderClock;
 }
@@ -94,16 +97,20 @@ const notFound = (selector: string, field: string) =>
 /**
  * Leaves the resource types the caller blocked (and, with `blockAds`, ads and trackers)
  * unrequested, and adds the caller's headers to the requests for the page itself: its
- * navigation, and redirects within its origin (never another site's). Everything else goes on.
+ * navigation, and redirects within its origin (never another site's). Everything else goes on:
+ * to the browser's network, or with a relay, through it.
  */
 async function interceptRequests(
   page: Page,
   options: CaptureOptions,
   ads: AdBlocker,
+  relay: RequestRelay | undefined,
 ): Promise<void> {
   const blocked = new Set<string>(options.blockResources);
   const { headers } = options;
   const origin = new URL(options.url).origin;
+  const pass = (request: HTTPRequest, replaced?: Record<string, string>) =>
+    relay ? relay.relay(request, replaced) : request.continue(replaced && { headers: replaced });
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
@@ -119,9 +126,9 @@ async function interceptRequests(
       request.frame() === page.mainFrame() &&
       new URL(request.url()).origin === origin
     ) {
-      decided = request.continue({ headers: { ...request.headers(), ...headers } });
+      decided = pass(request, { ...request.headers(), ...headers });
     } else {
-      decided = request.continue();
+      decided = pass(request);
     }
     decided.catch(() => {}); // the page may be gone already
   });
@@ -198,8 +205,8 @@ export async function renderInPage(
   await setScreen(page, options);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
-  if (options.blockResources || options.headers || options.blockAds) {
-    await interceptRequests(page, options, limits.ads);
+  if (limits.relay || options.blockResources || options.headers || options.blockAds) {
+    await interceptRequests(page, options, limits.ads, limits.relay);
   }
   const consent = options.blockCookieBanners ? await dismissConsentBanners(page) : undefined;
 

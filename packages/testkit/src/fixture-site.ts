@@ -6,6 +6,7 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { preconnectPage, SERVICE_WORKER_SCRIPT, serviceWorkerPage } from "./escape-pages";
 
 export interface FixtureSite {
   /** `http://127.0.0.1:PORT`, or `https://` when served over TLS. */
@@ -213,11 +214,18 @@ function webrtcPage(stun: string): string {
 <body style="margin:0; background:#00a"><script>${DONE_SCRIPT}
 const types = [];
 const finish = () => done(types.join(",") || "none");
-const connection = new RTCPeerConnection({ iceServers: [{ urls: ${JSON.stringify(`stun:${stun}`)} }] });
-connection.createDataChannel("probe");
-connection.onicecandidate = (event) => (event.candidate ? types.push(event.candidate.type) : finish());
-connection.createOffer().then((offer) => connection.setLocalDescription(offer)).catch(finish);
-setTimeout(finish, 3000);
+try {
+  // Where WebRTC was taken away, a page may still look for it in a fresh frame's window.
+  const Connection = window.RTCPeerConnection ??
+    document.body.appendChild(document.createElement("iframe")).contentWindow.RTCPeerConnection;
+  const connection = new Connection({ iceServers: [{ urls: ${JSON.stringify(`stun:${stun}`)} }] });
+  connection.createDataChannel("probe");
+  connection.onicecandidate = (event) => (event.candidate ? types.push(event.candidate.type) : finish());
+  connection.createOffer().then((offer) => connection.setLocalDescription(offer)).catch(finish);
+  setTimeout(finish, 3000);
+} catch {
+  done("unavailable");
+}
 </script></body></html>`;
 }
 
@@ -296,7 +304,8 @@ const REMEMBER_PAGE = `<!doctype html>
  * - `/remember`: green unless it finds a cookie or stored item of an earlier load (then red), and
  *   loads `/cached.png`, which a browser may cache for an hour;
  * - `/socket?to=URL`: opens a WebSocket to URL; `/webrtc?stun=HOST:PORT`: gathers WebRTC
- *   candidates against that STUN server; both mark `#done` when they are.
+ *   candidates against that STUN server; `/service-worker?target=ORIGIN`: a service worker that
+ *   fetches ORIGIN; `/preconnect?target=ORIGIN`: preconnects to ORIGIN; each marks `#done`.
  * Every request, connection and WebSocket upgrade is counted, so a test can prove what was never
  * reached. With `tls`, the same site over https.
  */
@@ -327,6 +336,15 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     }
     if (path === "/socket") return send(response, 200, socketPage(param("to")));
     if (path === "/webrtc") return send(response, 200, webrtcPage(param("stun")));
+    if (path === "/service-worker") {
+      return send(response, 200, serviceWorkerPage(DONE_SCRIPT, param("target")));
+    }
+    if (path === "/sw.js") {
+      response.writeHead(200, { "content-type": "text/javascript" });
+      return response.end(SERVICE_WORKER_SCRIPT);
+    }
+    if (path === "/preconnect")
+      return send(response, 200, preconnectPage(DONE_SCRIPT, param("target")));
     if (path === "/remember") {
       response.setHeader("set-cookie", "answered=1; Max-Age=3600; Path=/");
       return send(response, 200, REMEMBER_PAGE);

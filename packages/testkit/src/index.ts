@@ -7,6 +7,11 @@ export { descendantsOf, isAlive, survivorsAfter } from "./processes";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { type RedisCluster, startRedisCluster } from "./redis-cluster";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
+export {
+  type RemoteBrowser,
+  type RemoteBrowserOptions,
+  startRemoteBrowser,
+} from "./remote-browser";
 export { RespConnection, type RespReply } from "./resp-connection";
 export { createTestCertificate, type TestCertificate } from "./test-certificate";
 export {

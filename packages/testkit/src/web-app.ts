@@ -7,7 +7,7 @@ import { freePort } from "./free-port";
 export interface WebApp {
   /** `http://127.0.0.1:PORT` */
   origin: string;
-  /** The production server's process. */
+  /** The server's process. */
   process: ChildProcess;
   /** Output printed so far, for failure messages. */
   output(): string;
@@ -24,6 +24,12 @@ export interface StartWebAppOptions {
   readyTimeoutMs?: number;
   /** Keep what the server prints (its last 256 KB), for failure messages. @default true */
   keepOutput?: boolean;
+  /**
+   * Which server: `production`, the app's own (`pnpm start`: the API on its fast path); `next`,
+   * `next start`, where every request goes through the Next.js route handlers, as on a
+   * serverless host. @default "production"
+   */
+  server?: "production" | "next";
 }
 
 /** The production server, as the app's `start` script (and so `pnpm start`) runs it. */
@@ -47,13 +53,22 @@ async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: 
   throw new Error(`the server did not answer within ${timeoutMs} ms`);
 }
 
-/** A process of the built app (`entry`), its output kept, and how to stop it. */
-function runBuilt(entry: string, options: StartWebAppOptions, env: Record<string, string>) {
-  const built = [join(".next", "BUILD_ID"), entry];
+/** Next.js's own command line, as the app's dependency installs it. */
+const NEXT_CLI = join("node_modules", "next", "dist", "bin", "next");
+
+/**
+ * A process of the built app (`entry` and its arguments), its output kept, and how to stop it.
+ */
+function runBuilt(
+  [entry, ...args]: readonly string[],
+  options: StartWebAppOptions,
+  env: Record<string, string>,
+) {
+  const built = [join(".next", "BUILD_ID"), entry ?? ""];
   if (!built.every((file) => existsSync(join(options.appDir, file)))) {
     throw new Error(`${options.appDir} has no production build: run \`pnpm build\` first.`);
   }
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [entry ?? "", ...args], {
     cwd: options.appDir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env, ...options.env },
     stdio: ["ignore", options.keepOutput === false ? "ignore" : "pipe", "pipe"],
@@ -77,11 +92,18 @@ function runBuilt(entry: string, options: StartWebAppOptions, env: Record<string
   };
 }
 
-/** Starts the built web app's production server on 127.0.0.1 and a free port. */
+/**
+ * Starts the built web app on 127.0.0.1 and a free port: its production server, or `next start`
+ * (`options.server`).
+ */
 export async function startWebApp(options: StartWebAppOptions): Promise<WebApp> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const app = runBuilt(SERVER_ENTRY, options, { PORT: String(port), SHOTCACHE_HOST: "127.0.0.1" });
+  const command =
+    options.server === "next"
+      ? [NEXT_CLI, "start", "-H", "127.0.0.1", "-p", String(port)]
+      : [SERVER_ENTRY];
+  const app = runBuilt(command, options, { PORT: String(port), SHOTCACHE_HOST: "127.0.0.1" });
   try {
     await waitUntilAnswering(origin, app.child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
@@ -97,7 +119,7 @@ export type RenderWorkerProcess = Omit<WebApp, "origin">;
 export async function startRenderWorkerProcess(
   options: StartWebAppOptions,
 ): Promise<RenderWorkerProcess> {
-  const worker = runBuilt(WORKER_ENTRY, { ...options, keepOutput: true }, {});
+  const worker = runBuilt([WORKER_ENTRY], { ...options, keepOutput: true }, {});
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (!worker.output().includes('"msg":"worker ready"')) {
     if (worker.child.exitCode !== null || Date.now() > deadline) {
