@@ -2,6 +2,7 @@ export { availableOrSkip } from "./available-or-skip";
 export { type ByteCountingRelay, startByteCountingRelay } from "./byte-counting-relay";
 export { type FixtureSite, type FixtureSiteOptions, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
+export { type NetworkNamespace, startNetworkNamespace } from "./network-namespace";
 export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, survivorsAfter } from "./processes";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
