@@ -102,4 +102,34 @@ describe("server configuration", () => {
     expect(env.ttlRules[0]).toEqual({ pathPattern: /^\/news\//, ttlSeconds: 120 });
     expect(env.ttlRules.length).toBeGreaterThan(1);
   });
+
+  it("needs the endpoint of a remote browser, and takes only DevTools schemes for it", () => {
+    expect(errorOf({ SHOTCACHE_BROWSER: "remote" })).toMatch(/SHOTCACHE_BROWSER_URL: is required/);
+    const remote = { SHOTCACHE_BROWSER: "remote" };
+    for (const url of ["ws://127.0.0.1:9222/devtools/browser/x", "wss://b.test?token=t"]) {
+      expect(parseServerEnv({ ...remote, SHOTCACHE_BROWSER_URL: url }).SHOTCACHE_BROWSER_URL).toBe(
+        url,
+      );
+    }
+    expect(errorOf({ ...remote, SHOTCACHE_BROWSER_URL: "ftp://b.test" })).toContain(
+      "SHOTCACHE_BROWSER_URL",
+    );
+    expect(errorOf({ SHOTCACHE_BROWSER: "elsewhere" })).toContain("SHOTCACHE_BROWSER");
+  });
+
+  it("knows a serverless host by its variables: no contexts kept ready there unless asked", () => {
+    expect(parseServerEnv({}).serverlessHost).toBeUndefined();
+    expect(parseServerEnv({}).SHOTCACHE_READY_CONTEXTS).toBeUndefined();
+    for (const name of ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"]) {
+      const env = parseServerEnv({ [name]: "1" });
+      expect([env.serverlessHost, env.SHOTCACHE_READY_CONTEXTS]).toEqual([name, 0]);
+    }
+    const asked = parseServerEnv({ VERCEL: "1", SHOTCACHE_READY_CONTEXTS: "2" });
+    expect(asked.SHOTCACHE_READY_CONTEXTS).toBe(2);
+  });
+
+  it("takes a cron secret of 16 characters or more", () => {
+    expect(errorOf({ CRON_SECRET: "short" })).toContain("CRON_SECRET");
+    expect(parseServerEnv({ CRON_SECRET: "c".repeat(16) }).CRON_SECRET).toBe("c".repeat(16));
+  });
 });

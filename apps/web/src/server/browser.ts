@@ -1,15 +1,120 @@
+/** @module Where the browser comes from (`SHOTCACHE_BROWSER`), and the renderer over it. */
+import type { BrowserSourceKind } from "@shotcache/api";
 import {
   ALLOW_ALL,
+  type BrowserSource,
   createPuppeteerRenderer,
   findBrowserExecutable,
   type NetworkPolicy,
   type PuppeteerRenderer,
 } from "@shotcache/renderer";
-import type { ServerEnv } from "./env";
+import { ConfigError, type ServerEnv } from "./env";
+import { logger } from "./logger";
 
 /** What captures, and the webhooks watches call, may reach. */
 export const networkPolicyOf = (env: ServerEnv): NetworkPolicy =>
   env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS;
+
+/** The browser as configured: how to reach it, its kind, and how to name it in logs. */
+export interface ChosenBrowser {
+  source: BrowserSource;
+  kind: BrowserSourceKind;
+  /** Never holds the authorization, nor a token the endpoint's URL carries. */
+  description: string;
+}
+
+/**
+ * Flags of @sparticuz/chromium's list that we leave out. `--disable-web-security` and
+ * `--allow-running-insecure-content` would let a captured page read other origins' answers and
+ * load http content into https pages: nothing a screenshot needs. `--single-process` cannot make
+ * a browser context of its own for each capture (Target.createTarget fails with "Target closed",
+ * seen with its Chromium 153; puppeteer#2608), and one crashed page would end the whole browser.
+ * `--headless=…` is ours to choose: the renderer picks the headless mode for the executable, and
+ * two flags would disagree.
+ */
+const DROPPED_SERVERLESS_FLAGS = new Set([
+  "--disable-web-security",
+  "--allow-running-insecure-content",
+  "--single-process",
+]);
+const keptServerlessFlag = (flag: string) =>
+  !DROPPED_SERVERLESS_FLAGS.has(flag) && !flag.startsWith("--headless");
+
+const SERVERLESS_PACKAGE = "@sparticuz/chromium";
+
+/** @sparticuz/chromium, or undefined when it is not installed (it is an optional dependency). */
+async function serverlessChromium() {
+  try {
+    return (await import("@sparticuz/chromium")).default;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `wss://host:port`: where a remote browser is, without the path or query a token may ride in. */
+function endpointOf(url: string): string {
+  const { protocol, host } = new URL(url);
+  return `${protocol}//${host}`;
+}
+
+/**
+ * Turns the configuration into a browser source. `serverless` extracts @sparticuz/chromium's
+ * Chromium (to /tmp, about 2 s the first time on a cold instance) and fails by the package's name
+ * when it is not installed. Unset, on a serverless host with that package, it is chosen by
+ * itself, and the choice is logged.
+ */
+export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
+  let kind: BrowserSourceKind = env.SHOTCACHE_BROWSER ?? "local";
+  let chromium = kind === "serverless" ? await serverlessChromium() : undefined;
+  if (!env.SHOTCACHE_BROWSER && env.serverlessHost) {
+    chromium = await serverlessChromium();
+    if (chromium) kind = "serverless";
+    logger.info(
+      { host: env.serverlessHost, browser: kind },
+      chromium
+        ? `SHOTCACHE_BROWSER unset on a serverless host with ${SERVERLESS_PACKAGE} installed: using serverless`
+        : `SHOTCACHE_BROWSER unset on a serverless host without ${SERVERLESS_PACKAGE}: using local`,
+    );
+  }
+  switch (kind) {
+    case "remote": {
+      const url = env.SHOTCACHE_BROWSER_URL ?? "";
+      const source: BrowserSource = {
+        kind: "remote",
+        url,
+        authorization: env.SHOTCACHE_BROWSER_AUTHORIZATION,
+      };
+      return { source, kind, description: `remote (${endpointOf(url)})` };
+    }
+    case "serverless": {
+      if (!chromium) {
+        throw new ConfigError(
+          `SHOTCACHE_BROWSER=serverless needs the package ${SERVERLESS_PACKAGE}, which is not ` +
+            `installed: add it to apps/web (\`pnpm add ${SERVERLESS_PACKAGE}\`), or choose ` +
+            "SHOTCACHE_BROWSER=local or remote.",
+        );
+      }
+      const executablePath = await chromium.executablePath();
+      const args = chromium.args.filter(keptServerlessFlag);
+      return {
+        source: { kind: "launch", executablePath, args },
+        kind,
+        description: `serverless (${SERVERLESS_PACKAGE} at ${executablePath})`,
+      };
+    }
+    case "local": {
+      const executablePath = await findBrowserExecutable({
+        CHROME_PATH: env.CHROME_PATH,
+        PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
+      });
+      return {
+        source: { kind: "launch", executablePath },
+        kind,
+        description: `local (${executablePath})`,
+      };
+    }
+  }
+}
 
 /**
  * The browser pool and its network guard, as configured: the server's own (`SHOTCACHE_RENDER=
@@ -17,13 +122,10 @@ export const networkPolicyOf = (env: ServerEnv): NetworkPolicy =>
  */
 export async function browserRendererOf(
   env: ServerEnv,
-): Promise<{ renderer: PuppeteerRenderer; executablePath: string }> {
-  const executablePath = await findBrowserExecutable({
-    CHROME_PATH: env.CHROME_PATH,
-    PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
-  });
+): Promise<{ renderer: PuppeteerRenderer; browser: ChosenBrowser }> {
+  const browser = await chooseBrowser(env);
   const renderer = createPuppeteerRenderer({
-    executablePath,
+    browser: browser.source,
     network: networkPolicyOf(env),
     navigationTimeoutMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS,
     maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
@@ -35,5 +137,5 @@ export async function browserRendererOf(
     trustedCertificates: env.SHOTCACHE_TRUSTED_CERTIFICATES,
     adFilterLists: env.SHOTCACHE_AD_FILTER_LISTS,
   });
-  return { renderer, executablePath };
+  return { renderer, browser };
 }

@@ -69,6 +69,9 @@ const ttlRulesText = z
     rules.map((rule) => ({ pathPattern: new RegExp(rule.pattern), ttlSeconds: rule.ttl })),
   );
 
+/** Variables a serverless runtime sets in its functions' environment (Vercel, AWS Lambda, Netlify). */
+const SERVERLESS_HOST_VARIABLES = ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"] as const;
+
 /** Every variable the server reads, validated once; a bad value stops start-up, naming it. */
 const envSchema = z
   .object({
@@ -176,15 +179,48 @@ const envSchema = z
     /** Renders at once (default: the number of cores) and renders allowed to wait. */
     SHOTCACHE_RENDER_CONCURRENCY: positiveInt.optional(),
     SHOTCACHE_RENDER_QUEUE: z.coerce.number().int().min(0).optional(),
-    /** Browser contexts kept ready (guard and page included) for the next renders. */
+    /**
+     * Browser contexts kept ready (guard and page included) for the next renders; 0 by default on
+     * a serverless host, where an instance between requests should hold nothing busy.
+     */
     SHOTCACHE_READY_CONTEXTS: z.coerce.number().int().min(0).max(64).optional(),
     /** Tallest full-page capture, in CSS pixels. */
     SHOTCACHE_FULL_PAGE_MAX_HEIGHT: positiveInt.max(65_535).default(16_384),
     /** The browser is replaced after this many renders. */
     SHOTCACHE_RECYCLE_AFTER: positiveInt.default(500),
-    /** Browser executable; found automatically when unset. */
+    /**
+     * Where the browser comes from: `local`, one this process launches; `remote`, a DevTools
+     * endpoint elsewhere (browserless, a Chrome on another host, Cloudflare's CDP endpoint);
+     * `serverless`, the Chromium of `@sparticuz/chromium` inside a function. Unset: `serverless`
+     * on a serverless host (see SERVERLESS_HOST_VARIABLES) where that package is installed, else
+     * `local`.
+     */
+    SHOTCACHE_BROWSER: z.enum(["local", "remote", "serverless"]).optional(),
+    /**
+     * With `remote`: a `ws://`/`wss://` DevTools endpoint, or `http(s)://host:port` whose
+     * `/json/version` names it. Credentials may ride in it (browserless' `?token=`): it is never
+     * logged whole.
+     */
+    SHOTCACHE_BROWSER_URL: z
+      .url({
+        protocol: /^(wss?|https?)$/,
+        error: "must be a ws://, wss://, http:// or https:// URL",
+      })
+      .optional(),
+    /** With `remote`: the DevTools connection's `Authorization` header (`Bearer …`); never logged. */
+    SHOTCACHE_BROWSER_AUTHORIZATION: z.string().min(1).optional(),
+    /** Browser executable (`local`); found automatically when unset. */
     CHROME_PATH: z.string().min(1).optional(),
     PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
+    /**
+     * Secret of `GET /api/cron/watches`, sent as `Authorization: Bearer <secret>` (what Vercel
+     * Cron sends); none: that route answers 404.
+     */
+    CRON_SECRET: z.string().min(16, "needs at least 16 characters").optional(),
+    // Set by the host itself, read only to tell that this is a serverless runtime.
+    VERCEL: z.string().optional(),
+    AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+    NETLIFY: z.string().optional(),
 
     /** Which store: chosen from the other variables when unset. */
     SHOTCACHE_STORE: z.enum(["memory", "redis", "upstash"]).optional(),
@@ -291,6 +327,13 @@ const envSchema = z
       need("UPSTASH_REDIS_REST_TOKEN");
     }
     if (store === "redis" && !env.REDIS_CLUSTER_NODES) need("REDIS_URL");
+    if (env.SHOTCACHE_BROWSER === "remote" && !env.SHOTCACHE_BROWSER_URL) {
+      context.addIssue({
+        code: "custom",
+        path: ["SHOTCACHE_BROWSER_URL"],
+        message: "is required when SHOTCACHE_BROWSER is remote (the browser's DevTools endpoint)",
+      });
+    }
     if (env.SHOTCACHE_RENDER === "queue" && !env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
       context.addIssue({
         code: "custom",
@@ -335,9 +378,16 @@ const envSchema = z
         message: (error as Error).message,
       });
     }
+    const serverlessHost = SERVERLESS_HOST_VARIABLES.find((name) => env[name]);
     return {
       ...env,
       store,
+      /**
+       * The variable that shows a serverless runtime (`VERCEL`…), if one does: there the process
+       * may be frozen between requests, so nothing runs on timers of its own.
+       */
+      serverlessHost,
+      SHOTCACHE_READY_CONTEXTS: env.SHOTCACHE_READY_CONTEXTS ?? (serverlessHost ? 0 : undefined),
       /** One Redis server or a Redis Cluster: the store's, the rate limiters' and the queue's. */
       redis: { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
       cdnPurgers,

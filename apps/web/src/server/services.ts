@@ -66,10 +66,10 @@ async function rendererOf(env: ServerEnv) {
       maxQueued: env.SHOTCACHE_RENDER_QUEUE,
       noWorkerMs: env.SHOTCACHE_QUEUE_NO_WORKER_MS,
     });
-    return { renderer, browser: "render workers (queue)" };
+    return { renderer, browser: "render workers (queue)", browserSource: undefined };
   }
-  const { renderer, executablePath } = await browserRendererOf(env);
-  return { renderer, browser: executablePath };
+  const { renderer, browser } = await browserRendererOf(env);
+  return { renderer, browser: browser.description, browserSource: browser.kind };
 }
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
@@ -112,7 +112,7 @@ function createStore(env: ServerEnv): { store: CacheStore; description: string }
 async function createServices(): Promise<Services> {
   const env = parseServerEnv(process.env);
   const { store, description } = createStore(env);
-  const { renderer, browser } = await rendererOf(env);
+  const { renderer, browser, browserSource } = await rendererOf(env);
   const metrics = createMetrics({ renderLoad: renderer.load });
   const storeGuard = {
     timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
@@ -160,12 +160,15 @@ async function createServices(): Promise<Services> {
           logger.warn({ err: error, watchId, stage }, `watch ${stage} failed`),
       })
     : undefined;
-  watches?.start();
+  // A serverless instance may be frozen between requests, and many run at once: there the cron
+  // route runs the due watches (GET /api/cron/watches), and no timer of ours runs between requests.
+  if (!env.serverlessHost) watches?.start();
 
   logger.info(
     {
       store: description,
       browser,
+      ...(env.serverlessHost ? { serverlessHost: env.serverlessHost } : {}),
       cdnPurge: env.cdnPurgers.map((purger) => purger.name),
       privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
         ? "ALLOWED (development only)"
@@ -185,6 +188,8 @@ async function createServices(): Promise<Services> {
     context: {
       captureService,
       storeKind: store.kind,
+      browserSource,
+      cronSecret: env.CRON_SECRET,
       access: {
         keys: env.SHOTCACHE_API_KEYS,
         captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,

@@ -22,7 +22,7 @@ try {
   process.exit(1);
 }
 
-const { renderer, executablePath } = await browserRendererOf(env);
+const { renderer, browser } = await browserRendererOf(env);
 const worker = await startRenderWorker({
   connection: env.redis,
   prefix: env.SHOTCACHE_KEY_PREFIX,
@@ -32,7 +32,7 @@ const worker = await startRenderWorker({
   onError: (error) => logger.warn({ err: error }, "queue failed"),
 });
 logger.info(
-  { worker: worker.id, concurrency: renderer.concurrency, browser: executablePath },
+  { worker: worker.id, concurrency: renderer.concurrency, browser: browser.description },
   "worker ready",
 );
 

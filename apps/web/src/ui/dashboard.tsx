@@ -10,7 +10,16 @@ import { HourlyChart } from "./hourly-chart";
 import { useShotcache } from "./use-shotcache";
 import { VariantsInspector } from "./variants-inspector";
 
-type RenderLoad = Awaited<ReturnType<ShotcacheClient["health"]>>["renders"];
+type Health = Awaited<ReturnType<ShotcacheClient["health"]>>;
+type RenderLoad = Health["renders"];
+type BrowserSource = NonNullable<Health["browser"]>["source"];
+
+/** What each browser source means, for the tile's hint. */
+const BROWSER_SOURCES: Record<BrowserSource, string> = {
+  local: "launched by this server",
+  remote: "a DevTools endpoint elsewhere",
+  serverless: "@sparticuz/chromium in the function",
+};
 
 /** How often the figures are read again while the page is visible. */
 export const REFRESH_MS = 5_000;
@@ -20,6 +29,7 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
   const { client, apiKey, setApiKey, keyRead } = useShotcache();
   const [stats, setStats] = useState<CacheStats>();
   const [renders, setRenders] = useState<RenderLoad | null>(null);
+  const [browser, setBrowser] = useState<BrowserSource>();
   const [updatedAt, setUpdatedAt] = useState<Date>();
   const [error, setError] = useState("");
   const [autoRefresh, setAutoRefresh] = useState(true);
@@ -35,6 +45,7 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
       if (call !== latestCall.current) return;
       setStats(read);
       setRenders(health.renders);
+      setBrowser(health.browser?.source);
       setUpdatedAt(new Date());
       setError("");
     } catch (failure) {
@@ -108,6 +119,13 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
               <dt>Purges</dt>
               <dd data-testid="purges">{stats.purges.toLocaleString("en")}</dd>
             </div>
+            {browser && (
+              <div>
+                <dt>Browser</dt>
+                <dd data-testid="browser-source">{browser}</dd>
+                <dd className="hint">{BROWSER_SOURCES[browser]}</dd>
+              </div>
+            )}
             {renders?.mode === "queue" && (
               <div data-testid="render-queue">
                 <dt>Render queue</dt>
