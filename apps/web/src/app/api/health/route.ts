@@ -1,6 +1,6 @@
-import { fetchHandler, handleHealth } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleHealth } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fetchHandler(handleHealth, apiContext);
+export const GET = restRoute(handleHealth);

@@ -1,6 +1,6 @@
-import { fetchHandler, handleMetrics } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleMetrics } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fetchHandler(handleMetrics, apiContext);
+export const GET = restRoute(handleMetrics);

@@ -1,6 +1,6 @@
-import { fetchHandler, handleOpenApi } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleOpenApi } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = fetchHandler(handleOpenApi, apiContext);
+export const GET = restRoute(handleOpenApi);

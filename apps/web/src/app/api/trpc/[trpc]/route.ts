@@ -1,8 +1,5 @@
-import { handleTrpcRequest } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { trpcRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = async (request: Request) => handleTrpcRequest(request, await apiContext());
-
-export { handler as GET, handler as POST };
+export { trpcRoute as GET, trpcRoute as POST };

@@ -1,9 +1,9 @@
-import { fetchHandler, handleInvalidate } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleInvalidate } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = fetchHandler(handleInvalidate, apiContext);
+const handler = restRoute(handleInvalidate);
 
 // Every method goes through the handler, so an unsupported one gets a problem document too.
 export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };

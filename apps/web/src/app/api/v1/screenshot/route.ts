@@ -1,9 +1,9 @@
-import { fetchHandler, handleScreenshot } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleScreenshot } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = fetchHandler(handleScreenshot, apiContext);
+const handler = restRoute(handleScreenshot);
 
 // Every method goes through the handler, so an unsupported one gets a problem document too.
 export {

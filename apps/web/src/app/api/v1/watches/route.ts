@@ -1,9 +1,9 @@
-import { fetchHandler, handleWatches } from "@shotcache/api";
-import { apiContext } from "@/server/services";
+import { handleWatches } from "@shotcache/api";
+import { restRoute } from "@/server/next-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = fetchHandler(handleWatches, apiContext);
+const handler = restRoute(handleWatches);
 
 // Every method goes through the handler, so an unsupported one gets a problem document too.
 export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };
