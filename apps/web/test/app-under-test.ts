@@ -27,13 +27,19 @@ export interface RunningApp {
 }
 
 /**
- * The built web app's production server (as `pnpm start` runs it), allowed to capture the local fixture site, with the
- * embedded defaults (memory store, local Chromium) unless `env` says otherwise.
+ * The built web app's production server (as `pnpm start` runs it), or with `server: "next"` its
+ * route handlers under `next start` (as a serverless host runs them), allowed to capture the
+ * local fixture site, with the embedded defaults (memory store, local Chromium) unless `env` says
+ * otherwise.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  server: "production" | "next" = "production",
+): Promise<RunningApp> {
   const tempDir = mkdtempSync(join(tmpdir(), "shotcache-e2e-"));
   const app = await startWebApp({
     appDir: APP_DIR,
+    server,
     env: {
       SHOTCACHE_ALLOW_PRIVATE_NETWORKS: "true",
       // The tests make many captures from one address; the rate-limit test sets its own limit.
