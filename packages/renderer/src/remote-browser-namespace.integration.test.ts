@@ -85,7 +85,7 @@ describe.skipIf(!namespace)("a remote browser on its own host (network namespace
       network: policyFromAllowlist(["page.test", "127.0.0.0/8"]),
       resolveHost: resolve,
     });
-  });
+  }, 30_000);
   afterAll(async () => {
     await renderer?.close();
     service?.kill();
