@@ -149,12 +149,16 @@ export function createRequestRelay(options: RequestRelayOptions): RequestRelay {
             !HOP_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== "accept-encoding",
         ),
       );
+      // Puppeteer leaves large bodies out of the paused request: they are asked for then.
+      const sent = request.hasPostData()
+        ? (request.postData() ?? (await request.fetchPostData()))
+        : undefined;
       const { answer, body } = await perform(
         url,
         decision.address,
         request.method(),
         headers,
-        request.postData(),
+        sent,
       );
       const { [DENIED_HEADER]: _forged, ...passed } = answer.headers;
       for (const name of HOP_HEADERS) delete passed[name];
