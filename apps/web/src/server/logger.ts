@@ -13,6 +13,13 @@ const NAME = "shotcache";
  */
 const lines = batchLines(pino.destination({ sync: true }), { maxBytes: 4096, maxDelayMs: 250 });
 
+/**
+ * Writes the gathered lines now. The route handlers call it once an answer's after() work is done:
+ * a serverless instance may be frozen then, and lines still gathered would come out only when
+ * (if ever) it is woken again.
+ */
+export const flushLogs = (): void => lines.flush();
+
 /** Structured logs (JSON lines) with pino; what is logged never holds a key or a secret. */
 export const logger = pino({ base: undefined, name: NAME }, lines);
 

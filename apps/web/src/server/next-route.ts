@@ -4,6 +4,7 @@
  */
 import { type ApiContext, fetchHandler, handleTrpcRequest, type RestHandler } from "@shotcache/api";
 import { after } from "next/server";
+import { flushLogs } from "./logger";
 import { apiContext, services } from "./services";
 
 /**
@@ -11,7 +12,7 @@ import { apiContext, services } from "./services";
  * background refreshes, store writes nobody waited for, CDN purge retries, statistics. On a
  * serverless host the instance may be frozen (or never woken again) once a request and its
  * `after()` work are done; only through `after()` may that work outlive the answer. Elsewhere
- * (`next start`, `next dev`) it costs a settled promise.
+ * (`next start`, `next dev`) it costs little: a settled promise and a log line.
  */
 function afterResponse(response: Response): void {
   const requestId = response.headers.get("x-request-id") ?? undefined;
@@ -21,6 +22,7 @@ function afterResponse(response: Response): void {
     await context.captureService.idle();
     const ms = Math.round(performance.now() - started);
     logger.info({ requestId, ms }, "after-response work done");
+    flushLogs();
   });
 }
 
