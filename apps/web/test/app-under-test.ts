@@ -47,6 +47,10 @@ export async function startApp(
       TMPDIR: tempDir,
       ...env,
     },
+  }).catch((error: unknown) => {
+    // A server that would not start (some tests mean it not to) leaves no folder behind.
+    rmSync(tempDir, { recursive: true, force: true });
+    throw error;
   });
   return {
     app,
