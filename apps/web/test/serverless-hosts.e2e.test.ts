@@ -83,10 +83,13 @@ describe
       const health = await (await fetch(`${origin(0)}/api/health`)).json();
       expect(health.browser).toEqual({ source });
       expect(health.store.kind).toBe("upstash");
-      const started = logLines(apps[0]?.app as RunningApp["app"]).find(
-        (line) => line.msg === "shotcache started",
-      );
-      expect(String(started?.browser)).toMatch(new RegExp(`^${source} \\(`));
+      // Log lines are written in batches: the start-up line may follow the first answer.
+      const startedLine = () =>
+        logLines(apps[0]?.app as RunningApp["app"]).find(
+          (line) => line.msg === "shotcache started",
+        );
+      await expect.poll(startedLine, { timeout: 5_000 }).toBeDefined();
+      expect(String(startedLine()?.browser)).toMatch(new RegExp(`^${source} \\(`));
       if (source === "serverless") {
         const chosen = logLines(apps[0]?.app as RunningApp["app"]).find((line) =>
           String(line.msg).startsWith("SHOTCACHE_BROWSER unset on a serverless host"),

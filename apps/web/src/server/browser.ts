@@ -10,6 +10,7 @@ import {
 } from "@shotcache/renderer";
 import { ConfigError, type ServerEnv } from "./env";
 import { logger } from "./logger";
+import { SERVERLESS_PACKAGE, serverlessChromium } from "./serverless-chromium";
 
 /** What captures, and the webhooks watches call, may reach. */
 export const networkPolicyOf = (env: ServerEnv): NetworkPolicy =>
@@ -21,34 +22,6 @@ export interface ChosenBrowser {
   kind: BrowserSourceKind;
   /** Never holds the authorization, nor a token the endpoint's URL carries. */
   description: string;
-}
-
-/**
- * Flags of @sparticuz/chromium's list that we leave out. `--disable-web-security` and
- * `--allow-running-insecure-content` would let a captured page read other origins' answers and
- * load http content into https pages: nothing a screenshot needs. `--single-process` cannot make
- * a browser context of its own for each capture (Target.createTarget fails with "Target closed",
- * seen with its Chromium 153; puppeteer#2608), and one crashed page would end the whole browser.
- * `--headless=…` is ours to choose: the renderer picks the headless mode for the executable, and
- * two flags would disagree.
- */
-const DROPPED_SERVERLESS_FLAGS = new Set([
-  "--disable-web-security",
-  "--allow-running-insecure-content",
-  "--single-process",
-]);
-const keptServerlessFlag = (flag: string) =>
-  !DROPPED_SERVERLESS_FLAGS.has(flag) && !flag.startsWith("--headless");
-
-const SERVERLESS_PACKAGE = "@sparticuz/chromium";
-
-/** @sparticuz/chromium, or undefined when it is not installed (it is an optional dependency). */
-async function serverlessChromium() {
-  try {
-    return (await import("@sparticuz/chromium")).default;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `wss://host:port`: where a remote browser is, without the path or query a token may ride in. */
@@ -94,8 +67,7 @@ export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
             "SHOTCACHE_BROWSER=local or remote.",
         );
       }
-      const executablePath = await chromium.executablePath();
-      const args = chromium.args.filter(keptServerlessFlag);
+      const { executablePath, args } = chromium;
       return {
         source: { kind: "launch", executablePath, args },
         kind,

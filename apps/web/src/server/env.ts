@@ -12,6 +12,7 @@ import {
 } from "@shotcache/core";
 import { policyFromAllowlist } from "@shotcache/renderer";
 import { z } from "zod";
+import { SERVERLESS_HOST_VARIABLES } from "./serverless-chromium";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
 
@@ -68,9 +69,6 @@ const ttlRulesText = z
   .transform((rules): TtlRule[] =>
     rules.map((rule) => ({ pathPattern: new RegExp(rule.pattern), ttlSeconds: rule.ttl })),
   );
-
-/** Variables a serverless runtime sets in its functions' environment (Vercel, AWS Lambda, Netlify). */
-const SERVERLESS_HOST_VARIABLES = ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"] as const;
 
 /** Every variable the server reads, validated once; a bad value stops start-up, naming it. */
 const envSchema = z
