@@ -52,3 +52,7 @@ export class CaptureError extends Error {
     return typeof error === "object" && error !== null && CAPTURE_ERROR_BRAND in error;
   }
 }
+
+/** The error of an operation that needs the cache store (purge, stats, a claim) when it fails. */
+export const storeUnavailable = (cause: unknown): CaptureError =>
+  new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });

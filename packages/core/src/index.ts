@@ -18,18 +18,17 @@ export {
   decideCaching,
   type TtlSource,
 } from "./cache-policy";
+export { CACHE_STATUSES, type CacheStatus } from "./cache-status";
 export { canonicalizeUrl } from "./canonical-url";
-export {
-  type CacheReason,
-  type CacheStatus,
-  type CaptureResult,
-  type CaptureService,
-  type CaptureServiceOptions,
-  createCaptureService,
-  type PurgeOutcome,
-  type PurgeRequest,
-  type VariantReport,
-} from "./capture-service";
+export type {
+  CacheReason,
+  CaptureResult,
+  PurgeOutcome,
+  PurgeRequest,
+  VariantReport,
+} from "./capture-result";
+export { createCaptureService } from "./capture-service";
+export type { CaptureService, CaptureServiceOptions } from "./capture-service-types";
 export {
   type CdnPurgeOptions,
   type CdnPurgeReport,
@@ -51,6 +50,13 @@ export {
   URL_INTERVALS_KEPT,
   VARIANT_RENDERS_KEPT,
 } from "./change-history";
+export {
+  CACHE_COUNTERS,
+  type CacheCounter,
+  type CounterValues,
+  OUTCOME_COUNTERS,
+  zeroCounters,
+} from "./counters";
 export { DEVICE_PRESETS, type DevicePreset, devicePreset } from "./devices";
 export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./errors";
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
@@ -74,12 +80,8 @@ export {
   WAIT_UNTIL_EVENTS,
 } from "./options";
 export {
-  CACHE_COUNTERS,
-  type CacheCounter,
   type CacheStore,
   type CdnPurger,
-  type CounterValues,
-  OUTCOME_COUNTERS,
   PUBLIC_URLS_KEPT,
   type RateLimitDecision,
   type RateLimiter,
@@ -88,7 +90,6 @@ export {
   type StoredShot,
   type StoredVariant,
   type WebhookSender,
-  zeroCounters,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
 export {
@@ -107,7 +108,6 @@ export {
 export {
   AGE_BOUNDS_S,
   bucketIndex,
-  CACHE_STATUSES,
   COUNTED_URLS_KEPT,
   createStatsBuffer,
   emptyHistogram,

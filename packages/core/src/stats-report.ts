@@ -1,9 +1,8 @@
-import type { CacheStatus } from "./capture-service";
+import { CACHE_STATUSES, type CacheStatus } from "./cache-status";
 import { expectedChangeIntervalSeconds } from "./change-history";
-import { CACHE_COUNTERS, type CounterValues, OUTCOME_COUNTERS, zeroCounters } from "./ports";
+import { CACHE_COUNTERS, type CounterValues, OUTCOME_COUNTERS, zeroCounters } from "./counters";
 import {
   AGE_BOUNDS_S,
-  CACHE_STATUSES,
   type KeyUsage,
   LATENCY_BOUNDS_MS,
   PURGE_LAG_BOUNDS_MS,

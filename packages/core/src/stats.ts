@@ -1,6 +1,6 @@
-import type { CacheStatus } from "./capture-service";
+import type { CacheStatus } from "./cache-status";
 import type { ObservedInterval } from "./change-history";
-import type { CounterValues } from "./ports";
+import type { CounterValues } from "./counters";
 
 /** Upper bounds (ms) of the capture latency histogram; a last bucket holds everything above. */
 export const LATENCY_BOUNDS_MS = [
@@ -47,9 +47,6 @@ export interface UrlRecord {
   /** The latest intervals between renders of one variant, newest first. */
   intervals: ObservedInterval[];
 }
-
-/** Every status a capture is answered with; `CacheStatus` is one of them. */
-export const CACHE_STATUSES = ["HIT", "MISS", "STALE", "BYPASS", "REFRESH"] as const;
 
 /** What one capture or purge adds to the statistics. */
 export interface StatsEvent {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pRetry from "p-retry";
 import { z } from "zod";
-import type { CaptureService } from "./capture-service";
-import { CaptureError } from "./errors";
+import type { CaptureService } from "./capture-service-types";
+import { CaptureError, storeUnavailable } from "./errors";
 import { guardStore, type StoreGuardOptions } from "./guarded-store";
 import { captureOptionsObjectSchema, captureOptionsSchema, MAX_URL_LENGTH } from "./options";
 import type { CacheStore, WebhookSender } from "./ports";
@@ -192,8 +192,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
   let timer: NodeJS.Timeout | undefined;
   let stopping = new AbortController();
 
-  const storeFailure = (cause: unknown) =>
-    new CaptureError("STORE_UNAVAILABLE", "The cache store is unavailable.", { cause });
+  const _storeFailure = (cause: unknown) => storeUnavailable(cause);
 
   function watchOf(id: string, definition: string, nextRunAt?: number): Watch | undefined {
     try {
@@ -214,7 +213,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
     try {
       count = (await store.listWatches()).length;
     } catch (cause) {
-      throw storeFailure(cause);
+      throw storeUnavailable(cause);
     }
     if (count >= maxWatches) throw new WatchLimitError(maxWatches);
     const id = randomUUID();
@@ -230,7 +229,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       // The first run at once: it sees the image every later change is told against.
       await store.saveWatch(id, JSON.stringify(definition), request.every, now());
     } catch (cause) {
-      throw storeFailure(cause);
+      throw storeUnavailable(cause);
     }
     const { origin: _origin, ...watch } = definition;
     return { id, ...watch, nextRunAt: new Date(now()).toISOString() };
@@ -323,7 +322,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
     try {
       due = await store.claimDueWatches(now(), CLAIM_LIMIT);
     } catch (cause) {
-      throw storeFailure(cause);
+      throw storeUnavailable(cause);
     }
     const ran: WatchRunReport["ran"] = [];
     const queue = [...due];
@@ -364,7 +363,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       try {
         kept = await store.listWatches();
       } catch (cause) {
-        throw storeFailure(cause);
+        throw storeUnavailable(cause);
       }
       return kept
         .flatMap(({ id, definition, nextRunAt }) => watchOf(id, definition, nextRunAt) ?? [])
@@ -374,7 +373,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       try {
         return await store.deleteWatch(id);
       } catch (cause) {
-        throw storeFailure(cause);
+        throw storeUnavailable(cause);
       }
     },
     start() {
