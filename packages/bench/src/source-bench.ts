@@ -4,7 +4,7 @@
  * same headless shell; and the cold start of a fresh `next start` process (the serverless
  * stand-in) with `serverless` and with `remote`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -170,6 +170,27 @@ export async function coldStart(
   } finally {
     child.kill("SIGTERM");
     await exited;
+    rmSync(cold, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How long @sparticuz/chromium alone takes to unpack its browser into an empty folder, in a fresh
+ * process (the part of a serverless cold start that no code of ours can shorten).
+ */
+export function unpackTime(appDir: string): number {
+  const cold = mkdtempSync(join(tmpdir(), "shotcache-unpack-"));
+  try {
+    const script =
+      'import("@sparticuz/chromium").then(async ({ default: c }) => { const t = performance.now(); ' +
+      "await c.executablePath(); console.log(performance.now() - t); })";
+    const printed = execFileSync(process.execPath, ["-e", script], {
+      cwd: appDir,
+      env: { ...process.env, TMPDIR: cold },
+      encoding: "utf8",
+    });
+    return Number(printed.trim());
+  } finally {
     rmSync(cold, { recursive: true, force: true });
   }
 }
