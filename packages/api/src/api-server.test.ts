@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { createTestContext } from "../test/test-support";
 import { type ApiServer, createApiServer } from "./api-server";
-import { createTestContext } from "./test-support";
 
 const LIMITS = {
   maxHeaderBytes: 16 * 1024,

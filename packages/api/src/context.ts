@@ -3,21 +3,8 @@ import type { AccessPolicy } from "./access";
 import type { ClientAddressResolver } from "./client-address";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-limit";
+import type { BrowserSourceKind, RenderLoad } from "./render-load";
 import type { RequestLogger } from "./request-log";
-
-/** Renders running and waiting: in this process's pool, or on the shared queue and its workers. */
-export interface RenderLoad {
-  /** @default "local" */
-  mode?: "local" | "queue";
-  running: number;
-  waiting: number;
-  /** With the queue: render workers alive, and the renders they run at once in all. */
-  workers?: number;
-  slots?: number;
-}
-
-/** Where the browser comes from (`SHOTCACHE_BROWSER`), for health output. */
-export type BrowserSourceKind = "local" | "remote" | "serverless";
 
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {

@@ -16,11 +16,12 @@ export {
   clientAddressResolver,
   type TrustedProxies,
 } from "./client-address";
-export type { ApiContext, BrowserSourceKind, RenderLoad } from "./context";
+export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
 export { createMetrics, type Metrics } from "./metrics";
 export type { RateLimits } from "./rate-limit";
+export type { BrowserSourceKind, RenderLoad } from "./render-load";
 export type { RequestLogger } from "./request-log";
 export { handleCachePurge } from "./rest/cache";
 export { CRON_WATCHES_PATH, handleCronWatches } from "./rest/cron";

@@ -1,6 +1,6 @@
 import type { CaptureResult } from "@shotcache/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { RenderLoad } from "./context";
+import type { RenderLoad } from "./render-load";
 
 /** Seconds: from a memory hit (sub-millisecond) to a slow render. */
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext } from "../test/test-support";
 import { fetchHandler } from "./rest/fetch-adapter";
 import { handleOpenApi } from "./rest/openapi";
-import { createTestContext } from "./test-support";
 
 const run = promisify(execFile);
 const REDOCLY = fileURLToPath(new URL("../node_modules/.bin/redocly", import.meta.url));

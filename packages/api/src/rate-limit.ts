@@ -1,7 +1,6 @@
 import type { RateLimiter } from "@shotcache/core";
 import type { ApiKey } from "./access";
 import { rateLimitGroupOf } from "./client-address";
-import type { ApiContext } from "./context";
 
 /** Limits on captures: per API key for key holders, per client address for everyone else. */
 export interface RateLimits {
@@ -23,7 +22,7 @@ const ALLOWED: RateLimitOutcome = { allowed: true, headers: {} };
  * request through: rate limiting must not turn a store outage into an API outage.
  */
 export async function applyRateLimit(
-  context: ApiContext,
+  context: { rateLimits?: RateLimits; onUnexpectedError?: (error: unknown) => void },
   key: ApiKey | undefined,
   clientAddress: string,
 ): Promise<RateLimitOutcome> {

@@ -1,8 +1,8 @@
 import { CaptureError, type CaptureInput } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { createTestContext } from "../test/test-support";
 import { parseApiKey } from "./access";
-import { createTestContext } from "./test-support";
 import { handleTrpcRequest, MAX_TRPC_BODY_BYTES } from "./trpc-handler";
 
 const URL_A = "https://a.test/page";

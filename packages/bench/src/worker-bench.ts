@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { captureOptionsSchema } from "@shotcache/core";
 import { createQueueRenderer } from "@shotcache/queue";
 import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import { connectRedis } from "@shotcache/store";
 import { type FixtureSite, startRedisServer, startRenderWorkerProcess } from "@shotcache/testkit";
 import { inTurns, median, perSecond, timed } from "./measure";
 
@@ -28,7 +29,10 @@ export async function measureWorkers(site: FixtureSite, appDir: string) {
     [0, 1].map(() => startRenderWorkerProcess({ appDir, env: workerEnv })),
   );
   // Both may hold the whole batch: throughput is measured, not admission.
-  const queued = createQueueRenderer({ connection: { url: redis.url }, maxQueued: PAGES });
+  const queued = createQueueRenderer({
+    connect: () => connectRedis({ url: redis.url }, { maxRetriesPerRequest: null }),
+    maxQueued: PAGES,
+  });
   const executablePath = await findBrowserExecutable();
   const local = createPuppeteerRenderer({
     executablePath,

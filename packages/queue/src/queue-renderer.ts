@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CaptureError, type RenderedImage, type Renderer } from "@shotcache/core";
-import { connectRedis, type RedisConnection } from "@shotcache/store";
 import { Queue, QueueEvents } from "bullmq";
 import {
   ALIVE_MS,
+  type QueueRedis,
   queuePrefix,
   RENDER_QUEUE,
   type RenderJob,
@@ -14,7 +14,11 @@ import {
 } from "./render-queue";
 
 export interface QueueRendererOptions {
-  connection: RedisConnection;
+  /**
+   * Opens the Redis connection the queue uses (and closes), made by the host with
+   * `maxRetriesPerRequest: null`, as BullMQ requires: the store's `connectRedis`, say.
+   */
+  connect: () => QueueRedis;
   /** Prefix of every key (the store's). @default "shotcache:" */
   prefix?: string;
   /** Longest whole render; a job not answered by then fails with RENDER_TIMEOUT. @default 60000 */
@@ -57,7 +61,7 @@ export function createQueueRenderer(options: QueueRendererOptions): QueueRendere
   const prefix = options.prefix ?? "shotcache:";
   const maxRenderMs = options.maxRenderMs ?? 60_000;
   const noWorkerMs = options.noWorkerMs ?? 10_000;
-  const redis = connectRedis(options.connection, { maxRetriesPerRequest: null });
+  const redis = options.connect();
   const shared = { connection: redis, prefix: queuePrefix(prefix) };
   const queue = new Queue<RenderJob, RenderOutcome>(RENDER_QUEUE, shared);
   const events = new QueueEvents(RENDER_QUEUE, shared);

@@ -5,6 +5,7 @@ import {
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
+import { connectRedis } from "@shotcache/store";
 import {
   availableOrSkip,
   findRedisServer,
@@ -53,12 +54,12 @@ describe.skipIf(!redisAvailable)("render queue", () => {
   let tests = 0;
   let prefix = "";
   const opened: { close(): Promise<void> }[] = [];
-  const connection = () => ({ url: redis.url });
+  const connect = () => connectRedis({ url: redis.url }, { maxRetriesPerRequest: null });
   const renderer = (
     extra: Parameters<typeof createQueueRenderer>[0] extends infer O ? Partial<O> : never = {},
   ) => {
     const made = createQueueRenderer({
-      connection: connection(),
+      connect,
       prefix,
       noWorkerMs: 1_500,
       ...extra,
@@ -68,7 +69,7 @@ describe.skipIf(!redisAvailable)("render queue", () => {
   };
   const worker = async (rendering: Renderer, concurrency = 1): Promise<RenderWorker> => {
     const made = await startRenderWorker({
-      connection: connection(),
+      connect,
       prefix,
       renderer: rendering,
       concurrency,

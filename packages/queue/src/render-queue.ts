@@ -1,4 +1,8 @@
 import type { CaptureErrorCode, CaptureOptions } from "@shotcache/core";
+import type { Cluster, Redis } from "ioredis";
+
+/** A Redis connection (one server or a cluster) as the queue is given it. */
+export type QueueRedis = Redis | Cluster;
 
 /**
  * The shared render queue, on BullMQ: the most used and best kept Redis queue for Node. Its jobs

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { CaptureError, type Renderer } from "@shotcache/core";
-import { connectRedis, type RedisConnection } from "@shotcache/store";
 import { Worker } from "bullmq";
 import {
   HEARTBEAT_MS,
+  type QueueRedis,
   queuePrefix,
   RENDER_QUEUE,
   RESULT_TTL_MS,
@@ -14,7 +14,11 @@ import {
 } from "./render-queue";
 
 export interface RenderWorkerOptions {
-  connection: RedisConnection;
+  /**
+   * Opens the Redis connection the queue uses (and closes), made by the host with
+   * `maxRetriesPerRequest: null`, as BullMQ requires: the store's `connectRedis`, say.
+   */
+  connect: () => QueueRedis;
   /** Prefix of every key (the store's). @default "shotcache:" */
   prefix?: string;
   /** The browser pool and its network guard. */
@@ -52,7 +56,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
   const id = randomUUID();
   const leaseMs = options.leaseMs ?? 5_000;
   // Blocking commands wait as long as they must: BullMQ asks for no per-request retry limit.
-  const redis = connectRedis(options.connection, { maxRetriesPerRequest: null });
+  const redis = options.connect();
 
   const worker = new Worker<RenderJob, RenderOutcome>(
     RENDER_QUEUE,

@@ -6,8 +6,8 @@ import {
   startRedisBackends,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shotOf } from "../test/store-conformance";
 import { createRedisStore } from "./redis-store";
-import { shotOf } from "./store-conformance";
 import { createUpstashStore } from "./upstash-store";
 
 const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));

@@ -11,10 +11,10 @@ import {
 } from "@shotcache/testkit";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itBehavesAsACacheStore, type StoreUnderTest } from "../test/store-conformance";
 import { createMemoryStore } from "./memory-store";
 import { redisKeys } from "./redis-layout";
 import { createRedisStore } from "./redis-store";
-import { itBehavesAsACacheStore, type StoreUnderTest } from "./store-conformance";
 import { createUpstashStore } from "./upstash-store";
 
 const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));

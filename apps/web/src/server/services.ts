@@ -8,6 +8,7 @@ import { type CacheStore, createCaptureService, createWatchService } from "@shot
 import { createQueueRenderer } from "@shotcache/queue";
 import { createWebhookSender } from "@shotcache/renderer";
 import {
+  connectRedis,
   createMemoryRateLimiter,
   createMemoryStore,
   createRedisRateLimiter,
@@ -60,7 +61,7 @@ function createRateLimits(env: ServerEnv): RateLimits {
 async function rendererOf(env: ServerEnv) {
   if (env.SHOTCACHE_RENDER === "queue") {
     const renderer = createQueueRenderer({
-      connection: env.redis,
+      connect: () => connectRedis(env.redis, { maxRetriesPerRequest: null }),
       prefix: env.SHOTCACHE_KEY_PREFIX,
       maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
       maxQueued: env.SHOTCACHE_RENDER_QUEUE,

@@ -5,6 +5,7 @@
  * finishes the renders under way, closes the browser, exits 0; a second signal exits at once.
  */
 import { startRenderWorker } from "@shotcache/queue";
+import { connectRedis } from "@shotcache/store";
 import { browserRendererOf } from "./browser";
 import { parseServerEnv } from "./env";
 import { logger } from "./logger";
@@ -24,7 +25,7 @@ try {
 
 const { renderer, browser } = await browserRendererOf(env);
 const worker = await startRenderWorker({
-  connection: env.redis,
+  connect: () => connectRedis(env.redis, { maxRetriesPerRequest: null }),
   prefix: env.SHOTCACHE_KEY_PREFIX,
   renderer,
   concurrency: renderer.concurrency,

@@ -1,7 +1,7 @@
 import { createWatchService, watchRequestSchema } from "@shotcache/core";
 import { createWebhookSender, PUBLIC_ONLY } from "@shotcache/renderer";
 import { describe, expect, it } from "vitest";
-import { createTestContext } from "../test-support";
+import { createTestContext } from "../../test/test-support";
 import { handleCronWatches } from "./cron";
 import { restRequestFrom, STREAM_ABOVE_BYTES, toFetchResponse } from "./fetch-adapter";
 

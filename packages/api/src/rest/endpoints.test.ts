@@ -1,7 +1,7 @@
 import { createMemoryRateLimiter } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { createTestContext } from "../../test/test-support";
 import { parseApiKey } from "../access";
-import { createTestContext } from "../test-support";
 import { handleCachePurge } from "./cache";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleScreenshot, MAX_OPTIONS_BODY_BYTES } from "./screenshot";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestContext } from "../test-support";
+import { createTestContext } from "../../test/test-support";
 import { nodeHandler } from "./node-adapter";
 import { handleScreenshot } from "./screenshot";
 

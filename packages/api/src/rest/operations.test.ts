@@ -1,8 +1,8 @@
 import { createMemoryStore } from "@shotcache/store";
 import { describe, expect, it } from "vitest";
+import { createTestContext } from "../../test/test-support";
 import { parseApiKey } from "../access";
 import { createMetrics } from "../metrics";
-import { createTestContext } from "../test-support";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleHealth } from "./health";
 import { handleMetrics } from "./metrics";

@@ -1,6 +1,6 @@
 import { CaptureError } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
-import { createTestContext } from "../test-support";
+import { createTestContext } from "../../test/test-support";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleScreenshot } from "./screenshot";
 

@@ -1,8 +1,8 @@
 import { captureOptionsSchema, queryPairs, signCapture, webhookSignature } from "@shotcache/core";
 import { describe, expect, it } from "vitest";
+import { createTestContext } from "../../test/test-support";
 import { parseApiKey } from "../access";
 import type { ApiContext } from "../context";
-import { createTestContext } from "../test-support";
 import { handleTrpcRequest } from "../trpc-handler";
 import { restRequestFrom } from "./fetch-adapter";
 import { handleInvalidate } from "./invalidate";

@@ -1,8 +1,8 @@
 import { createWatchService } from "@shotcache/core";
 import { createWebhookSender, PUBLIC_ONLY } from "@shotcache/renderer";
 import { describe, expect, it } from "vitest";
+import { createTestContext } from "../../test/test-support";
 import { parseApiKey } from "../access";
-import { createTestContext } from "../test-support";
 import { handleTrpcRequest } from "../trpc-handler";
 import { restRequestFrom } from "./fetch-adapter";
 import type { RestHandler, RestResponse } from "./types";

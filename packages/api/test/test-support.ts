@@ -7,8 +7,8 @@ import {
   type Renderer,
 } from "@shotcache/core";
 import { createMemoryStore } from "@shotcache/store";
-import { type AccessPolicy, OPEN_ACCESS } from "./access";
-import type { ApiContext } from "./context";
+import { type AccessPolicy, OPEN_ACCESS } from "../src/access";
+import type { ApiContext } from "../src/context";
 
 /**
  * A renderer that draws nothing: its "image" is the options as text, so equal options give equal
