@@ -1,7 +1,11 @@
-// Puppeteer's list of devices (a module of data alone, no browser code): the names its users
-// already know. Read here, in the domain, so that the one options schema can refuse an unknown
-// name and the renderer can emulate a known one from the same list.
-import { KnownDevices } from "puppeteer-core/internal/common/Device.js";
+/**
+ * @module The devices captures may emulate: Puppeteer's list, the names its users already know,
+ * kept as data in core (device-presets.json, written from Puppeteer by the renderer's `devices`
+ * script and checked against it by a test), so that the one options schema can refuse an unknown
+ * name and the renderer can emulate a known one from the same list without core importing a
+ * browser package.
+ */
+import presets from "./device-presets.json";
 
 /** A device to emulate: its viewport, pixel ratio, mobile and touch, and its browser's User-Agent. */
 export interface DevicePreset {
@@ -15,24 +19,10 @@ export interface DevicePreset {
   landscape: boolean;
 }
 
-const PRESETS = new Map<string, DevicePreset>(
-  Object.entries(KnownDevices).map(([name, { userAgent, viewport }]) => [
-    name,
-    {
-      name,
-      userAgent,
-      width: viewport.width,
-      height: viewport.height,
-      scale: viewport.deviceScaleFactor ?? 1,
-      mobile: viewport.isMobile ?? false,
-      touch: viewport.hasTouch ?? false,
-      landscape: viewport.isLandscape ?? false,
-    },
-  ]),
-);
-
 /** Every device preset, in Puppeteer's order. */
-export const DEVICE_PRESETS: readonly DevicePreset[] = [...PRESETS.values()];
+export const DEVICE_PRESETS: readonly DevicePreset[] = presets;
+
+const BY_NAME = new Map(DEVICE_PRESETS.map((preset) => [preset.name, preset]));
 
 /** The preset of a device name (as Puppeteer spells it), if there is one. */
-export const devicePreset = (name: string): DevicePreset | undefined => PRESETS.get(name);
+export const devicePreset = (name: string): DevicePreset | undefined => BY_NAME.get(name);
