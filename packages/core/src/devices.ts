@@ -5,7 +5,7 @@
  * name and the renderer can emulate a known one from the same list without core importing a
  * browser package.
  */
-import presets from "./device-presets.json";
+import presets from "./device-presets.json" with { type: "json" };
 
 /** A device to emulate: its viewport, pixel ratio, mobile and touch, and its browser's User-Agent. */
 export interface DevicePreset {
