@@ -192,8 +192,6 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
   let timer: NodeJS.Timeout | undefined;
   let stopping = new AbortController();
 
-  const _storeFailure = (cause: unknown) => storeUnavailable(cause);
-
   function watchOf(id: string, definition: string, nextRunAt?: number): Watch | undefined {
     try {
       const { origin: _origin, ...stored } = storedDefinitionSchema.parse(JSON.parse(definition));
@@ -309,14 +307,6 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
       return "failed";
     });
 
-  const urlOf = (definition: string) => {
-    try {
-      return storedDefinitionSchema.parse(JSON.parse(definition)).url;
-    } catch {
-      return "";
-    }
-  };
-
   async function runDue(): Promise<WatchRunReport> {
     let due: { id: string; definition: string }[];
     try {
@@ -329,7 +319,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const outcome = await runReported(next.id, next.definition);
-        ran.push({ id: next.id, url: urlOf(next.definition), outcome });
+        ran.push({ id: next.id, url: watchOf(next.id, next.definition)?.url ?? "", outcome });
       }
     };
     const work = Promise.all(Array.from({ length: RUN_DUE_AT_ONCE }, worker)).then(() => {});

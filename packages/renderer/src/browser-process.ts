@@ -29,6 +29,14 @@ const CHROMIUM_ARGS = [
 /** Longest a single DevTools call may take; renders have shorter deadlines of their own. */
 export const PROTOCOL_TIMEOUT_MS = 120_000;
 
+/** What a packaged browser needs besides its path. */
+export interface PackagedBrowser {
+  /** Its own flags, before ours. */
+  args?: readonly string[];
+  /** A headless shell whatever its file is called. @default told by the file name */
+  headlessShell?: boolean;
+}
+
 /** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
 export function chromiumArgs(): string[] {
   return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
@@ -37,12 +45,13 @@ export function chromiumArgs(): string[] {
 /**
  * How Puppeteer launches `executablePath`: as a headless shell, or the browser in headless mode.
  * `trustedCertificates` (base64 SHA-256 digests of public keys) are trusted beyond the system's;
- * `extraArgs` are a packaged browser's own (`@sparticuz/chromium`'s, say).
+ * `packaged` says what a packaged browser (`@sparticuz/chromium`'s, say) needs: its own flags, and
+ * whether it is a headless shell its file name does not tell.
  */
 export function browserLaunchOptions(
   executablePath: string,
   trustedCertificates: readonly string[] = [],
-  extraArgs: readonly string[] = [],
+  packaged: PackagedBrowser = {},
 ) {
   const trust =
     trustedCertificates.length > 0
@@ -50,8 +59,9 @@ export function browserLaunchOptions(
       : [];
   return {
     executablePath,
-    headless: isHeadlessShell(executablePath) ? ("shell" as const) : true,
-    args: [...extraArgs, ...chromiumArgs(), ...trust],
+    headless:
+      (packaged.headlessShell ?? isHeadlessShell(executablePath)) ? ("shell" as const) : true,
+    args: [...(packaged.args ?? []), ...chromiumArgs(), ...trust],
   };
 }
 
@@ -103,14 +113,14 @@ export interface OwnedBrowser {
 export async function launchOwnedBrowser(
   executablePath: string,
   trustedCertificates: readonly string[] = [],
-  extraArgs: readonly string[] = [],
+  packaged: PackagedBrowser = {},
 ): Promise<OwnedBrowser> {
   const folder = await mkdtemp(join(tmpdir(), "shotcache-chromium-"));
   const profile = join(folder, "profile");
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
-      ...browserLaunchOptions(executablePath, trustedCertificates, extraArgs),
+      ...browserLaunchOptions(executablePath, trustedCertificates, packaged),
       userDataDir: profile,
       // DevTools over a pipe: no debugging port listening on loopback for a page to find.
       pipe: true,

@@ -1,4 +1,4 @@
-import { launchOwnedBrowser, type OwnedBrowser } from "./browser-process";
+import { launchOwnedBrowser, type OwnedBrowser, type PackagedBrowser } from "./browser-process";
 import { connectRemoteBrowser, type RemoteBrowserEndpoint } from "./remote-browser";
 
 /**
@@ -7,7 +7,7 @@ import { connectRemoteBrowser, type RemoteBrowserEndpoint } from "./remote-brows
  * reached over the DevTools protocol. Every capture gets its own browser context either way.
  */
 export type BrowserSource =
-  | { kind: "launch"; executablePath: string; args?: readonly string[] }
+  | ({ kind: "launch"; executablePath: string } & PackagedBrowser)
   | ({ kind: "remote" } & RemoteBrowserEndpoint);
 
 /**
@@ -19,7 +19,8 @@ export async function openBrowser(
   trustedCertificates: readonly string[] = [],
 ): Promise<OwnedBrowser> {
   if (source.kind === "launch") {
-    return launchOwnedBrowser(source.executablePath, trustedCertificates, source.args);
+    const { executablePath, ...packaged } = source;
+    return launchOwnedBrowser(executablePath, trustedCertificates, packaged);
   }
   const browser = await connectRemoteBrowser(source);
   const gone = new Promise<void>((resolve) => {

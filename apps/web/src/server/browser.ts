@@ -10,7 +10,7 @@ import {
 } from "@shotcache/renderer";
 import { ConfigError, type ServerEnv } from "./env";
 import { logger } from "./logger";
-import { SERVERLESS_PACKAGE, serverlessChromium } from "./serverless-chromium";
+import { mayUseServerless, SERVERLESS_PACKAGE, serverlessChromium } from "./serverless-chromium";
 
 /** What captures, and the webhooks watches call, may reach. */
 export const networkPolicyOf = (env: ServerEnv): NetworkPolicy =>
@@ -38,9 +38,10 @@ function endpointOf(url: string): string {
  */
 export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
   let kind: BrowserSourceKind = env.SHOTCACHE_BROWSER ?? "local";
-  let chromium = kind === "serverless" ? await serverlessChromium() : undefined;
+  const chromium = mayUseServerless(env.SHOTCACHE_BROWSER, env.serverlessHost)
+    ? await serverlessChromium()
+    : undefined;
   if (!env.SHOTCACHE_BROWSER && env.serverlessHost) {
-    chromium = await serverlessChromium();
     if (chromium) kind = "serverless";
     logger.info(
       { host: env.serverlessHost, browser: kind },
@@ -69,7 +70,8 @@ export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
       }
       const { executablePath, args } = chromium;
       return {
-        source: { kind: "launch", executablePath, args },
+        // The package's Chromium is a headless shell, though its file is called `chromium`.
+        source: { kind: "launch", executablePath, args, headlessShell: true },
         kind,
         description: `serverless (${SERVERLESS_PACKAGE} at ${executablePath})`,
       };

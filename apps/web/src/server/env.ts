@@ -12,7 +12,7 @@ import {
 } from "@shotcache/core";
 import { policyFromAllowlist } from "@shotcache/renderer";
 import { z } from "zod";
-import { SERVERLESS_HOST_VARIABLES } from "./serverless-chromium";
+import { serverlessHostOf } from "./serverless-chromium";
 
 const booleanText = z.enum(["true", "false"]).transform((text) => text === "true");
 
@@ -190,7 +190,7 @@ const envSchema = z
      * Where the browser comes from: `local`, one this process launches; `remote`, a DevTools
      * endpoint elsewhere (browserless, a Chrome on another host, Cloudflare's CDP endpoint);
      * `serverless`, the Chromium of `@sparticuz/chromium` inside a function. Unset: `serverless`
-     * on a serverless host (see SERVERLESS_HOST_VARIABLES) where that package is installed, else
+     * on a serverless host (see serverless-chromium.ts) where that package is installed, else
      * `local`.
      */
     SHOTCACHE_BROWSER: z.enum(["local", "remote", "serverless"]).optional(),
@@ -376,7 +376,7 @@ const envSchema = z
         message: (error as Error).message,
       });
     }
-    const serverlessHost = SERVERLESS_HOST_VARIABLES.find((name) => env[name]);
+    const serverlessHost = serverlessHostOf(env);
     return {
       ...env,
       store,

@@ -10,14 +10,25 @@ export const SERVERLESS_PACKAGE = "@sparticuz/chromium";
 /** Variables a serverless runtime sets in its functions' environment (Vercel, AWS Lambda, Netlify). */
 export const SERVERLESS_HOST_VARIABLES = ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"] as const;
 
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The variable that shows a serverless runtime (`VERCEL`…), if one does. */
+export const serverlessHostOf = (
+  env: Partial<Record<(typeof SERVERLESS_HOST_VARIABLES)[number], string>>,
+) => SERVERLESS_HOST_VARIABLES.find((name) => env[name]);
+
+/** Whether `SHOTCACHE_BROWSER` asks for `serverless`, or (unset) leaves the choice to such a host. */
+export const mayUseServerless = (asked: string | undefined, host: string | undefined) =>
+  asked === "serverless" || (!asked && host !== undefined);
+
 /**
  * Flags of @sparticuz/chromium's list that we leave out. `--disable-web-security` and
  * `--allow-running-insecure-content` would let a captured page read other origins' answers and
  * load http content into https pages: nothing a screenshot needs. `--single-process` cannot make
  * a browser context of its own for each capture (Target.createTarget fails with "Target closed",
  * seen with its Chromium 153; puppeteer#2608), and one crashed page would end the whole browser.
- * `--headless=…` is ours to choose: the renderer picks the headless mode for the executable, and
- * two flags would disagree.
+ * `--headless=…` is ours to choose: the renderer launches it as the headless shell it is, and two
+ * flags would disagree.
  */
 const DROPPED_FLAGS = new Set([
   "--disable-web-security",
@@ -86,8 +97,8 @@ export function serverlessChromium(): Promise<ServerlessChromium | undefined> {
  * the app (the main thread), which a cold start would otherwise wait for one after the other.
  * The configuration is validated later, as always; this reads only what it needs to guess.
  */
-export function unpackEarly(env: Readonly<Record<string, string | undefined>>): void {
-  const asked = env.SHOTCACHE_BROWSER;
-  const onHost = SERVERLESS_HOST_VARIABLES.some((name) => env[name]);
-  if (asked === "serverless" || (!asked && onHost)) void serverlessChromium().catch(() => {});
+export function unpackEarly(env: Environment): void {
+  if (mayUseServerless(env.SHOTCACHE_BROWSER, serverlessHostOf(env))) {
+    void serverlessChromium().catch(() => {});
+  }
 }
