@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext } from "../test/test-support";
 import { fetchHandler } from "./rest/fetch-adapter";
-import { handleOpenApi } from "./rest/openapi";
+import { handleOpenApi } from "./rest/routes";
 
 const run = promisify(execFile);
 const REDOCLY = fileURLToPath(new URL("../node_modules/.bin/redocly", import.meta.url));

@@ -1,8 +1,15 @@
 import { captureInputFromQuery, purgeRequestSchema } from "@shotcache/core";
 import type { ApiContext } from "../context";
+import {
+  ADMIN_ERRORS,
+  captureParameters,
+  errorResponses,
+  jsonContent,
+  PURGE_OUTCOME,
+} from "../openapi";
 import { failure, json, refusedRequest } from "./common";
 import { invalidInput } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 /**
  * `DELETE /api/v1/cache?url=…` drops every cached variant of the URL; with capture options beside
@@ -27,3 +34,23 @@ export async function handleCachePurge(
     return failure(error, context);
   }
 }
+
+export const cachePurgeRoute: RestRoute = {
+  path: "/api/v1/cache",
+  handler: handleCachePurge,
+  describe: () => ({
+    delete: {
+      operationId: "purge",
+      summary: "Drop every cached variant of a URL, or the one the options select",
+      security: [{ apiKey: ["purge"] }],
+      parameters: captureParameters(),
+      responses: {
+        "200": {
+          description: "How many entries were dropped, and what each configured CDN said.",
+          ...jsonContent(PURGE_OUTCOME),
+        },
+        ...errorResponses(ADMIN_ERRORS),
+      },
+    },
+  }),
+};

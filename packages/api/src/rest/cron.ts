@@ -1,9 +1,10 @@
 /** @module `GET /api/cron/watches`: a scheduler outside the process runs the due watches. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiContext } from "../context";
+import { errorResponses, jsonContent } from "../openapi";
 import { failure, json, methodNotAllowed } from "./common";
 import { problem } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 export const CRON_WATCHES_PATH = "/api/cron/watches";
 
@@ -43,3 +44,51 @@ export async function handleCronWatches(
     return failure(error, context);
   }
 }
+
+export const cronWatchesRoute: RestRoute = {
+  path: CRON_WATCHES_PATH,
+  handler: handleCronWatches,
+  describe: () => ({
+    get: {
+      operationId: "cronWatches",
+      summary: "Runs the watches due now, once across instances (Vercel Cron and the like)",
+      description:
+        "Authorized by `Authorization: Bearer <CRON_SECRET>`, not by an API key; answers 404 " +
+        "on a server without `CRON_SECRET`.",
+      security: [],
+      responses: {
+        "200": {
+          description: "What ran: each watch claimed, and how its run ended.",
+          ...jsonContent({
+            type: "object",
+            required: ["watches", "ran"],
+            properties: {
+              watches: { type: "string", enum: ["on", "off"] },
+              ran: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["id", "url", "outcome"],
+                  properties: {
+                    id: { type: "string" },
+                    url: { type: "string" },
+                    outcome: {
+                      type: "string",
+                      enum: ["first", "unchanged", "delivered", "failed"],
+                    },
+                  },
+                },
+              },
+            },
+          }),
+        },
+        ...errorResponses([
+          "CRON_SECRET_INVALID",
+          "NOT_FOUND",
+          "METHOD_NOT_ALLOWED",
+          "STORE_UNAVAILABLE",
+        ]),
+      },
+    },
+  }),
+};

@@ -8,9 +8,10 @@ import {
 } from "@shotcache/core";
 import { z } from "zod";
 import type { ApiContext } from "../context";
+import { errorResponses, jsonContent, PURGE_OUTCOME, schemaOf } from "../openapi";
 import { failure, json, methodNotAllowed } from "./common";
 import { invalidInput, problem } from "./problem";
-import { BodyTooLargeError, type RestRequest, type RestResponse } from "./types";
+import { BodyTooLargeError, type RestRequest, type RestResponse, type RestRoute } from "./types";
 
 /** A delivery older or newer than this is refused, so a captured one cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -90,3 +91,43 @@ export async function handleInvalidate(
     return failure(error, context);
   }
 }
+
+export const invalidateRoute: RestRoute = {
+  path: "/api/v1/invalidate",
+  handler: handleInvalidate,
+  describe: () => ({
+    post: {
+      operationId: "invalidate",
+      summary: "Signed webhook: these pages changed",
+      security: [], // authenticated by its HMAC signature, not by an API key
+      parameters: [
+        {
+          name: "X-Shotcache-Timestamp",
+          in: "header",
+          required: true,
+          schema: { type: "integer" },
+        },
+        {
+          name: "X-Shotcache-Signature",
+          in: "header",
+          required: true,
+          schema: { type: "string" },
+        },
+      ],
+      requestBody: { required: true, ...jsonContent(schemaOf(invalidationSchema)) },
+      responses: {
+        "200": { description: "Dropped.", ...jsonContent(PURGE_OUTCOME) },
+        ...errorResponses([
+          "INVALID_INPUT",
+          "WEBHOOK_SIGNATURE_INVALID",
+          "WEBHOOK_TIMESTAMP_STALE",
+          "NOT_FOUND",
+          "METHOD_NOT_ALLOWED",
+          "WEBHOOK_REPLAYED",
+          "PAYLOAD_TOO_LARGE",
+          "STORE_UNAVAILABLE",
+        ]),
+      },
+    },
+  }),
+};

@@ -1,7 +1,8 @@
 import type { ApiContext } from "../context";
+import { errorResponses } from "../openapi";
 import { refusedRequest } from "./common";
 import { problem } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 /** `GET /api/metrics`: Prometheus text. Needs a key with the `read` scope when keys exist (scrapers can send one). */
 export async function handleMetrics(
@@ -17,3 +18,22 @@ export async function handleMetrics(
     body: await context.metrics.registry.metrics(),
   };
 }
+
+export const metricsRoute: RestRoute = {
+  path: "/api/metrics",
+  handler: handleMetrics,
+  describe: () => ({
+    get: {
+      operationId: "metrics",
+      summary: "This process's metrics, Prometheus text format",
+      security: [{ apiKey: ["read"] }],
+      responses: {
+        "200": {
+          description: "Prometheus text.",
+          content: { "text/plain": { schema: { type: "string" } } },
+        },
+        ...errorResponses(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED"]),
+      },
+    },
+  }),
+};

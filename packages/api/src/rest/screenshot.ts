@@ -1,10 +1,13 @@
 import {
+  CAPTURE_ERROR_CODES,
   type CaptureOptions,
   type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
   checkSignature,
+  contentTypeOf,
   EXPIRES_PARAM,
+  IMAGE_FORMATS,
   notModified,
   SIGNATURE_PARAM,
 } from "@shotcache/core";
@@ -13,11 +16,20 @@ import type { z } from "zod";
 import { matchedKey } from "../access";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
+import type { ApiErrorCode } from "../error-codes";
+import {
+  captureParameters,
+  errorResponses,
+  jsonContent,
+  type OpenApiOperation,
+  type OpenApiResponse,
+  type PathOperations,
+} from "../openapi";
 import { publicOriginOf } from "../public-origin";
 import { applyRateLimit } from "../rate-limit";
 import { failure, isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
 import { invalidInput, problem } from "./problem";
-import type { RestRequest, RestResponse } from "./types";
+import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 const METHODS = ["GET", "HEAD", "POST"] as const;
 
@@ -169,3 +181,101 @@ export async function handleScreenshot(
   headers["content-length"] = String(result.bytes.byteLength);
   return { status: 200, headers, body: request.method === "HEAD" ? null : result.bytes };
 }
+
+/** The headers that carry an answer's cache facts (cache-headers.ts), as the document lists them. */
+const CACHE_FACT_HEADERS = Object.fromEntries(
+  [
+    ["ETag", "Strong tag of the image bytes."],
+    [
+      "Last-Modified",
+      "When the content last changed: an unchanged re-render keeps the earlier time.",
+    ],
+    ["Age", "Seconds since the render (not on public answers: see Cache-Control)."],
+    [
+      "Cache-Control",
+      "private, max-age = the entry's lifetime; on signed URLs public, max-age = s-maxage = the time left, with stale-while-revalidate and stale-if-error when asked for.",
+    ],
+    ["Surrogate-Key", "On signed URLs: the URL's and the variant's CDN tags, space-separated."],
+    ["Cache-Tag", "On signed URLs: the same tags, comma-separated (Cloudflare)."],
+    ["X-Cache", "HIT, MISS, STALE, REFRESH or BYPASS."],
+    ["X-Cache-Reason", "Why, for BYPASS and STALE."],
+    ["X-Cache-Age", "Seconds since the render."],
+    ["X-Cache-TTL", "Seconds the image stays fresh."],
+    [
+      "X-Cache-TTL-Source",
+      "Where the TTL came from: caller, rule, adaptive (the page's history of changes) or default.",
+    ],
+    [
+      "X-Content-Changed",
+      "true or false: whether this render differs from the variant's previous one; absent for a first render.",
+    ],
+    ["X-Cache-Key", "The cache key of this variant."],
+    ["X-Render-Time", "Milliseconds the render took, when rendered."],
+  ].map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+);
+
+/** What a capture may answer, however its options arrive. */
+const CAPTURE_ERRORS: ApiErrorCode[] = [
+  "INVALID_INPUT",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "METHOD_NOT_ALLOWED",
+  "RATE_LIMITED",
+  // Without the store a capture still renders (uncached): it never fails for it.
+  ...CAPTURE_ERROR_CODES.filter((code) => code !== "STORE_UNAVAILABLE"),
+];
+
+function describeScreenshot(): PathOperations {
+  const image: OpenApiResponse = {
+    description: "The screenshot.",
+    headers: CACHE_FACT_HEADERS,
+    content: Object.fromEntries(
+      IMAGE_FORMATS.map(contentTypeOf).map((type) => [
+        type,
+        { schema: { type: "string", contentMediaType: type } },
+      ]),
+    ),
+  };
+  // A GET and a HEAD take the same query and answer the same headers; a HEAD, no image.
+  const queryCapture: Omit<OpenApiOperation, "operationId"> = {
+    summary: "Capture a page (or answer from the cache)",
+    parameters: [
+      ...captureParameters(),
+      { name: "signature", in: "query", schema: { type: "string" }, description: "Signed URL." },
+      { name: "expires", in: "query", schema: { type: "integer" }, description: "Epoch seconds." },
+      { name: "If-None-Match", in: "header", schema: { type: "string" } },
+      { name: "If-Modified-Since", in: "header", schema: { type: "string" } },
+    ],
+    responses: {
+      "200": image,
+      "304": {
+        description: "Not modified: the caller's ETag is current.",
+        headers: CACHE_FACT_HEADERS,
+      },
+      // Signed URLs are GETs (and HEADs); only a POST has a body.
+      ...errorResponses([...CAPTURE_ERRORS, "SIGNATURE_INVALID", "SIGNATURE_EXPIRED"]),
+    },
+  };
+  return {
+    get: { ...queryCapture, operationId: "captureGet" },
+    head: { ...queryCapture, operationId: "captureHead", summary: "Cache facts only" },
+    post: {
+      operationId: "capturePost",
+      summary: "Capture a page, options as JSON",
+      requestBody: {
+        required: true,
+        ...jsonContent({ $ref: "#/components/schemas/CaptureOptions" }),
+      },
+      responses: {
+        "200": image,
+        ...errorResponses([...CAPTURE_ERRORS, "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]),
+      },
+    },
+  };
+}
+
+export const screenshotRoute: RestRoute = {
+  path: "/api/v1/screenshot",
+  handler: handleScreenshot,
+  describe: describeScreenshot,
+};

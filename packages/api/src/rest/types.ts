@@ -1,4 +1,6 @@
 import type { ClientAddressResolver } from "../client-address";
+import type { ApiContext } from "../context";
+import type { DescribedPath } from "../openapi";
 import type { RequestLogger } from "../request-log";
 
 /**
@@ -47,3 +49,18 @@ export type RestHandler<Context> = (
   request: RestRequest,
   context: Context,
 ) => Promise<RestResponse>;
+
+/**
+ * A REST endpoint: its path, its handler, and its description in the OpenAPI document, kept
+ * together so that what is served and what is documented come from one list (routes.ts).
+ */
+export interface RestRoute extends DescribedPath {
+  /**
+   * As the document lists it. A path with a parameter (`/api/v1/watches/{id}`) is mounted by what
+   * precedes the parameter, and its handler reads the rest of the path itself.
+   */
+  path: string;
+  handler: RestHandler<ApiContext>;
+  /** What each method does, for the document: called only when the document is built. */
+  describe: DescribedPath["describe"];
+}
