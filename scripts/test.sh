@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, build, the packed SDK in a scratch project, unit and
-# integration tests (vitest), browser tests (Playwright). Every browser the tests start keeps its
-# folders under one temporary directory of this run, so afterwards we can prove that none was left
-# running or left files behind.
+# The whole test suite, once the system packages it needs are found: lint, types, build, the packed
+# SDK in a scratch project, unit and integration tests (vitest), browser tests (Playwright). Every
+# browser the tests start keeps its folders under one temporary directory of this run, so
+# afterwards we can prove that none was left running or left files behind.
 set -euo pipefail
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
+
+# Stops first, with the packages to install, where a system package the tests need is missing:
+# rather than tests that skip or fail one by one, far into the run.
+bash scripts/system-packages.sh --check
 
 run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/shotcache-test-XXXXXX")"
 trap 'rm -rf "$run_tmp"' EXIT
