@@ -1,7 +1,7 @@
 /**
- * The layers, enforced by `pnpm lint` (depcruise): core at the bottom; stores, renderer, CDN and
- * queue above it, importing only core; the API above those; the apps on top. Test helpers
- * (testkit) and measurements (bench) are never imported by production code.
+ * The layers, enforced by `pnpm lint` (depcruise): core at the bottom; stores, renderer, CDN,
+ * queue and watches above it, importing only core; the API above those; the apps on top. Test
+ * helpers (testkit) and measurements (bench) are never imported by production code.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const PRODUCTION = "^(packages|apps)/[^/]+/src/";
@@ -25,9 +25,10 @@ module.exports = {
     },
     {
       name: "adapters-import-only-core",
-      comment: "store, renderer, cdn and queue implement core's ports: they import only core.",
+      comment:
+        "store, renderer, cdn, queue and watches implement core's ports: they import only core.",
       severity: "error",
-      from: { path: "^packages/(store|renderer|cdn|queue)/", pathNot: TEST_FILE },
+      from: { path: "^packages/(store|renderer|cdn|queue|watches)/", pathNot: TEST_FILE },
       to: { path: "^(packages|apps)/", pathNot: ["^packages/$1/", "^packages/core/"] },
     },
     {

@@ -4,10 +4,13 @@ const config: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: [
     "@shotcache/api",
+    "@shotcache/cdn",
     "@shotcache/core",
+    "@shotcache/queue",
     "@shotcache/renderer",
     "@shotcache/sdk",
     "@shotcache/store",
+    "@shotcache/watches",
   ],
   // Type checking is `pnpm typecheck`'s job (TypeScript 7 has no JS API for Next to call).
   typescript: { ignoreBuildErrors: true },

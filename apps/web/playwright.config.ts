@@ -14,7 +14,7 @@ export default defineConfig({
   reporter: [["list"]],
   timeout: 60_000,
   use: {
-    launchOptions: { executablePath: await findBrowserExecutable() },
+    launchOptions: { executablePath: await findBrowserExecutable(process.env) },
     trace: "retain-on-failure",
   },
 });

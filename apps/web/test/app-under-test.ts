@@ -15,7 +15,7 @@ const APP_DIR = join(import.meta.dirname, "..");
 
 /** Whether this machine has what the end-to-end tests need (fails instead under CI=true). */
 export const browserAvailable = Boolean(
-  await availableOrSkip("Chromium", () => findBrowserExecutable()),
+  await availableOrSkip("Chromium", () => findBrowserExecutable(process.env)),
 );
 
 export interface RunningApp {

@@ -104,7 +104,7 @@ export interface RenderFigures {
 
 /** Render latency, launch-per-request, render throughput and coalescing, against real Chromium. */
 export async function measureRenders(site: FixtureSite): Promise<RenderFigures> {
-  const executablePath = await findBrowserExecutable();
+  const executablePath = await findBrowserExecutable(process.env);
   // Every baseline launches the very browser the renderer does, the same way.
   const launchOptions = browserLaunchOptions(executablePath);
   const browser = await puppeteer.launch(launchOptions);

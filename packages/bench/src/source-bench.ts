@@ -44,7 +44,7 @@ function missesOn(browser: BrowserSource) {
 }
 
 export async function measureSources(site: FixtureSite): Promise<SourceFigures> {
-  const executablePath = await findBrowserExecutable();
+  const executablePath = await findBrowserExecutable(process.env);
   const remoteBrowser = await startRemoteBrowser({ executablePath });
   const sides = {
     local: missesOn({ kind: "launch", executablePath }),

@@ -33,7 +33,7 @@ export async function measureWorkers(site: FixtureSite, appDir: string) {
     connect: () => connectRedis({ url: redis.url }, { maxRetriesPerRequest: null }),
     maxQueued: PAGES,
   });
-  const executablePath = await findBrowserExecutable();
+  const executablePath = await findBrowserExecutable(process.env);
   const local = createPuppeteerRenderer({
     executablePath,
     network: ALLOW_ALL,

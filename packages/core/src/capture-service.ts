@@ -14,7 +14,7 @@ import { createCdnPurge } from "./cdn-purge";
 import type { CacheCounter } from "./counters";
 import { storeUnavailable } from "./errors";
 import { CircuitOpenError, guardStore } from "./guarded-store";
-import { tell } from "./host-callback";
+import { notifyHost } from "./host-callback";
 import type { CaptureOptions } from "./options";
 import { createPendingWork } from "./pending-work";
 import type { StoredShot } from "./ports";
@@ -59,7 +59,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     now,
     flushMs: options.statsFlushMs ?? 1_000,
     onError: (error) => {
-      if (!(error instanceof CircuitOpenError)) tell(options.onStoreError, error, "stats");
+      if (!(error instanceof CircuitOpenError)) notifyHost(options.onStoreError, error, "stats");
     },
   });
   const { record } = stats;
@@ -67,7 +67,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   function storeError(error: unknown, operation: string): void {
     // While the circuit is open every call fails at once: one report per real failure is enough.
     if (error instanceof CircuitOpenError) return;
-    tell(options.onStoreError, error, operation);
+    notifyHost(options.onStoreError, error, operation);
     record({ counters: { storeErrors: 1 } });
   }
 
@@ -84,7 +84,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     ...options.cdnPurge,
     onFailure: (cdn, error, attempt) => {
       record({ counters: { cdnPurgeFailures: 1 } });
-      tell(options.onCdnPurgeFailure, cdn, error, attempt);
+      notifyHost(options.onCdnPurgeFailure, cdn, error, attempt);
     },
   });
   const purges = createCachePurge({
@@ -169,7 +169,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
         release();
       }
     })()
-      .catch((error) => tell(options.onBackgroundError, error))
+      .catch((error) => notifyHost(options.onBackgroundError, error))
       .finally(() => {
         if (background.get(key) === work) background.delete(key);
       });
@@ -238,7 +238,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     }
     const { result, outcome } = answered;
     const ms = now() - started;
-    tell(options.onCaptured, result, ms);
+    notifyHost(options.onCaptured, result, ms);
     const fromCache = result.status === "HIT" || result.status === "STALE";
     record({
       counters: { [outcome]: 1 },

@@ -1,7 +1,7 @@
 /** @module Calling the host's observers (logging, metrics) safely. */
 
 /** Calls a host callback; one that throws must not become an unhandled rejection. */
-export function tell<A extends unknown[]>(
+export function notifyHost<A extends unknown[]>(
   callback: ((...args: A) => void) | undefined,
   ...args: A
 ): void {

@@ -1,19 +1,10 @@
-import { randomUUID } from "node:crypto";
-import pRetry from "p-retry";
 import { z } from "zod";
-import type { CaptureService } from "./capture-service-types";
-import { CaptureError, storeUnavailable } from "./errors";
-import { guardStore, type StoreGuardOptions } from "./guarded-store";
 import { captureOptionsObjectSchema, captureOptionsSchema, MAX_URL_LENGTH } from "./options";
-import type { CacheStore, WebhookSender } from "./ports";
-import {
-  queryPairs,
-  SIGNATURE_HEADER,
-  type SignableInput,
-  signedScreenshotPath,
-  TIMESTAMP_HEADER,
-  webhookSignature,
-} from "./signing";
+import type { SignableInput } from "./signing";
+
+// What every layer shares about watches: what a caller sends, what is kept and listed, what a
+// webhook receives, and the service the API calls. The service itself (the scheduler, the runs and
+// the signed webhook deliveries) is in @shotcache/watches.
 
 /** Longest interval of a watch: a week. */
 export const MAX_WATCH_EVERY_SECONDS = 7 * 24 * 60 * 60;
@@ -94,47 +85,6 @@ export interface WatchDelivery {
   imageUrl: string;
 }
 
-/** The definition the store keeps (its JSON), with where its image is fetched from. */
-interface StoredDefinition extends Omit<Watch, "id" | "nextRunAt"> {
-  /** The server's public origin as the watch's creator reached it, for `imageUrl`. */
-  origin: string;
-}
-
-const storedDefinitionSchema = z.object({
-  url: z.string(),
-  every: z.number(),
-  webhook: z.string(),
-  options: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-  origin: z.string(),
-});
-
-export interface WatchServiceOptions {
-  store: CacheStore;
-  /** Deadlines and circuit breaking for store calls. */
-  storeGuard?: StoreGuardOptions;
-  captureService: CaptureService;
-  sender: WebhookSender;
-  /** Deliveries are signed with it, as the inbound webhook is. */
-  webhookSecret: string;
-  /** With it, `imageUrl` is a signed public URL (valid a week). */
-  signingSecret?: string;
-  /** The server's public origin, e.g. `https://shots.example`; else the one each watch was created through. */
-  publicOrigin?: string;
-  /** Most watches kept. @default 1000 */
-  maxWatches?: number;
-  /** How often due watches are looked for, in ms. @default 500 */
-  tickMs?: number;
-  /** A delivery attempt that takes longer fails, in ms. @default 5000 */
-  deliveryTimeoutMs?: number;
-  /** Retries of a failed delivery, and the wait before the first (doubled each time). @default 3, 1000 */
-  deliveryRetries?: number;
-  retryBackoffMs?: number;
-  now?: () => number;
-  /** Told of a watch run or delivery that failed (it is tried again at the next run, or retried). */
-  onError?: (error: unknown, watchId: string, stage: "run" | "delivery") => void;
-}
-
 /** How a due watch's run ended: its first image seen, no change, a change told, or a failure. */
 export type WatchRunOutcome = "first" | "unchanged" | "delivered" | "failed";
 
@@ -143,6 +93,7 @@ export interface WatchRunReport {
   ran: { id: string; url: string; outcome: WatchRunOutcome }[];
 }
 
+/** What the API calls to keep and run watches; implemented by `createWatchService` of @shotcache/watches. */
 export interface WatchService {
   create(request: WatchRequest, origin: string): Promise<Watch>;
   list(): Promise<Watch[]>;
@@ -166,224 +117,4 @@ export class WatchLimitError extends Error {
   constructor(readonly limit: number) {
     super(`This server keeps at most ${limit} watches; delete one first.`);
   }
-}
-
-const IMAGE_URL_SECONDS = 7 * 24 * 60 * 60;
-/** Watches claimed per look: the render pool bounds how many render at once. */
-const CLAIM_LIMIT = 20;
-/**
- * Runs at once in `runDue`: a serverless instance has a core or two and a render pool that refuses
- * work past a few queued renders; a refused run would wait for its next interval.
- */
-const RUN_DUE_AT_ONCE = 2;
-
-/**
- * Re-renders each watch every `every` seconds, as a REFRESH through the cache (so watchers keep
- * the cache warm for everyone), and POSTs a signed delivery to its webhook when the image differs
- * from the one the watch saw last. Watches live in the store, so they survive restarts, and each
- * run is claimed in the store, so with several instances each due watch renders once.
- */
-export function createWatchService(options: WatchServiceOptions): WatchService {
-  const { captureService, sender } = options;
-  const now = options.now ?? Date.now;
-  const store = guardStore(options.store, { now, ...options.storeGuard });
-  const maxWatches = options.maxWatches ?? 1_000;
-  const running = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let stopping = new AbortController();
-
-  function watchOf(id: string, definition: string, nextRunAt?: number): Watch | undefined {
-    try {
-      const { origin: _origin, ...stored } = storedDefinitionSchema.parse(JSON.parse(definition));
-      return {
-        id,
-        ...(stored as Omit<StoredDefinition, "origin">),
-        ...(nextRunAt === undefined ? {} : { nextRunAt: new Date(nextRunAt).toISOString() }),
-      };
-    } catch {
-      return undefined; // not one we wrote: never run it
-    }
-  }
-
-  async function create(request: WatchRequest, origin: string): Promise<Watch> {
-    await sender.check(request.webhook);
-    let count: number;
-    try {
-      count = (await store.listWatches()).length;
-    } catch (cause) {
-      throw storeUnavailable(cause);
-    }
-    if (count >= maxWatches) throw new WatchLimitError(maxWatches);
-    const id = randomUUID();
-    const definition: StoredDefinition = {
-      url: request.options.url,
-      every: request.every,
-      webhook: request.webhook,
-      options: request.options,
-      createdAt: new Date(now()).toISOString(),
-      origin: options.publicOrigin ?? origin,
-    };
-    try {
-      // The first run at once: it sees the image every later change is told against.
-      await store.saveWatch(id, JSON.stringify(definition), request.every, now());
-    } catch (cause) {
-      throw storeUnavailable(cause);
-    }
-    const { origin: _origin, ...watch } = definition;
-    return { id, ...watch, nextRunAt: new Date(now()).toISOString() };
-  }
-
-  function imageUrlOf(definition: StoredDefinition): string {
-    if (options.signingSecret) {
-      const { path } = signedScreenshotPath(definition.options, options.signingSecret, {
-        expiresInSeconds: IMAGE_URL_SECONDS,
-        now: now(),
-      });
-      return `${definition.origin}${path}`;
-    }
-    const query = new URLSearchParams(queryPairs(definition.options));
-    return `${definition.origin}/api/v1/screenshot?${query}`;
-  }
-
-  async function deliver(watchId: string, webhook: string, delivery: WatchDelivery) {
-    const body = JSON.stringify(delivery);
-    await pRetry(
-      async () => {
-        const timestamp = Math.floor(now() / 1000);
-        const headers = {
-          "content-type": "application/json",
-          "user-agent": "shotcache-watch",
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: webhookSignature(options.webhookSecret, timestamp, body),
-        };
-        const signal = AbortSignal.any([
-          stopping.signal,
-          AbortSignal.timeout(options.deliveryTimeoutMs ?? 5_000),
-        ]);
-        await sender.post(webhook, body, headers, signal);
-      },
-      {
-        retries: options.deliveryRetries ?? 3,
-        minTimeout: options.retryBackoffMs ?? 1_000,
-        factor: 2,
-        randomize: false,
-        signal: stopping.signal,
-        // A refusal by the network policy will not change by trying again.
-        shouldRetry: ({ error }) => !CaptureError.is(error),
-        onFailedAttempt: ({ error }) => {
-          captureService.count({ webhookFailures: 1 });
-          options.onError?.(error, watchId, "delivery");
-        },
-      },
-    );
-    captureService.count({ webhookDeliveries: 1 });
-  }
-
-  async function run(id: string, definition: string): Promise<WatchRunOutcome> {
-    const parsed = storedDefinitionSchema.safeParse(JSON.parse(definition));
-    if (!parsed.success) return "failed";
-    const watched = parsed.data as StoredDefinition;
-    // Checked again: what the store gives back is never trusted blindly.
-    const capture = captureOptionsSchema.parse({ ...watched.options, refresh: true });
-    const result = await captureService.capture(capture);
-    const previous = await store.swapWatchEtag(id, result.etag);
-    if (previous === undefined) return "first";
-    if (previous === result.etag) return "unchanged";
-    await deliver(id, watched.webhook, {
-      watchId: id,
-      url: watched.url,
-      etag: result.etag,
-      previousEtag: previous,
-      changedAt: new Date(result.changedAt).toISOString(),
-      imageUrl: imageUrlOf(watched),
-    });
-    return "delivered";
-  }
-
-  /** A run whose failure is told, never thrown: one watch's trouble is not the others'. */
-  const runReported = (id: string, definition: string) =>
-    run(id, definition).catch((error): WatchRunOutcome => {
-      options.onError?.(error, id, "run");
-      return "failed";
-    });
-
-  async function runDue(): Promise<WatchRunReport> {
-    let due: { id: string; definition: string }[];
-    try {
-      due = await store.claimDueWatches(now(), CLAIM_LIMIT);
-    } catch (cause) {
-      throw storeUnavailable(cause);
-    }
-    const ran: WatchRunReport["ran"] = [];
-    const queue = [...due];
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const outcome = await runReported(next.id, next.definition);
-        ran.push({ id: next.id, url: watchOf(next.id, next.definition)?.url ?? "", outcome });
-      }
-    };
-    const work = Promise.all(Array.from({ length: RUN_DUE_AT_ONCE }, worker)).then(() => {});
-    // Tracked like the scheduler's runs, so that `stop()` waits for these too.
-    const tracked = work.finally(() => running.delete(tracked));
-    running.add(tracked);
-    await tracked;
-    return { ran };
-  }
-
-  async function tick(): Promise<void> {
-    let due: { id: string; definition: string }[];
-    try {
-      due = await store.claimDueWatches(now(), CLAIM_LIMIT);
-    } catch {
-      return; // the store is down: the watches stay due until it is back
-    }
-    for (const { id, definition } of due) {
-      const work: Promise<void> = runReported(id, definition)
-        .then(() => {})
-        .finally(() => running.delete(work));
-      running.add(work);
-    }
-  }
-
-  return {
-    create,
-    runDue,
-    async list() {
-      let kept: Awaited<ReturnType<CacheStore["listWatches"]>>;
-      try {
-        kept = await store.listWatches();
-      } catch (cause) {
-        throw storeUnavailable(cause);
-      }
-      return kept
-        .flatMap(({ id, definition, nextRunAt }) => watchOf(id, definition, nextRunAt) ?? [])
-        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    },
-    async delete(id) {
-      try {
-        return await store.deleteWatch(id);
-      } catch (cause) {
-        throw storeUnavailable(cause);
-      }
-    },
-    start() {
-      if (timer) return;
-      stopping = new AbortController();
-      let looking = false;
-      timer = setInterval(() => {
-        if (looking) return; // a slow store: one look at a time
-        looking = true;
-        void tick().finally(() => {
-          looking = false;
-        });
-      }, options.tickMs ?? 500);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      stopping.abort();
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
-  };
 }

@@ -39,12 +39,13 @@ async function puppeteerDownloads(): Promise<(string | undefined)[]> {
 }
 
 /**
- * The browser to launch: `CHROME_PATH` or `PUPPETEER_EXECUTABLE_PATH` when set, else a browser that
- * Puppeteer downloaded, else a system install; a headless shell before a whole browser. Throws an
- * error that says how to fix it when none exists.
+ * The browser to launch: `CHROME_PATH` or `PUPPETEER_EXECUTABLE_PATH` when `env` sets them, else a
+ * browser that Puppeteer downloaded, else a system install; a headless shell before a whole
+ * browser. Throws an error that says how to fix it when none exists. The variables are passed in,
+ * not read here: the app reads its environment in one place.
  */
 export async function findBrowserExecutable(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
   for (const variable of BROWSER_PATH_VARIABLES) {
     const configured = env[variable];

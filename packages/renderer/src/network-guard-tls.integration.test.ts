@@ -15,7 +15,7 @@ import { findBrowserExecutable } from "./find-browser";
 import { type HostResolver, policyFromAllowlist } from "./network-guard";
 import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
 
-const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
 
 /**
  * The guard's CONNECT path, with loopback only: `page.test` (allowlisted) is an https site on

@@ -15,7 +15,7 @@ import {
   type PuppeteerRendererOptions,
 } from "./puppeteer-renderer";
 
-const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
 
 /**
  * The guard end to end, with loopback only. `page.test` (allowlisted) is the site being captured,

@@ -23,7 +23,7 @@ import {
 } from "./puppeteer-renderer";
 import type { RenderTimings } from "./render-timings";
 
-const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
 
 const MAGIC: Record<string, (bytes: Uint8Array) => boolean> = {
   png: (b) => Buffer.from(b.subarray(0, 8)).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),

@@ -22,7 +22,7 @@ export interface PuppeteerRendererOptions {
    * @default a launch of `executablePath`
    */
   browser?: BrowserSource;
-  /** Browser to launch, without `browser`. @default the result of `findBrowserExecutable()` */
+  /** Browser to launch, without `browser`. @default one found on the usual paths */
   executablePath?: string;
   /** What captures may reach besides the public internet. @default nothing (PUBLIC_ONLY) */
   network?: NetworkPolicy;
@@ -101,7 +101,7 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
   const source = async (): Promise<BrowserSource> =>
     options.browser ?? {
       kind: "launch",
-      executablePath: options.executablePath ?? (await findBrowserExecutable()),
+      executablePath: options.executablePath ?? (await findBrowserExecutable({})),
     };
   const keeper = createBrowserKeeper({
     open: async () => openBrowser(await source(), options.trustedCertificates),

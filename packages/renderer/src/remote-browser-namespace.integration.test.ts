@@ -16,7 +16,7 @@ import { findBrowserExecutable } from "./find-browser";
 import { type HostResolver, policyFromAllowlist } from "./network-guard";
 import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
 
-const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
 const namespace = executablePath
   ? await availableOrSkip("a network namespace (root and iproute2)", () => startNetworkNamespace())
   : undefined;

@@ -17,7 +17,7 @@ import { findBrowserExecutable } from "./find-browser";
 import { ALLOW_ALL } from "./network-guard";
 import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
 
-const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable());
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
 
 /** The browser's own endpoint, as its `/json/version` names it. */
 async function webSocketEndpoint(remote: RemoteBrowser): Promise<URL> {

@@ -1,20 +1,14 @@
 /** @module Where the browser comes from (`SHOTCACHE_BROWSER`), and the renderer over it. */
 import type { BrowserSourceKind } from "@shotcache/api";
 import {
-  ALLOW_ALL,
   type BrowserSource,
   createPuppeteerRenderer,
   findBrowserExecutable,
-  type NetworkPolicy,
   type PuppeteerRenderer,
 } from "@shotcache/renderer";
-import { ConfigError, type ServerEnv } from "./env";
+import { type BrowserConfig, type Config, ConfigError } from "./config";
 import { logger } from "./logger";
 import { mayUseServerless, SERVERLESS_PACKAGE, serverlessChromium } from "./serverless-chromium";
-
-/** What captures, and the webhooks watches call, may reach. */
-export const networkPolicyOf = (env: ServerEnv): NetworkPolicy =>
-  env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS ? ALLOW_ALL : env.SHOTCACHE_ALLOWED_TARGETS;
 
 /** The browser as configured: how to reach it, its kind, and how to name it in logs. */
 export interface ChosenBrowser {
@@ -36,15 +30,15 @@ function endpointOf(url: string): string {
  * when it is not installed. Unset, on a serverless host with that package, it is chosen by
  * itself, and the choice is logged.
  */
-export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
-  let kind: BrowserSourceKind = env.SHOTCACHE_BROWSER ?? "local";
-  const chromium = mayUseServerless(env.SHOTCACHE_BROWSER, env.serverlessHost)
+export async function chooseBrowser(config: BrowserConfig): Promise<ChosenBrowser> {
+  let kind: BrowserSourceKind = config.source ?? "local";
+  const chromium = mayUseServerless(config.source, config.serverlessHost)
     ? await serverlessChromium()
     : undefined;
-  if (!env.SHOTCACHE_BROWSER && env.serverlessHost) {
+  if (!config.source && config.serverlessHost) {
     if (chromium) kind = "serverless";
     logger.info(
-      { host: env.serverlessHost, browser: kind },
+      { host: config.serverlessHost, browser: kind },
       chromium
         ? `SHOTCACHE_BROWSER unset on a serverless host with ${SERVERLESS_PACKAGE} installed: using serverless`
         : `SHOTCACHE_BROWSER unset on a serverless host without ${SERVERLESS_PACKAGE}: using local`,
@@ -52,11 +46,11 @@ export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
   }
   switch (kind) {
     case "remote": {
-      const url = env.SHOTCACHE_BROWSER_URL ?? "";
+      const url = config.remoteUrl ?? "";
       const source: BrowserSource = {
         kind: "remote",
         url,
-        authorization: env.SHOTCACHE_BROWSER_AUTHORIZATION,
+        authorization: config.remoteAuthorization,
       };
       return { source, kind, description: `remote (${endpointOf(url)})` };
     }
@@ -77,10 +71,7 @@ export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
       };
     }
     case "local": {
-      const executablePath = await findBrowserExecutable({
-        CHROME_PATH: env.CHROME_PATH,
-        PUPPETEER_EXECUTABLE_PATH: env.PUPPETEER_EXECUTABLE_PATH,
-      });
+      const executablePath = await findBrowserExecutable(config.executablePaths);
       return {
         source: { kind: "launch", executablePath },
         kind,
@@ -95,21 +86,22 @@ export async function chooseBrowser(env: ServerEnv): Promise<ChosenBrowser> {
  * local`) or a render worker's (`pnpm worker`).
  */
 export async function browserRendererOf(
-  env: ServerEnv,
+  config: Config,
 ): Promise<{ renderer: PuppeteerRenderer; browser: ChosenBrowser }> {
-  const browser = await chooseBrowser(env);
+  const { render, network } = config;
+  const browser = await chooseBrowser(config.browser);
   const renderer = createPuppeteerRenderer({
     browser: browser.source,
-    network: networkPolicyOf(env),
-    navigationTimeoutMs: env.SHOTCACHE_NAVIGATION_TIMEOUT_MS,
-    maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
-    concurrency: env.SHOTCACHE_RENDER_CONCURRENCY,
-    maxQueued: env.SHOTCACHE_RENDER_QUEUE,
-    readyContexts: env.SHOTCACHE_READY_CONTEXTS,
-    fullPageMaxHeight: env.SHOTCACHE_FULL_PAGE_MAX_HEIGHT,
-    recycleAfter: env.SHOTCACHE_RECYCLE_AFTER,
-    trustedCertificates: env.SHOTCACHE_TRUSTED_CERTIFICATES,
-    adFilterLists: env.SHOTCACHE_AD_FILTER_LISTS,
+    network: network.policy,
+    trustedCertificates: network.trustedCertificates,
+    navigationTimeoutMs: render.navigationTimeoutMs,
+    maxRenderMs: render.maxRenderMs,
+    concurrency: render.concurrency,
+    maxQueued: render.maxQueued,
+    readyContexts: render.readyContexts,
+    fullPageMaxHeight: render.fullPageMaxHeight,
+    recycleAfter: render.recycleAfter,
+    adFilterLists: render.adFilterLists,
   });
   return { renderer, browser };
 }

@@ -6,15 +6,16 @@
  */
 import { join } from "node:path";
 import { createApiServer } from "@shotcache/api";
+import { declareProduction } from "./config";
 import { servicesOrExit } from "./lifecycle";
 import { markProductionServer } from "./services";
 
-// Before Next.js loads: it decides between React's development and production builds on this.
-Object.assign(process.env, { NODE_ENV: "production" }); // typed read-only by Next.js
+declareProduction(); // before Next.js loads
 markProductionServer();
 
 const running = await servicesOrExit();
-const { env, logger } = running;
+const { config, logger } = running;
+const { http } = config;
 
 const { default: next } = await import("next");
 const pages = next({ dev: false, dir: join(import.meta.dirname, ".."), quiet: true });
@@ -28,17 +29,12 @@ const api = createApiServer({
       logger.error({ err: error, path: request.url?.split("?")[0] }, "page failed");
       if (!response.headersSent) response.writeHead(500).end();
     }),
-  limits: {
-    maxHeaderBytes: env.SHOTCACHE_MAX_HEADER_BYTES,
-    headersTimeoutMs: env.SHOTCACHE_HEADERS_TIMEOUT_MS,
-    requestTimeoutMs: env.SHOTCACHE_REQUEST_TIMEOUT_MS,
-    keepAliveTimeoutMs: env.SHOTCACHE_KEEP_ALIVE_TIMEOUT_MS,
-  },
+  limits: http.limits,
 });
 
 try {
-  const port = await api.listen(env.PORT, env.SHOTCACHE_HOST);
-  logger.info({ url: `http://${env.SHOTCACHE_HOST}:${port}` }, "listening");
+  const port = await api.listen(http.port, http.host);
+  logger.info({ url: `http://${http.host}:${port}` }, "listening");
 } catch (error) {
   console.error(`[shotcache] cannot listen: ${(error as Error).message}`);
   await running.shutdown();
@@ -47,7 +43,7 @@ try {
 
 /** Drains, closes everything, exits: 0 when every request in flight was answered. */
 async function stop(signal: NodeJS.Signals): Promise<never> {
-  const graceMs = env.SHOTCACHE_SHUTDOWN_GRACE_MS;
+  const graceMs = http.shutdownGraceMs;
   logger.info({ signal, graceMs }, "draining");
   // A backstop in case closing the browser or the store hangs too.
   setTimeout(() => process.exit(1), graceMs + 10_000).unref();

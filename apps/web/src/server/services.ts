@@ -4,7 +4,7 @@ import {
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
-import { type CacheStore, createCaptureService, createWatchService } from "@shotcache/core";
+import { type CacheStore, createCaptureService } from "@shotcache/core";
 import { createQueueRenderer } from "@shotcache/queue";
 import { createWebhookSender } from "@shotcache/renderer";
 import {
@@ -16,13 +16,13 @@ import {
   createUpstashRateLimiter,
   createUpstashStore,
 } from "@shotcache/store";
-import { browserRendererOf, networkPolicyOf } from "./browser";
-import { parseServerEnv, type ServerEnv } from "./env";
+import { createWatchService } from "@shotcache/watches";
+import { browserRendererOf } from "./browser";
+import { type Config, environment, loadConfig, type StoreConfig } from "./config";
 import { apiLogger, type Logger, logger } from "./logger";
 
 export interface Services {
-  /** The validated configuration. */
-  env: ServerEnv;
+  config: Config;
   logger: Logger;
   context: ApiContext;
   /** Closes the browser and the store; safe to call more than once. */
@@ -30,27 +30,23 @@ export interface Services {
 }
 
 /** Capture rate limits on the configured store, so every instance shares them. */
-function createRateLimits(env: ServerEnv): RateLimits {
+function createRateLimits({ store, access }: Config): RateLimits {
   const limiter = (limit: number) => {
     if (limit === 0) return undefined;
     const options = {
       limit,
-      prefix: `${env.SHOTCACHE_KEY_PREFIX}ratelimit:`,
-      timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
+      prefix: `${store.keyPrefix}ratelimit:`,
+      timeoutMs: store.guard.timeoutMs,
     };
-    if (env.store === "redis") return createRedisRateLimiter(env.redis, options);
-    if (env.store === "upstash") {
-      const connection = {
-        url: env.UPSTASH_REDIS_REST_URL ?? "",
-        token: env.UPSTASH_REDIS_REST_TOKEN ?? "",
-      };
-      return createUpstashRateLimiter(connection, options);
+    if (store.kind === "redis") return createRedisRateLimiter(store.redis, options);
+    if (store.kind === "upstash" && store.upstash) {
+      return createUpstashRateLimiter(store.upstash, options);
     }
     return createMemoryRateLimiter(options);
   };
   return {
-    anonymous: limiter(env.SHOTCACHE_RATE_LIMIT_PER_MINUTE),
-    keyed: limiter(env.SHOTCACHE_KEY_RATE_LIMIT_PER_MINUTE),
+    anonymous: limiter(access.rateLimits.anonymous),
+    keyed: limiter(access.rateLimits.keyed),
   };
 }
 
@@ -58,88 +54,66 @@ function createRateLimits(env: ServerEnv): RateLimits {
  * Where renders run: this process's browser pool, or render workers on the queue (then this
  * process starts no browser); with how to name it in logs.
  */
-async function rendererOf(env: ServerEnv) {
-  if (env.SHOTCACHE_RENDER === "queue") {
+async function rendererOf(config: Config) {
+  const { render, store } = config;
+  if (render.where === "queue") {
     const renderer = createQueueRenderer({
-      connect: () => connectRedis(env.redis, { maxRetriesPerRequest: null }),
-      prefix: env.SHOTCACHE_KEY_PREFIX,
-      maxRenderMs: env.SHOTCACHE_MAX_RENDER_MS,
-      maxQueued: env.SHOTCACHE_RENDER_QUEUE,
-      noWorkerMs: env.SHOTCACHE_QUEUE_NO_WORKER_MS,
+      connect: () => connectRedis(store.redis, { maxRetriesPerRequest: null }),
+      prefix: store.keyPrefix,
+      maxRenderMs: render.maxRenderMs,
+      maxQueued: render.maxQueued,
+      noWorkerMs: render.queueNoWorkerMs,
     });
     return { renderer, browser: "render workers (queue)", browserSource: undefined };
   }
-  const { renderer, browser } = await browserRendererOf(env);
+  const { renderer, browser } = await browserRendererOf(config);
   return { renderer, browser: browser.description, browserSource: browser.kind };
 }
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
-function createStore(env: ServerEnv): { store: CacheStore; description: string } {
+function createStore(config: StoreConfig): { store: CacheStore; description: string } {
   const shared = {
-    prefix: env.SHOTCACHE_KEY_PREFIX,
-    maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES,
-    localCacheMaxBytes: env.SHOTCACHE_LOCAL_CACHE_MAX_BYTES,
+    prefix: config.keyPrefix,
+    maxEntryBytes: config.maxEntryBytes,
+    localCacheMaxBytes: config.localCacheMaxBytes,
   };
-  switch (env.store) {
-    case "redis": {
-      const connection = env.redis;
-      const where = connection.clusterNodes
-        ? `cluster ${connection.clusterNodes.join(",")}`
-        : new URL(connection.url ?? "").host;
-      return {
-        store: createRedisStore({ ...connection, ...shared }),
-        description: `redis (${where})`,
-      };
-    }
-    case "upstash": {
-      const url = env.UPSTASH_REDIS_REST_URL ?? "";
-      const token = env.UPSTASH_REDIS_REST_TOKEN ?? "";
-      return {
-        store: createUpstashStore({ url, token, ...shared }),
-        description: `upstash (${new URL(url).host})`,
-      };
-    }
-    case "memory":
-      return {
-        store: createMemoryStore({
-          maxBytes: env.SHOTCACHE_MEMORY_MAX_BYTES,
-          maxEntryBytes: env.SHOTCACHE_MAX_ENTRY_BYTES,
-        }),
-        description: "memory",
-      };
+  if (config.kind === "redis") {
+    const { url, clusterNodes } = config.redis;
+    const where = clusterNodes ? `cluster ${clusterNodes.join(",")}` : new URL(url ?? "").host;
+    return {
+      store: createRedisStore({ ...config.redis, ...shared }),
+      description: `redis (${where})`,
+    };
   }
+  if (config.kind === "upstash" && config.upstash) {
+    return {
+      store: createUpstashStore({ ...config.upstash, ...shared }),
+      description: `upstash (${new URL(config.upstash.url).host})`,
+    };
+  }
+  const memory = { maxBytes: config.memoryMaxBytes, maxEntryBytes: config.maxEntryBytes };
+  return { store: createMemoryStore(memory), description: "memory" };
 }
 
 async function createServices(): Promise<Services> {
-  const env = parseServerEnv(process.env);
-  const { store, description } = createStore(env);
-  const { renderer, browser, browserSource } = await rendererOf(env);
+  const config = loadConfig(environment());
+  const { access, browser: browserConfig } = config;
+  const { store, description } = createStore(config.store);
+  const { renderer, browser, browserSource } = await rendererOf(config);
   const metrics = createMetrics({ renderLoad: renderer.load });
-  const storeGuard = {
-    timeoutMs: env.SHOTCACHE_STORE_TIMEOUT_MS,
-    openMs: env.SHOTCACHE_STORE_RETRY_MS,
-  };
+  const storeGuard = config.store.guard;
   const captureService = createCaptureService({
     store,
     renderer,
-    policy: {
-      ttlPolicy: { rules: env.ttlRules, defaultTtlSeconds: env.SHOTCACHE_DEFAULT_TTL_SECONDS },
-      maxTtlSeconds: env.SHOTCACHE_MAX_TTL_SECONDS,
-      adaptiveTtl: env.SHOTCACHE_ADAPTIVE_TTL
-        ? {
-            minSeconds: env.SHOTCACHE_ADAPTIVE_TTL_MIN_SECONDS,
-            maxSeconds: env.SHOTCACHE_ADAPTIVE_TTL_MAX_SECONDS,
-          }
-        : undefined,
-    },
-    xfetchBeta: env.SHOTCACHE_XFETCH_BETA,
+    policy: config.cache.policy,
+    xfetchBeta: config.cache.xfetchBeta,
     storeGuard,
     // The lock must outlast the longest render.
-    lockWaitMs: env.SHOTCACHE_MAX_RENDER_MS + 10_000,
+    lockWaitMs: config.render.maxRenderMs + 10_000,
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
     onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
     onCaptured: metrics.observeCapture,
-    cdnPurgers: env.cdnPurgers,
+    cdnPurgers: config.cdn.purgers,
     onCdnPurgeFailure: (cdn, error, attempt) => {
       logger.warn({ err: error, cdn, attempt }, "CDN purge failed");
       metrics.countCdnPurgeFailure(cdn);
@@ -147,62 +121,59 @@ async function createServices(): Promise<Services> {
   });
 
   // Watches deliver signed webhooks: without the webhook secret there are none.
-  const watches = env.SHOTCACHE_WEBHOOK_SECRET
+  const watches = access.webhookSecret
     ? createWatchService({
         store,
         storeGuard,
         captureService,
-        sender: createWebhookSender({ policy: networkPolicyOf(env) }),
-        webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
-        signingSecret: env.SHOTCACHE_SIGNING_SECRET,
-        publicOrigin: env.SHOTCACHE_PUBLIC_URL,
-        maxWatches: env.SHOTCACHE_WATCH_MAX,
+        sender: createWebhookSender({ policy: config.network.policy }),
+        webhookSecret: access.webhookSecret,
+        signingSecret: access.signingSecret,
+        publicOrigin: config.watches.publicOrigin,
+        maxWatches: config.watches.maxWatches,
         onError: (error, watchId, stage) =>
           logger.warn({ err: error, watchId, stage }, `watch ${stage} failed`),
       })
     : undefined;
   // A serverless instance may be frozen between requests, and many run at once: there the cron
   // route runs the due watches (GET /api/cron/watches), and no timer of ours runs between requests.
-  if (!env.serverlessHost) watches?.start();
+  if (!browserConfig.serverlessHost) watches?.start();
 
   logger.info(
     {
       store: description,
       browser,
-      ...(env.serverlessHost ? { serverlessHost: env.serverlessHost } : {}),
-      cdnPurge: env.cdnPurgers.map((purger) => purger.name),
-      privateNetworks: env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS
+      ...(browserConfig.serverlessHost ? { serverlessHost: browserConfig.serverlessHost } : {}),
+      cdnPurge: config.cdn.purgers.map((purger) => purger.name),
+      privateNetworks: config.network.allowsPrivateNetworks
         ? "ALLOWED (development only)"
         : "refused",
     },
     "shotcache started",
   );
-  if (env.SHOTCACHE_API_KEYS.length === 0) {
+  if (access.keys.length === 0) {
     logger.warn("no API keys configured (SHOTCACHE_API_KEYS): purge and stats are open to anyone");
   }
 
-  const rateLimits = createRateLimits(env);
+  const rateLimits = createRateLimits(config);
   let closing: Promise<void> | undefined;
   return {
-    env,
+    config,
     logger,
     context: {
       captureService,
       storeKind: store.kind,
       browserSource,
-      cronSecret: env.CRON_SECRET,
-      access: {
-        keys: env.SHOTCACHE_API_KEYS,
-        captureRequiresKey: env.SHOTCACHE_CAPTURE_REQUIRES_KEY,
-      },
+      cronSecret: access.cronSecret,
+      access: { keys: access.keys, captureRequiresKey: access.captureRequiresKey },
       metrics,
       watches,
-      watchMinSeconds: env.SHOTCACHE_WATCH_MIN_SECONDS,
+      watchMinSeconds: config.watches.minEverySeconds,
       rateLimits,
-      clientAddressOf: clientAddressResolver(env.SHOTCACHE_TRUSTED_PROXIES),
+      clientAddressOf: clientAddressResolver(access.trustedProxies),
       renderLoad: renderer.load,
-      signingSecret: env.SHOTCACHE_SIGNING_SECRET,
-      webhookSecret: env.SHOTCACHE_WEBHOOK_SECRET,
+      signingSecret: access.signingSecret,
+      webhookSecret: access.webhookSecret,
       logger: apiLogger,
       onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },

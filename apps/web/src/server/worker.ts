@@ -7,13 +7,13 @@
 import { startRenderWorker } from "@shotcache/queue";
 import { connectRedis } from "@shotcache/store";
 import { browserRendererOf } from "./browser";
-import { parseServerEnv } from "./env";
+import { type Config, environment, loadConfig } from "./config";
 import { logger } from "./logger";
 
-let env: ReturnType<typeof parseServerEnv>;
+let config: Config;
 try {
-  env = parseServerEnv(process.env);
-  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+  config = loadConfig(environment());
+  if (!config.store.redis.url && !config.store.redis.clusterNodes) {
     throw new Error(
       "a render worker needs Redis for its queue: set REDIS_URL or REDIS_CLUSTER_NODES",
     );
@@ -23,10 +23,10 @@ try {
   process.exit(1);
 }
 
-const { renderer, browser } = await browserRendererOf(env);
+const { renderer, browser } = await browserRendererOf(config);
 const worker = await startRenderWorker({
-  connect: () => connectRedis(env.redis, { maxRetriesPerRequest: null }),
-  prefix: env.SHOTCACHE_KEY_PREFIX,
+  connect: () => connectRedis(config.store.redis, { maxRetriesPerRequest: null }),
+  prefix: config.store.keyPrefix,
   renderer,
   concurrency: renderer.concurrency,
   onRendered: (jobId, ms) => logger.info({ jobId, ms }, "rendered"),
@@ -39,7 +39,7 @@ logger.info(
 
 async function stop(signal: NodeJS.Signals): Promise<never> {
   logger.info({ signal }, "draining");
-  const graceMs = env.SHOTCACHE_SHUTDOWN_GRACE_MS;
+  const graceMs = config.http.shutdownGraceMs;
   // A backstop: renders have their own deadline, but a hung close must not keep the process.
   setTimeout(() => process.exit(1), graceMs + 10_000).unref();
   await worker.close();

@@ -1,5 +1,6 @@
-import { createWatchService, watchRequestSchema } from "@shotcache/core";
+import { watchRequestSchema } from "@shotcache/core";
 import { createWebhookSender, PUBLIC_ONLY } from "@shotcache/renderer";
+import { createWatchService } from "@shotcache/watches";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../../test/test-support";
 import { handleCronWatches } from "./cron";

@@ -1,5 +1,5 @@
-import { createWatchService } from "@shotcache/core";
 import { createWebhookSender, PUBLIC_ONLY } from "@shotcache/renderer";
+import { createWatchService } from "@shotcache/watches";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../../test/test-support";
 import { parseApiKey } from "../access";

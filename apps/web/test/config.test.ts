@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseServerEnv } from "../src/server/env";
+import { ConfigError, loadConfig } from "../src/server/config";
 
 const errorOf = (env: Record<string, string>) => {
   try {
-    parseServerEnv(env);
+    loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -14,12 +14,12 @@ const errorOf = (env: Record<string, string>) => {
   return "";
 };
 
-describe("server configuration", () => {
+describe("the server's configuration", () => {
   it("runs on embedded defaults with nothing set", () => {
-    const env = parseServerEnv({});
-    expect(env.store).toBe("memory");
-    expect(env.SHOTCACHE_ALLOW_PRIVATE_NETWORKS).toBe(false);
-    expect(env.ttlRules.length).toBeGreaterThan(0);
+    const config = loadConfig({});
+    expect(config.store.kind).toBe("memory");
+    expect(config.network.allowsPrivateNetworks).toBe(false);
+    expect(config.cache.policy.ttlPolicy.rules.length).toBeGreaterThan(0);
   });
 
   it("chooses Upstash, then Redis, from the variables that are set, unless told", () => {
@@ -28,10 +28,10 @@ describe("server configuration", () => {
       UPSTASH_REDIS_REST_TOKEN: "t",
     };
     const redis = { REDIS_URL: "redis://127.0.0.1:6390" };
-    expect(parseServerEnv({ ...upstash, ...redis }).store).toBe("upstash");
-    expect(parseServerEnv(redis).store).toBe("redis");
-    expect(parseServerEnv({ ...upstash, ...redis, SHOTCACHE_STORE: "redis" }).store).toBe("redis");
-    expect(parseServerEnv({ ...redis, SHOTCACHE_STORE: "memory" }).store).toBe("memory");
+    expect(loadConfig({ ...upstash, ...redis }).store.kind).toBe("upstash");
+    expect(loadConfig(redis).store.kind).toBe("redis");
+    expect(loadConfig({ ...upstash, ...redis, SHOTCACHE_STORE: "redis" }).store.kind).toBe("redis");
+    expect(loadConfig({ ...redis, SHOTCACHE_STORE: "memory" }).store.kind).toBe("memory");
   });
 
   it.each([
@@ -71,18 +71,18 @@ describe("server configuration", () => {
       const [one, two] = [join(dir, "one.txt"), join(dir, "two.txt")];
       writeFileSync(one, "##.sponsor-box\n");
       writeFileSync(two, "||ads.example^\n");
-      const env = parseServerEnv({ SHOTCACHE_AD_FILTER_LISTS: `${one}, ${two}` });
-      expect(env.SHOTCACHE_AD_FILTER_LISTS).toEqual(["##.sponsor-box\n", "||ads.example^\n"]);
-      expect(parseServerEnv({}).SHOTCACHE_AD_FILTER_LISTS).toEqual([]);
+      const config = loadConfig({ SHOTCACHE_AD_FILTER_LISTS: `${one}, ${two}` });
+      expect(config.render.adFilterLists).toEqual(["##.sponsor-box\n", "||ads.example^\n"]);
+      expect(loadConfig({}).render.adFilterLists).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("reads scoped keys and digests, and never shows a refused key in its message", () => {
-    const { SHOTCACHE_API_KEYS: keys } = parseServerEnv({
+    const { keys } = loadConfig({
       SHOTCACHE_API_KEYS: `long-enough-key-000000:read+purge, sha256:${"ab".repeat(32)}`,
-    });
+    }).access;
     expect(keys.map((key) => [...key.scopes])).toEqual([
       ["read", "purge"],
       ["capture", "read", "purge", "sign"],
@@ -91,25 +91,27 @@ describe("server configuration", () => {
   });
 
   it("trusts no proxy by default, or the hops or ranges it is given", () => {
-    expect(parseServerEnv({}).SHOTCACHE_TRUSTED_PROXIES).toBe(0);
-    expect(parseServerEnv({ SHOTCACHE_TRUSTED_PROXIES: "2" }).SHOTCACHE_TRUSTED_PROXIES).toBe(2);
-    const ranges = parseServerEnv({ SHOTCACHE_TRUSTED_PROXIES: "10.0.0.0/8, loopback,fd00::/8" });
-    expect(ranges.SHOTCACHE_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "loopback", "fd00::/8"]);
+    const trustedProxiesOf = (text?: string) =>
+      loadConfig(text === undefined ? {} : { SHOTCACHE_TRUSTED_PROXIES: text }).access
+        .trustedProxies;
+    expect(trustedProxiesOf()).toBe(0);
+    expect(trustedProxiesOf("2")).toBe(2);
+    const ranges = trustedProxiesOf("10.0.0.0/8, loopback,fd00::/8");
+    expect(ranges).toEqual(["10.0.0.0/8", "loopback", "fd00::/8"]);
   });
 
   it("puts custom TTL rules before the built-in ones", () => {
-    const env = parseServerEnv({ SHOTCACHE_TTL_RULES: '[{"pattern":"^/news/","ttl":120}]' });
-    expect(env.ttlRules[0]).toEqual({ pathPattern: /^\/news\//, ttlSeconds: 120 });
-    expect(env.ttlRules.length).toBeGreaterThan(1);
+    const config = loadConfig({ SHOTCACHE_TTL_RULES: '[{"pattern":"^/news/","ttl":120}]' });
+    const { rules } = config.cache.policy.ttlPolicy;
+    expect(rules[0]).toEqual({ pathPattern: /^\/news\//, ttlSeconds: 120 });
+    expect(rules.length).toBeGreaterThan(1);
   });
 
   it("needs the endpoint of a remote browser, and takes only DevTools schemes for it", () => {
     expect(errorOf({ SHOTCACHE_BROWSER: "remote" })).toMatch(/SHOTCACHE_BROWSER_URL: is required/);
     const remote = { SHOTCACHE_BROWSER: "remote" };
     for (const url of ["ws://127.0.0.1:9222/devtools/browser/x", "wss://b.test?token=t"]) {
-      expect(parseServerEnv({ ...remote, SHOTCACHE_BROWSER_URL: url }).SHOTCACHE_BROWSER_URL).toBe(
-        url,
-      );
+      expect(loadConfig({ ...remote, SHOTCACHE_BROWSER_URL: url }).browser.remoteUrl).toBe(url);
     }
     expect(errorOf({ ...remote, SHOTCACHE_BROWSER_URL: "ftp://b.test" })).toContain(
       "SHOTCACHE_BROWSER_URL",
@@ -118,18 +120,18 @@ describe("server configuration", () => {
   });
 
   it("knows a serverless host by its variables: no contexts kept ready there unless asked", () => {
-    expect(parseServerEnv({}).serverlessHost).toBeUndefined();
-    expect(parseServerEnv({}).SHOTCACHE_READY_CONTEXTS).toBeUndefined();
+    expect(loadConfig({}).browser.serverlessHost).toBeUndefined();
+    expect(loadConfig({}).render.readyContexts).toBeUndefined();
     for (const name of ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"]) {
-      const env = parseServerEnv({ [name]: "1" });
-      expect([env.serverlessHost, env.SHOTCACHE_READY_CONTEXTS]).toEqual([name, 0]);
+      const config = loadConfig({ [name]: "1" });
+      expect([config.browser.serverlessHost, config.render.readyContexts]).toEqual([name, 0]);
     }
-    const asked = parseServerEnv({ VERCEL: "1", SHOTCACHE_READY_CONTEXTS: "2" });
-    expect(asked.SHOTCACHE_READY_CONTEXTS).toBe(2);
+    const asked = loadConfig({ VERCEL: "1", SHOTCACHE_READY_CONTEXTS: "2" });
+    expect(asked.render.readyContexts).toBe(2);
   });
 
   it("takes a cron secret of 16 characters or more", () => {
     expect(errorOf({ CRON_SECRET: "short" })).toContain("CRON_SECRET");
-    expect(parseServerEnv({ CRON_SECRET: "c".repeat(16) }).CRON_SECRET).toBe("c".repeat(16));
+    expect(loadConfig({ CRON_SECRET: "c".repeat(16) }).access.cronSecret).toBe("c".repeat(16));
   });
 });

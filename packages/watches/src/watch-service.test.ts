@@ -2,23 +2,22 @@ import {
   CaptureError,
   checkSignature,
   createCaptureService,
-  createWatchService,
   type Renderer,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   type WatchDelivery,
   WatchLimitError,
-  type WatchServiceOptions,
   type WebhookSender,
   watchRequestSchema,
   webhookSignature,
 } from "@shotcache/core";
+import { createMemoryStore } from "@shotcache/store";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createMemoryStore } from "./memory-store";
+import { createWatchService, type WatchServiceOptions } from "./watch-service";
 
-// The watch service (core) over a real memory store and capture service, with a renderer whose
+// The watch service over a real memory store and capture service, with a renderer whose
 // pages change or not on demand, a fake clock, and a webhook sender that records what it is
-// given. How the stores keep and claim watches, across instances, is in the store suite.
+// given. How the stores keep and claim watches, across instances, is in packages/store's suite.
 
 const SECRET = "w".repeat(40);
 const SIGNING = "s".repeat(40);
@@ -230,19 +229,5 @@ describe("watches", () => {
     await ticks();
     expect(renders.get(url)).toBe(5);
     expect(a.sender.sent.length + b.sender.sent.length).toBe(4);
-  });
-});
-
-describe("watch requests", () => {
-  it("needs every at least the server's shortest interval, and no refresh or noCache", () => {
-    const schema = watchRequestSchema(60);
-    const errors = (input: object) =>
-      schema.safeParse(input).error?.issues.map((issue) => issue.path.join("."));
-    const base = { url: "https://a.test/", webhook: "https://hooks.test/" };
-    expect(errors({ ...base, every: 30 })).toEqual(["every"]);
-    expect(errors({ ...base, every: 60, refresh: true })).toEqual([""]);
-    expect(errors({ ...base, every: 60, webhook: "ftp://x/" })).toEqual(["webhook"]);
-    expect(errors({ ...base, every: 60, quality: 50 })).toEqual(["quality"]);
-    expect(schema.parse({ ...base, every: 60 }).options).toMatchObject({ width: 1280 });
   });
 });

@@ -1,0 +1,96 @@
+/** @module Where cached images live: memory, Redis (or a Redis Cluster) or Upstash. */
+import { z } from "zod";
+import { commaList, nonNegativeInt, positiveInt } from "./parsers";
+
+export const storeSettings = {
+  title: "Store",
+  variables: z.object({
+    SHOTCACHE_STORE: z.enum(["memory", "redis", "upstash"]).optional().meta({
+      description:
+        "`memory`, `redis` or `upstash`; unset: Upstash when its variables are set, else Redis when `REDIS_URL` or `REDIS_CLUSTER_NODES` is, else memory",
+      shownDefault: "chosen",
+    }),
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+      .optional()
+      .meta({ description: "`redis://` or `rediss://` URL of Redis or Valkey" }),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .transform(commaList)
+      .pipe(
+        z
+          .array(
+            z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, "each node is host:port"),
+          )
+          .min(1, "names no node"),
+      )
+      .optional()
+      .meta({
+        description:
+          "`host:port,…` of a Redis (or Valkey) Cluster; `REDIS_URL`, if set too, then gives only the credentials and TLS",
+      }),
+    UPSTASH_REDIS_REST_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({ description: "REST URL of an Upstash Redis database" }),
+    UPSTASH_REDIS_REST_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "REST token of that database" }),
+    SHOTCACHE_KEY_PREFIX: z
+      .string()
+      .min(1)
+      .max(64)
+      .default("shotcache:")
+      .meta({ description: "prefix of every Redis key" }),
+    SHOTCACHE_MEMORY_MAX_BYTES: positiveInt.default(256 * 1024 * 1024).meta({
+      description: "byte cap of the in-memory cache (least recently used entries go first)",
+    }),
+    SHOTCACHE_MAX_ENTRY_BYTES: positiveInt.optional().meta({
+      description: "larger images are served but not stored",
+      shownDefault: "8 MiB (Upstash 7 MB)",
+    }),
+    SHOTCACHE_LOCAL_CACHE_MAX_BYTES: nonNegativeInt.default(64 * 1024 * 1024).meta({
+      description:
+        "Redis/Upstash: recently served images also kept in this process; each hit still asks the store (0 = off)",
+    }),
+    SHOTCACHE_STORE_TIMEOUT_MS: positiveInt.default(1_000).meta({
+      description: "a slower store call counts as failed (the capture goes on without the cache)",
+    }),
+    SHOTCACHE_STORE_RETRY_MS: positiveInt.default(10_000).meta({
+      description: "after repeated store failures, how long to leave the store alone",
+    }),
+  }),
+};
+
+type StoreVariables = z.output<typeof storeSettings.variables>;
+export type StoreKind = "memory" | "redis" | "upstash";
+
+/** The store a configuration asks for, by name or by the variables that are set. */
+export function storeKindOf(variables: StoreVariables): StoreKind {
+  if (variables.SHOTCACHE_STORE) return variables.SHOTCACHE_STORE;
+  if (variables.UPSTASH_REDIS_REST_URL || variables.UPSTASH_REDIS_REST_TOKEN) return "upstash";
+  return variables.REDIS_URL || variables.REDIS_CLUSTER_NODES ? "redis" : "memory";
+}
+
+export function storeConfigOf(variables: StoreVariables) {
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = variables;
+  return {
+    kind: storeKindOf(variables),
+    keyPrefix: variables.SHOTCACHE_KEY_PREFIX,
+    memoryMaxBytes: variables.SHOTCACHE_MEMORY_MAX_BYTES,
+    maxEntryBytes: variables.SHOTCACHE_MAX_ENTRY_BYTES,
+    localCacheMaxBytes: variables.SHOTCACHE_LOCAL_CACHE_MAX_BYTES,
+    /** One Redis server or a Redis Cluster: the store's, the rate limiters' and the queue's. */
+    redis: { url: variables.REDIS_URL, clusterNodes: variables.REDIS_CLUSTER_NODES },
+    upstash: url && token ? { url, token } : undefined,
+    /** A store call slower than `timeoutMs` fails; after repeated failures, `openMs` of rest. */
+    guard: {
+      timeoutMs: variables.SHOTCACHE_STORE_TIMEOUT_MS,
+      openMs: variables.SHOTCACHE_STORE_RETRY_MS,
+    },
+  };
+}
+
+export type StoreConfig = ReturnType<typeof storeConfigOf>;
