@@ -79,17 +79,13 @@ export {
   purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";
-export {
-  type CacheStore,
-  type CdnPurger,
-  PUBLIC_URLS_KEPT,
-  type RateLimitDecision,
-  type RateLimiter,
-  type RenderedImage,
-  type Renderer,
-  type StoredShot,
-  type StoredVariant,
-  type WebhookSender,
+export type {
+  CdnPurger,
+  RateLimitDecision,
+  RateLimiter,
+  RenderedImage,
+  Renderer,
+  WebhookSender,
 } from "./ports";
 export { captureInputFromQuery } from "./query-input";
 export {
@@ -136,6 +132,20 @@ export {
   type TopUrl,
 } from "./stats-report";
 export {
+  type CacheStore,
+  type EntryStore,
+  type LockStore,
+  PUBLIC_URLS_KEPT,
+  type PublicUrlStore,
+  type RenderHistoryStore,
+  type SetOutcome,
+  type StatsStore,
+  type StoredShot,
+  type StoredVariant,
+  type StoreHandle,
+  type WatchStore,
+} from "./store-ports";
+export {
   DEFAULT_TTL_POLICY,
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
@@ -144,7 +154,6 @@ export {
   ttlFor,
 } from "./ttl-policy";
 export {
-  createWatchService,
   MAX_WATCH_EVERY_SECONDS,
   type Watch,
   type WatchDelivery,
@@ -155,7 +164,6 @@ export {
   type WatchRunOutcome,
   type WatchRunReport,
   type WatchService,
-  type WatchServiceOptions,
   watchInputSchema,
   watchRequestSchema,
 } from "./watches";

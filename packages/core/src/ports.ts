@@ -1,114 +1,23 @@
-import type { TtlSource } from "./cache-policy";
-import type { RenderNote } from "./change-history";
-import type { CaptureOptions } from "./options";
-import type { StatsDelta, StatsSnapshot } from "./stats";
-
-/** A rendered image as the cache keeps it. Times are epoch milliseconds. */
-export interface StoredShot {
-  bytes: Uint8Array;
-  contentType: string;
-  etag: string;
-  /** When the render finished. */
-  capturedAt: number;
-  /** When the content last changed: this render, or the first earlier one with the same image. */
-  changedAt: number;
-  /** Whether the image differs from the variant's previous render; unknown for a first one. */
-  changed?: boolean;
-  /** When the entry stops being fresh. */
-  expiresAt: number;
-  /** Where its TTL came from (unknown for entries stored before this was kept). */
-  ttlSource?: TtlSource;
-  /** How long the render took. */
-  renderMs: number;
-}
-
-export type SetOutcome = "stored" | "too-large" | "superseded";
-
-/** One cached variant as `inspect` describes it. */
-export interface StoredVariant extends Omit<StoredShot, "bytes"> {
-  key: string;
-  /** Image size in bytes. */
-  size: number;
-}
-
 /**
- * Where screenshots are cached. Implemented by `@shotcache/store`; every implementation passes
- * the same conformance suite. `key` is a variant's cache key, `urlKey` the key of its URL.
+ * @module The ports: what core needs from outside it, each implemented by an adapter package. The
+ * cache store's ports, one per concern, are in `store-ports.ts` and re-exported here.
  */
-export interface CacheStore {
-  /** Short name for logs and health output, e.g. `memory`. */
-  readonly kind: string;
-  /** Answers from this process's memory, with no I/O: its calls need no deadline. */
-  readonly inProcess?: boolean;
-  /**
-   * The entry, or undefined when absent or unreadable (a corrupt entry is never served). An entry
-   * past its freshness (`expiresAt`) is still returned while the store keeps it, for stale serving.
-   */
-  get(key: string, urlKey: string): Promise<StoredShot | undefined>;
-  /**
-   * Keeps `shot` under `key` for `keepSeconds` and records `key` as a variant of `urlKey`, unless
-   * it is larger than the store accepts (`too-large`) or the URL was purged after its render began
-   * (`superseded`: the image predates the purge).
-   */
-  set(key: string, urlKey: string, shot: StoredShot, keepSeconds: number): Promise<SetOutcome>;
-  /** Removes one variant; resolves to whether it existed. `at` is the purge time (epoch ms). */
-  delete(key: string, urlKey: string, at: number): Promise<boolean>;
-  /** Removes every variant of `urlKey`; resolves to how many entries were removed. */
-  purgeUrl(urlKey: string, at: number): Promise<number>;
-  /** The variants of `urlKey` the store holds, by cache key, without their bytes' content. */
-  inspect(urlKey: string): Promise<StoredVariant[]>;
-  /** Takes the named lock for `ttlMs` unless it is held; resolves to a release token, or undefined. */
-  acquireLock(name: string, ttlMs: number): Promise<string | undefined>;
-  /** Releases a lock taken with `token`; a lock since taken by someone else is left alone. */
-  releaseLock(name: string, token: string): Promise<void>;
-  /** Makes a lock still held with `token` last `ttlMs` from now; resolves to whether it was held. */
-  renewLock(name: string, token: string, ttlMs: number): Promise<boolean>;
-  /**
-   * Notes that the public URL `url` (one a CDN may keep) answered with variant `key` of `urlKey`,
-   * for at least `keepSeconds`; the latest PUBLIC_URLS_KEPT of a URL are kept.
-   */
-  rememberPublicUrl(key: string, urlKey: string, url: string, keepSeconds: number): Promise<void>;
-  /** The public URLs noted for `urlKey` (only variant `key`'s, when given), forgotten as read. */
-  takePublicUrls(urlKey: string, key?: string): Promise<string[]>;
-  /**
-   * Notes a render of variant `key` of `url` (keyed `urlKey`) in its history, in one step for
-   * every instance sharing the store: the variant's latest renders (see `observe`) and the URL's
-   * intervals between renders and counts of renders and changes, all kept HISTORY_KEEP_SECONDS
-   * past the latest render. Resolves to the histories as they now are.
-   */
-  noteRender(
-    key: string,
-    urlKey: string,
-    render: { url: string; etag: string; at: number },
-  ): Promise<RenderNote>;
-  /**
-   * Keeps a watch (`definition` is its JSON, opaque to the store) and schedules its first run at
-   * `firstRunAt` (epoch ms); it then runs every `everySeconds`.
-   */
-  saveWatch(
-    id: string,
-    definition: string,
-    everySeconds: number,
-    firstRunAt: number,
-  ): Promise<void>;
-  /** Every watch kept, with when it next runs (epoch ms). */
-  listWatches(): Promise<{ id: string; definition: string; nextRunAt: number }[]>;
-  /** Forgets a watch; resolves to whether it existed. */
-  deleteWatch(id: string): Promise<boolean>;
-  /**
-   * Claims up to `limit` watches due by `now` (epoch ms), each for one run: in one step for every
-   * instance sharing the store, it moves their next run one interval on (past `now`), so no other
-   * instance claims them for this interval.
-   */
-  claimDueWatches(now: number, limit: number): Promise<{ id: string; definition: string }[]>;
-  /** Remembers the ETag a watch last saw; resolves to the one it saw before, if any. */
-  swapWatchEtag(id: string, etag: string): Promise<string | undefined>;
-  /** Adds figures to the shared statistics. */
-  recordStats(deltas: StatsDelta[]): Promise<void>;
-  /** The statistics, with the `hours` hourly buckets up to `now` (epoch ms). */
-  readStats(query: { now: number; hours: number }): Promise<StatsSnapshot>;
-  close(): Promise<void>;
-}
+import type { CaptureOptions } from "./options";
+
+export {
+  type CacheStore,
+  type EntryStore,
+  type LockStore,
+  PUBLIC_URLS_KEPT,
+  type PublicUrlStore,
+  type RenderHistoryStore,
+  type SetOutcome,
+  type StatsStore,
+  type StoredShot,
+  type StoredVariant,
+  type StoreHandle,
+  type WatchStore,
+} from "./store-ports";
 
 export interface RenderedImage {
   bytes: Uint8Array;
@@ -139,9 +48,6 @@ export interface WebhookSender {
     signal: AbortSignal,
   ): Promise<void>;
 }
-
-/** Public URLs noted per page, for CDNs that purge by exact URL. */
-export const PUBLIC_URLS_KEPT = 1_000;
 
 /** A CDN in front of public images, told to drop what a purge at the origin dropped. */
 export interface CdnPurger {

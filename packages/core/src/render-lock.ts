@@ -3,13 +3,10 @@
  * while it renders, waited for by the others.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CacheStore } from "./ports";
+import type { LockStore } from "./ports";
 
 /** Taken (with the token that lets it go), held by another, or not to be had from the store. */
 export type LockAttempt = { token: string } | { held: true } | { unavailable: true };
-
-/** What the lock needs of the store. */
-type LockStore = Pick<CacheStore, "acquireLock" | "renewLock" | "releaseLock">;
 
 export interface RenderLocks {
   /** Tries once to take the lock of `key`. */

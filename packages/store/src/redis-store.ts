@@ -1,7 +1,9 @@
 import type { Cluster, Redis } from "ioredis";
+import { SCRIPTS } from "./lua/scripts.generated";
 import { connectRedis, type RedisConnection } from "./redis-connection";
-import { DEFAULT_MAX_ENTRY_BYTES } from "./redis-layout";
-import { createRedisLikeStore, HELD, SCRIPTS, type ScriptName } from "./redis-like-store";
+import { HELD, type ScriptName } from "./redis-like/driver";
+import { createRedisLikeStore } from "./redis-like-store";
+import { DEFAULT_MAX_ENTRY_BYTES } from "./store-defaults";
 
 export interface RedisStoreOptions extends RedisConnection {
   /** Prepended to every key, so several deployments can share one Redis. @default "shotcache:" */

@@ -13,7 +13,7 @@ import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itBehavesAsACacheStore, type StoreUnderTest } from "../test/store-conformance";
 import { createMemoryStore } from "./memory-store";
-import { redisKeys } from "./redis-layout";
+import { redisKeys } from "./redis-like/layout";
 import { createRedisStore } from "./redis-store";
 import { createUpstashStore } from "./upstash-store";
 
@@ -50,7 +50,7 @@ function describeRedisBacked(
         ttl: async (key) => Number((await backends.raw.send([["ttl", key]]))[0]),
         corrupt: async (key, urlKey) => {
           await backends.raw.send([
-            ["set", keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])],
+            ["set", keys.entries.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])],
           ]);
         },
       };
@@ -91,7 +91,7 @@ describe.skipIf(!redisAvailable)("redis store on a 3-master Redis Cluster", () =
       keys: () => cluster.keys(`${prefix}*`),
       ttl: (key) => raw.ttl(key),
       corrupt: async (key, urlKey) => {
-        await raw.set(keys.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2]));
+        await raw.set(keys.entries.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2]));
       },
     };
   });

@@ -1,5 +1,7 @@
 import { Redis } from "@upstash/redis";
-import { createRedisLikeStore, HELD, SCRIPTS, type ScriptName } from "./redis-like-store";
+import { SCRIPTS } from "./lua/scripts.generated";
+import { HELD, type ScriptName } from "./redis-like/driver";
+import { createRedisLikeStore } from "./redis-like-store";
 
 /**
  * Largest raw image stored on Upstash: its base64 form plus metadata must fit one 10 MB request

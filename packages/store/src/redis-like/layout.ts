@@ -1,0 +1,69 @@
+/**
+ * @module Where the Redis and Upstash stores keep things: the key names, by concern.
+ *
+ * All keys of one URL share a hash tag, `{urlKey}`, all statistics keys share `{stats}` and all
+ * watch keys `{watches}`, so that the keys of each script live in one Redis Cluster slot (a
+ * script may only touch keys of one slot, and only those it declares). These names are stored
+ * data: changing one orphans what deployments already keep under it.
+ */
+export function redisKeys(prefix: string) {
+  const ofUrl = (urlKey: string) => `${prefix}{${urlKey}}`;
+  const stats = `${prefix}{stats}`;
+  const watches = `${prefix}{watches}`;
+  return {
+    entries: {
+      /** An entry: its frame (see entry-codec). */
+      entry: (key: string, urlKey: string) => `${ofUrl(urlKey)}:${key}`,
+      /** Sorted set of a URL's entry keys, scored by when they leave the store (epoch ms). */
+      variants: (urlKey: string) => `${ofUrl(urlKey)}:variants`,
+      /** When the URL was last purged (epoch ms): renders started earlier may not store. */
+      purgedAt: (urlKey: string) => `${ofUrl(urlKey)}:purged-at`,
+    },
+    locks: {
+      lock: (name: string) => `${prefix}lock:${name}`,
+    },
+    publicUrls: {
+      /** Sorted set of `<variant key> <public URL>` answered for the URL, by when (epoch ms). */
+      answered: (urlKey: string) => `${ofUrl(urlKey)}:public-urls`,
+    },
+    renderHistory: {
+      /** List of a variant's latest renders, `<at> <changed at> <etag>`, newest first. */
+      renders: (key: string, urlKey: string) => `${ofUrl(urlKey)}:renders:${key}`,
+      /** Hash of the URL's counts of `renders` and `changes`. */
+      counts: (urlKey: string) => `${ofUrl(urlKey)}:history`,
+      /** List of the URL's intervals between a variant's renders, `<seconds> <0|1>`, newest first. */
+      intervals: (urlKey: string) => `${ofUrl(urlKey)}:intervals`,
+    },
+    watches: {
+      /** Hashes of watch id → definition (JSON), interval (ms), the ETag it last saw. */
+      definitions: `${watches}:definitions`,
+      intervals: `${watches}:intervals`,
+      etags: `${watches}:etags`,
+      /** Sorted set of watch ids by their next run (epoch ms). */
+      due: `${watches}:due`,
+    },
+    stats: {
+      /** Hash of counter → count, all time. */
+      counters: `${stats}:counters`,
+      /** Hash of counter → count in the hour that began at `hourStart` (epoch ms). */
+      hour: (hourStart: number) => `${stats}:hour:${hourStart}`,
+      /** Hash of histogram field → count (fields named by core's stats buffer). */
+      histograms: `${stats}:histograms`,
+      /** List of the latest purges as JSON records, newest first. */
+      recentPurges: `${stats}:recent-purges`,
+      /** Sorted set of URL keys by requests, hash of their hits, hash of their URLs. */
+      urlRequests: `${stats}:url-requests`,
+      urlHits: `${stats}:url-hits`,
+      urlNames: `${stats}:url-names`,
+    },
+    /** The storage statistics: what the store holds (see storage-accounting). */
+    storage: {
+      /** Sorted set of entry keys by the time they leave the store (epoch ms). */
+      entries: `${stats}:entries`,
+      /** Hash of entry key → image bytes, and `__total`. */
+      sizes: `${stats}:sizes`,
+    },
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
