@@ -47,6 +47,10 @@ const CORPUS: [string, { path: string; init?: RequestInit }][] = [
   ["an unknown option", withUrl("colour=red")],
   ["the url twice", q(`url=${encodeURIComponent(PAGE)}&url=${encodeURIComponent(PAGE)}`)],
   ["a 100 KB query string", withUrl(`padding=${"p".repeat(100 * 1024)}`)],
+  ["an unknown time zone", withUrl("timezone=Mars%2FOlympus_Mons")],
+  ["a malformed locale", withUrl("locale=not%20a%20locale!")],
+  ["latitude 91", withUrl("geolocation=91,0")],
+  ["a position in words", withUrl("geolocation=north%20pole")],
   ["PUT", { path: `/api/v1/screenshot?url=${PAGE}`, init: { method: "PUT" } }],
   [
     "DELETE on the screenshot",
@@ -92,6 +96,18 @@ describe.skipIf(!browserAvailable)("bad input through the production server", ()
     const problem = await response.json();
     expect(problem).toMatchObject({ status: response.status, code: expect.any(String) });
     expect(JSON.stringify(problem)).not.toMatch(/\bat \S+:\d+:\d+/); // no stack trace
+  });
+
+  it.each([
+    ["timezone=Mars%2FOlympus_Mons", "timezone"],
+    ["locale=not%20a%20locale!", "locale"],
+    ["geolocation=91,0", "geolocation.latitude"],
+    ["geolocation=0,181", "geolocation.longitude"],
+  ])("names the field of a bad visitor setting: %s", async (query, field) => {
+    const response = await fetch(`${env.app.origin}${withUrl(query).path}`);
+    expect(response.status).toBe(400);
+    const problem = await response.json();
+    expect(problem.errors.map((error: { field?: string }) => error.field)).toContain(field);
   });
 
   it("answers a tRPC body over 64 KB with 413", async () => {

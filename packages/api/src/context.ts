@@ -28,6 +28,11 @@ export interface ApiContext {
   /** Where the browser comes from, for health output; none when renders run on workers. */
   browserSource?: BrowserSourceKind;
   /**
+   * Whether this machine's browser has fonts for CJK text and colour emoji, for health output;
+   * none where the browser is elsewhere (remote, serverless, render workers).
+   */
+  fonts?: { cjk: boolean; emoji: boolean };
+  /**
    * Secret of the cron route (`Authorization: Bearer <secret>`) that runs the due watches; without
    * it, the route answers 404.
    */

@@ -14,6 +14,8 @@ export function healthOf(context: ApiContext) {
     store: { kind: context.storeKind, circuit },
     /** Where this process's browser comes from; null when renders run on render workers. */
     browser: context.browserSource ? { source: context.browserSource } : null,
+    /** Fonts of this machine's browser for CJK text and colour emoji; null when it is elsewhere. */
+    fonts: context.fonts ?? null,
     /** Renders running and waiting, and with the queue, the workers alive and their slots. */
     renders: load ? { mode: "local", ...load } : null,
   };

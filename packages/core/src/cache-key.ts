@@ -46,6 +46,9 @@ export const LATER_OUTPUT_OPTIONS = [
   "paperSize",
   "blockCookieBanners",
   "blockAds",
+  "timezone",
+  "locale",
+  "geolocation",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
   omitBackground: false,

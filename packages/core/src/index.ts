@@ -154,6 +154,12 @@ export {
   ttlFor,
 } from "./ttl-policy";
 export {
+  type Geolocation,
+  geolocationSchema,
+  localeSchema,
+  timezoneSchema,
+} from "./visitor-options";
+export {
   MAX_WATCH_EVERY_SECONDS,
   type Watch,
   type WatchDelivery,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { devicePreset } from "./devices";
+import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-options";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
 export const MAX_URL_LENGTH = 2048;
@@ -172,6 +173,15 @@ export const captureOptionsObjectSchema = z.strictObject({
     .optional(),
   /** Capture only this region of the viewport: `x,y,width,height` in CSS pixels. */
   clip: clipSchema.optional(),
+  /** The page's time zone, an IANA name (`Asia/Tokyo`): what its `Date` and `Intl` show. */
+  timezone: timezoneSchema.optional(),
+  /** The visitor's language, a BCP 47 tag (`de-DE`): `navigator.language` and `Accept-Language`. */
+  locale: localeSchema.optional(),
+  /**
+   * Where the visitor is, `lat,lon` or `lat,lon,accuracy` (degrees, metres): the position the page
+   * gets when it asks, with the permission granted to the page's own origin only.
+   */
+  geolocation: geolocationSchema.optional(),
   /** Extra headers sent with the request for the page itself (same origin only), up to 10. */
   headers: headersSchema.optional(),
   /** A transparent background where the page has none (png, webp and avif). @default false */

@@ -60,4 +60,22 @@ describe("capture input from a query string", () => {
       captureOptionsSchema.parse(fromQuery("url=https://a.test&headers=X-One:%201")).headers,
     ).toEqual({ "x-one": "1" });
   });
+
+  it("round-trips the visitor's settings through the query pairs", () => {
+    const options = captureOptionsSchema.parse({
+      url: "https://a.test",
+      timezone: "Asia/Tokyo",
+      locale: "de-DE",
+      geolocation: { latitude: 35.5, longitude: -0.25, accuracy: 10 },
+    });
+    const { url, timezone, locale, geolocation } = options;
+    const query = new URLSearchParams(queryPairs({ url, timezone, locale, geolocation }));
+    expect(query.get("geolocation")).toBe("35.5,-0.25,10");
+    const again = captureOptionsSchema.parse(captureInputFromQuery(query));
+    expect([again.timezone, again.locale, again.geolocation]).toEqual([
+      timezone,
+      locale,
+      geolocation,
+    ]);
+  });
 });

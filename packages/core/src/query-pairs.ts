@@ -6,9 +6,16 @@ interface Region {
   readonly height: number;
 }
 
+/** A position, as `geolocation` takes it. */
+interface Position {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly accuracy?: number;
+}
+
 /**
  * A capture input as its signer holds it: option names to values, lists for repeated options, a
- * region (`clip`) and named values (`headers`).
+ * region (`clip`), a position (`geolocation`) and named values (`headers`).
  */
 export type SignableInput = Readonly<
   Record<
@@ -18,6 +25,7 @@ export type SignableInput = Readonly<
     | boolean
     | readonly string[]
     | Region
+    | Position
     | Readonly<Record<string, string>>
     | undefined
   >
@@ -28,9 +36,14 @@ const isRegion = (value: object): value is Region =>
     (name) => typeof (value as Record<string, unknown>)[name] === "number",
   );
 
+const isPosition = (value: object): value is Position =>
+  typeof (value as Record<string, unknown>).latitude === "number" &&
+  typeof (value as Record<string, unknown>).longitude === "number";
+
 /**
  * The query pairs of an input, as they travel in a URL: a list repeats its option, a region is
- * `x,y,width,height`, named values are one `Name: value` each, `undefined` leaves it out. (No
+ * `x,y,width,height`, a position `lat,lon` or `lat,lon,accuracy`, named values are one
+ * `Name: value` each, `undefined` leaves it out. (No
  * Node built-in here: the SDK's browser entry uses it.)
  */
 export function queryPairs(input: SignableInput): [string, string][] {
@@ -39,6 +52,12 @@ export function queryPairs(input: SignableInput): [string, string][] {
     if (Array.isArray(value)) return value.map((item): [string, string] => [name, String(item)]);
     if (typeof value !== "object") return [[name, String(value)]];
     if (isRegion(value)) return [[name, [value.x, value.y, value.width, value.height].join(",")]];
+    if (isPosition(value)) {
+      const { latitude, longitude, accuracy } = value;
+      return [
+        [name, [latitude, longitude, ...(accuracy === undefined ? [] : [accuracy])].join(",")],
+      ];
+    }
     return Object.entries(value).map(([key, item]): [string, string] => [name, `${key}: ${item}`]);
   });
 }

@@ -3,6 +3,7 @@ export { toCaptureError } from "./browser-errors";
 export { browserLaunchOptions } from "./browser-process";
 export type { BrowserSource } from "./browser-source";
 export { BrowserNotFoundError, findBrowserExecutable, isHeadlessShell } from "./find-browser";
+export { type FontCoverage, fontCoverage, missingFontPackages } from "./font-coverage";
 export { DENIED_HEADER, type Denial, type GuardProxy, startGuardProxy } from "./guard-proxy";
 export {
   ALLOW_ALL,

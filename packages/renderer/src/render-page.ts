@@ -9,6 +9,7 @@ import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
 import type { RenderClock } from "./render-timings";
 import type { RequestRelay } from "./request-relay";
+import { emulateVisitor } from "./visitor-emulation";
 
 export interface PageLimits {
   /** When the whole render must be done (epoch ms). */
@@ -203,6 +204,7 @@ export async function renderInPage(
   const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
   page.setDefaultTimeout(remaining());
   await setScreen(page, options);
+  await emulateVisitor(page, options);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
   if (limits.relay || options.blockResources || options.headers || options.blockAds) {

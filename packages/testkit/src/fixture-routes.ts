@@ -10,6 +10,7 @@ import {
 } from "./option-pages";
 import { changingPage, NOISE_PAGE, PIXEL_PNG, REMEMBER_PAGE, STABLE_PAGE } from "./plain-pages";
 import { DONE_SCRIPT, embedsPage, socketPage, webrtcPage } from "./probe-pages";
+import { SCRIPTS_PAGE, VISITOR_PAGE } from "./visitor-pages";
 
 function send(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, {
@@ -35,6 +36,12 @@ export function answerFixtureRequest(url: URL, load: number, response: ServerRes
   if (path === "/ads") return send(response, 200, ADS_PAGE);
   if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
   if (path === "/noise") return send(response, 200, NOISE_PAGE);
+  if (path === "/visitor") return send(response, 200, VISITOR_PAGE);
+  if (path === "/scripts") return send(response, 200, SCRIPTS_PAGE);
+  if (path === "/visitor-report") {
+    response.writeHead(204);
+    return response.end();
+  }
   if (path === "/tall") return send(response, 200, tallPage(Number(param("height")) || 3000));
   if (path === "/embeds") {
     return send(response, 200, embedsPage(param("target"), Number(param("hold")) || 0));

@@ -20,6 +20,8 @@ export interface FixtureSite {
   totalRequests(): number;
   /** Headers of the last request to `path`. */
   lastHeaders(path: string): IncomingHttpHeaders | undefined;
+  /** Query of the last request to `path`. */
+  lastQuery(path: string): URLSearchParams | undefined;
   /** How many connections reached the site, whether or not a request followed. */
   connections(): number;
   /** How many WebSocket upgrade requests reached `path` (each is refused once counted). */
@@ -38,6 +40,8 @@ export interface FixtureSiteOptions {
  * - `/options`, `/extras`, `/consent`, `/ads`, `/animated`, `/tall?height=N`: pages for the
  *   capture options;
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
+ * - `/visitor` (`?position` to ask for one): reports its time zone, languages and position to
+ *   `/visitor-report`, then marks `#done`; `/scripts`: CJK, Hangul and an emoji in boxes;
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN (with
  *   `&hold=MS`, an image of its own holds its load event that long);
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
@@ -54,6 +58,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const counts = new Map<string, number>();
   const upgrades = new Map<string, number>();
   const headers = new Map<string, IncomingHttpHeaders>();
+  const queries = new Map<string, URLSearchParams>();
   let connections = 0;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://fixture");
@@ -61,6 +66,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     const count = (counts.get(path) ?? 0) + 1;
     counts.set(path, count);
     headers.set(path, request.headers);
+    queries.set(path, url.searchParams);
     answerFixtureRequest(url, count, response);
   };
   const server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
@@ -82,6 +88,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     requestCount: (path) => counts.get(path) ?? 0,
     totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
     lastHeaders: (path) => headers.get(path),
+    lastQuery: (path) => queries.get(path),
     connections: () => connections,
     upgradeCount: (path) => upgrades.get(path) ?? 0,
     close: () =>

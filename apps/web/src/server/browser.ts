@@ -3,7 +3,10 @@ import type { BrowserSourceKind } from "@shotcache/api";
 import {
   type BrowserSource,
   createPuppeteerRenderer,
+  type FontCoverage,
   findBrowserExecutable,
+  fontCoverage,
+  missingFontPackages,
   type PuppeteerRenderer,
 } from "@shotcache/renderer";
 import { type BrowserConfig, type Config, ConfigError } from "./config";
@@ -87,7 +90,7 @@ export async function chooseBrowser(config: BrowserConfig): Promise<ChosenBrowse
  */
 export async function browserRendererOf(
   config: Config,
-): Promise<{ renderer: PuppeteerRenderer; browser: ChosenBrowser }> {
+): Promise<{ renderer: PuppeteerRenderer; browser: ChosenBrowser; fonts?: FontCoverage }> {
   const { render, network } = config;
   const browser = await chooseBrowser(config.browser);
   const renderer = createPuppeteerRenderer({
@@ -103,5 +106,27 @@ export async function browserRendererOf(
     recycleAfter: render.recycleAfter,
     adFilterLists: render.adFilterLists,
   });
-  return { renderer, browser };
+  return { renderer, browser, fonts: await checkFonts(browser) };
+}
+
+/**
+ * The fonts of a browser launched on this machine, with a warning naming the packages to install
+ * where CJK text or emoji would come out as empty boxes. Undefined for a browser elsewhere:
+ * a remote one has its host's fonts, and the serverless package brings its own.
+ */
+async function checkFonts(browser: ChosenBrowser): Promise<FontCoverage | undefined> {
+  if (browser.kind !== "local") return undefined;
+  const coverage = await fontCoverage();
+  const missing = missingFontPackages(coverage);
+  if (missing.length > 0) {
+    const lacking = [coverage.cjk || "CJK text", coverage.emoji || "colour emoji"].filter(
+      (what) => what !== true,
+    );
+    logger.warn(
+      { fonts: coverage },
+      `no font for ${lacking.join(" or ")}: such pages render as empty boxes; ` +
+        `install with \`apt-get install ${missing.join(" ")}\``,
+    );
+  }
+  return coverage;
 }

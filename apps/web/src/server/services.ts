@@ -64,10 +64,10 @@ async function rendererOf(config: Config) {
       maxQueued: render.maxQueued,
       noWorkerMs: render.queueNoWorkerMs,
     });
-    return { renderer, browser: "render workers (queue)", browserSource: undefined };
+    return { renderer, browser: "render workers (queue)" };
   }
-  const { renderer, browser } = await browserRendererOf(config);
-  return { renderer, browser: browser.description, browserSource: browser.kind };
+  const { renderer, browser, fonts } = await browserRendererOf(config);
+  return { renderer, browser: browser.description, browserSource: browser.kind, fonts };
 }
 
 /** The store the configuration selects, and how to name it in logs (never with credentials). */
@@ -99,7 +99,7 @@ async function createServices(): Promise<Services> {
   const config = loadConfig(environment());
   const { access, browser: browserConfig } = config;
   const { store, description } = createStore(config.store);
-  const { renderer, browser, browserSource } = await rendererOf(config);
+  const { renderer, browser, browserSource, fonts } = await rendererOf(config);
   const metrics = createMetrics({ renderLoad: renderer.load });
   const storeGuard = config.store.guard;
   const captureService = createCaptureService({
@@ -164,6 +164,7 @@ async function createServices(): Promise<Services> {
       captureService,
       storeKind: store.kind,
       browserSource,
+      fonts,
       cronSecret: access.cronSecret,
       access: { keys: access.keys, captureRequiresKey: access.captureRequiresKey },
       metrics,

@@ -80,6 +80,19 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
     ],
   },
   {
+    title: "Visitor",
+    fields: [
+      { name: "timezone", label: "Time zone", kind: "text", hint: "IANA, e.g. Asia/Tokyo" },
+      { name: "locale", label: "Language", kind: "text", hint: "BCP 47, e.g. de-DE" },
+      {
+        name: "geolocation",
+        label: "Position",
+        kind: "text",
+        hint: "lat,lon or lat,lon,accuracy (degrees, metres)",
+      },
+    ],
+  },
+  {
     title: "Cache",
     fields: [
       { name: "ttl", label: "TTL", kind: "number", hint: "seconds; 0 = do not store" },

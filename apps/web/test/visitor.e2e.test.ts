@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AppUnderTest,
+  browserAvailable,
+  logLines,
+  type RunningApp,
+  startApp,
+  startAppUnderTest,
+} from "./app-under-test";
+
+const fontWarning = (running: RunningApp) =>
+  logLines(running.app).find((line) => String(line.msg).startsWith("no font for"));
+
+describe.skipIf(!browserAvailable)("the visitor's settings and fonts, end to end", () => {
+  let env: AppUnderTest;
+  beforeAll(async () => {
+    env = await startAppUnderTest();
+  });
+  afterAll(() => env?.close());
+
+  it("renders with the time zone and language asked for, each setting its own cache entry", async () => {
+    const capture = (settings: string) =>
+      fetch(
+        `${env.app.origin}/api/v1/screenshot?url=${encodeURIComponent(env.site.url("/visitor"))}` +
+          `&waitForSelector=%23done${settings}`,
+      );
+    const tokyo = await capture("&timezone=Asia%2FTokyo&locale=ja-JP");
+    expect([tokyo.status, tokyo.headers.get("x-cache")]).toEqual([200, "MISS"]);
+    expect(Object.fromEntries(env.site.lastQuery("/visitor-report") ?? [])).toMatchObject({
+      timeZone: "Asia/Tokyo",
+      language: "ja-JP",
+    });
+    expect((await capture("&locale=ja-jp&timezone=asia%2Ftokyo")).headers.get("x-cache")).toBe(
+      "HIT",
+    );
+    expect((await capture("&timezone=Europe%2FBerlin")).headers.get("x-cache")).toBe("MISS");
+    expect(env.site.lastQuery("/visitor-report")?.get("timeZone")).toBe("Europe/Berlin");
+  });
+
+  it("reports the CJK and emoji fonts it has, and warns of none", async () => {
+    const health = await (await fetch(`${env.app.origin}/api/health`)).json();
+    expect(health.fonts).toEqual({ cjk: true, emoji: true });
+    expect(fontWarning(env)).toBeUndefined();
+  });
+
+  it("warns at start, naming the packages, where fontconfig finds no such fonts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "shotcache-no-fonts-"));
+    const config = join(dir, "fonts.conf");
+    await writeFile(
+      config,
+      `<?xml version="1.0"?><fontconfig><dir>${dir}</dir><cachedir>${dir}/cache</cachedir></fontconfig>`,
+    );
+    const running = await startApp({ FONTCONFIG_FILE: config });
+    try {
+      const health = await (await fetch(`${running.app.origin}/api/health`)).json();
+      expect(health.fonts).toEqual({ cjk: false, emoji: false });
+      expect(fontWarning(running)).toMatchObject({
+        level: 40,
+        msg: expect.stringContaining("apt-get install fonts-noto-cjk fonts-noto-color-emoji"),
+      });
+    } finally {
+      await running.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

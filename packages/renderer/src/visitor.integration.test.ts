@@ -1,0 +1,115 @@
+import { type CaptureInput, captureOptionsSchema, type Geolocation } from "@shotcache/core";
+import { availableOrSkip, type FixtureSite, startFixtureSite } from "@shotcache/testkit";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findBrowserExecutable } from "./find-browser";
+import { fontCoverage, missingFontPackages } from "./font-coverage";
+import { ALLOW_ALL } from "./network-guard";
+import { createPuppeteerRenderer, type PuppeteerRenderer } from "./puppeteer-renderer";
+
+const executablePath = await availableOrSkip("Chromium", () => findBrowserExecutable(process.env));
+const fonts = await availableOrSkip("CJK and colour-emoji fonts", async () => {
+  const missing = missingFontPackages(await fontCoverage());
+  if (missing.length > 0) throw new Error(`apt-get install ${missing.join(" ")}`);
+  return true;
+});
+
+/** The RGB pixels of a 100×100 box of a 400×100 image, x from `left`. */
+async function box(image: Uint8Array, left: number): Promise<Buffer> {
+  return sharp(image)
+    .extract({ left, top: 0, width: 100, height: 100 })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+/** How many pixels are neither white nor grey: colour, as a colour emoji has and text has not. */
+function colouredPixels(rgb: Buffer): number {
+  let coloured = 0;
+  for (let at = 0; at < rgb.length; at += 3) {
+    const channels = [rgb[at] ?? 0, rgb[at + 1] ?? 0, rgb[at + 2] ?? 0];
+    if (Math.max(...channels) - Math.min(...channels) > 64) coloured++;
+  }
+  return coloured;
+}
+
+/** How many pixels are dark: ink, where a glyph was drawn. */
+function inkedPixels(rgb: Buffer): number {
+  let inked = 0;
+  for (let at = 0; at < rgb.length; at += 3) if ((rgb[at] ?? 255) < 128) inked++;
+  return inked;
+}
+
+describe.skipIf(!executablePath)("pages as visitors see them (real Chromium)", () => {
+  let site: FixtureSite;
+  let renderer: PuppeteerRenderer;
+  const render = (input: Omit<CaptureInput, "url"> & { path: string }) => {
+    const { path, ...options } = input;
+    return renderer.render(captureOptionsSchema.parse({ url: site.url(path), ...options }));
+  };
+  /** What `/visitor` reported of itself under these options. */
+  const visitorFacts = async (options: Omit<CaptureInput, "url"> & { path?: string } = {}) => {
+    await render({ path: "/visitor", waitForSelector: "#done", ...options });
+    const facts: Record<string, string | undefined> = Object.fromEntries(
+      site.lastQuery("/visitor-report") ?? [],
+    );
+    facts.acceptLanguage = site.lastHeaders("/visitor-report")?.["accept-language"];
+    return facts;
+  };
+
+  beforeAll(async () => {
+    site = await startFixtureSite();
+    renderer = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL });
+  });
+  afterAll(async () => {
+    await renderer?.close();
+    await site?.close();
+  });
+
+  it("timezone: the page's Date and Intl keep that zone's time", async () => {
+    expect(await visitorFacts({ timezone: "Asia/Tokyo" })).toMatchObject({
+      timeZone: "Asia/Tokyo",
+      hourAtEpoch: "9",
+    });
+    expect(await visitorFacts({ timezone: "america/new_york" })).toMatchObject({
+      timeZone: "America/New_York",
+      hourAtEpoch: "19",
+    });
+  });
+
+  it("locale: navigator.language, Intl and the Accept-Language of the page's own requests", async () => {
+    const plain = await visitorFacts();
+    expect(plain.language).not.toBe("de-DE");
+    expect(await visitorFacts({ locale: "de-de" })).toMatchObject({
+      language: "de-DE",
+      languages: "de-DE",
+      locale: "de-DE",
+      acceptLanguage: "de-DE",
+    });
+    expect(site.lastHeaders("/visitor")?.["accept-language"]).toBe("de-DE");
+  });
+
+  it("geolocation: the page gets that position when it asks; none without it", async () => {
+    const tokyo: Geolocation = { latitude: 35.6762, longitude: 139.6503, accuracy: 25 };
+    expect(await visitorFacts({ path: "/visitor?position", geolocation: tokyo })).toMatchObject({
+      position: "35.6762,139.6503,25",
+    });
+    const refused = await visitorFacts({ path: "/visitor?position" });
+    expect(refused.position).toMatch(/^refused:/);
+  });
+
+  it.skipIf(!fonts)(
+    "fonts: two CJK characters are two glyphs, Hangul is drawn, the emoji is in colour",
+    async () => {
+      const image = await render({ path: "/scripts", width: 400, height: 100 });
+      const [eternal, love, hangul, emoji] = (await Promise.all(
+        [0, 100, 200, 300].map((left) => box(image.bytes, left)),
+      )) as [Buffer, Buffer, Buffer, Buffer];
+      for (const glyph of [eternal, love, hangul]) expect(inkedPixels(glyph)).toBeGreaterThan(200);
+      // Without a CJK font both are the same empty box.
+      expect(eternal.equals(love)).toBe(false);
+      expect(colouredPixels(emoji)).toBeGreaterThan(500);
+      expect(colouredPixels(eternal)).toBe(0);
+    },
+  );
+});
