@@ -51,6 +51,12 @@ const CORPUS: [string, { path: string; init?: RequestInit }][] = [
   ["a malformed locale", withUrl("locale=not%20a%20locale!")],
   ["latitude 91", withUrl("geolocation=91,0")],
   ["a position in words", withUrl("geolocation=north%20pole")],
+  ["21 cookies", withUrl(Array.from({ length: 21 }, (_, i) => `cookies=c${i}%3D1`).join("&"))],
+  ["a cookie without a value", withUrl("cookies=session")],
+  [
+    "a cookie for another site",
+    post(`{"url":"${PAGE}","cookies":[{"name":"a","value":"1","domain":"evil.test"}]}`),
+  ],
   ["PUT", { path: `/api/v1/screenshot?url=${PAGE}`, init: { method: "PUT" } }],
   [
     "DELETE on the screenshot",
@@ -103,6 +109,7 @@ describe.skipIf(!browserAvailable)("bad input through the production server", ()
     ["locale=not%20a%20locale!", "locale"],
     ["geolocation=91,0", "geolocation.latitude"],
     ["geolocation=0,181", "geolocation.longitude"],
+    [Array.from({ length: 21 }, (_, i) => `cookies=c${i}%3D1`).join("&"), "cookies"],
   ])("names the field of a bad visitor setting: %s", async (query, field) => {
     const response = await fetch(`${env.app.origin}${withUrl(query).path}`);
     expect(response.status).toBe(400);

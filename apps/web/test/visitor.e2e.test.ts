@@ -40,6 +40,35 @@ describe.skipIf(!browserAvailable)("the visitor's settings and fonts, end to end
     expect(env.site.lastQuery("/visitor-report")?.get("timeZone")).toBe("Europe/Berlin");
   });
 
+  it("sends cookies with the page, keys them, and shows them in no log, inspect, stats or metrics", async () => {
+    const secret = "s3cret-cookie-value";
+    const page = env.site.url("/visitor");
+    const capture = (cookies: string) =>
+      fetch(
+        `${env.app.origin}/api/v1/screenshot?url=${encodeURIComponent(page)}` +
+          `&waitForSelector=%23done${cookies}`,
+      );
+    const first = await capture(`&cookies=session%3D${secret}&cookies=consent%3Dno`);
+    expect([first.status, first.headers.get("x-cache")]).toEqual([200, "MISS"]);
+    expect(env.site.lastHeaders("/visitor")?.cookie).toBe(`consent=no; session=${secret}`);
+    expect(
+      (await capture(`&cookies=consent%3Dno&cookies=session%3D${secret}`)).headers.get("x-cache"),
+    ).toBe("HIT");
+    expect((await capture("&cookies=session%3Dother")).headers.get("x-cache")).toBe("MISS");
+
+    const inspect = await fetch(
+      `${env.app.origin}/api/trpc/cache.inspect?input=${encodeURIComponent(JSON.stringify({ url: page }))}`,
+    );
+    const shown = [
+      await inspect.text(),
+      await (await fetch(`${env.app.origin}/api/v1/stats`)).text(),
+      await (await fetch(`${env.app.origin}/api/metrics`)).text(),
+      env.app.output(),
+    ];
+    expect(inspect.status).toBe(200);
+    for (const text of shown) expect(text).not.toContain(secret);
+  });
+
   it("reports the CJK and emoji fonts it has, and warns of none", async () => {
     const health = await (await fetch(`${env.app.origin}/api/health`)).json();
     expect(health.fonts).toEqual({ cjk: true, emoji: true });

@@ -120,7 +120,7 @@ export const ADMIN_ERRORS: readonly ApiErrorCode[] = [
 ];
 
 /** Options that take a list: one query parameter per item (`hideSelectors=a&hideSelectors=b`). */
-const LIST_OPTIONS = new Set(["hideSelectors", "blockResources"]);
+const LIST_OPTIONS = new Set(["hideSelectors", "blockResources", "cookies"]);
 
 /** The capture options as query parameters (a capture, and a purge of one variant, take them). */
 export const captureParameters = (): OpenApiParameter[] =>

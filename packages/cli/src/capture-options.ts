@@ -52,6 +52,7 @@ const FLAGS: [flag: string, description: string, option: keyof CaptureInput, kin
   ["--js <code>", "JavaScript run in the page (never cached)", "js", "string"],
   ["--user-agent <ua>", "the browser's User-Agent", "userAgent", "string"],
   ["--header <line...>", "a header for the page itself, 'Name: value'", "headers", "list"],
+  ["--cookie <name=value...>", "a cookie of the page's own site", "cookies", "list"],
   ["--timezone <iana>", "the page's time zone, e.g. Asia/Tokyo", "timezone", "string"],
   ["--locale <tag>", "the visitor's language, e.g. de-DE", "locale", "string"],
   [

@@ -49,6 +49,7 @@ export const LATER_OUTPUT_OPTIONS = [
   "timezone",
   "locale",
   "geolocation",
+  "cookies",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 const LATER_DEFAULTS: Partial<Record<(typeof LATER_OUTPUT_OPTIONS)[number], unknown>> = {
   omitBackground: false,

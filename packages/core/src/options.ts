@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { canonicalCookies, cookiesSchema, isSameSite } from "./cookie-options";
 import { devicePreset } from "./devices";
+import { headersSchema, sortedHeaders } from "./header-options";
 import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-options";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
@@ -58,59 +60,6 @@ const clipSchema = z.union([
       return { x, y, width, height };
     })
     .pipe(clipObject),
-]);
-
-/** Extra request headers for the target's main document: names and values bounded. */
-const MAX_HEADERS = 10;
-const MAX_HEADER_BYTES = 4096;
-/** Headers the browser or the connection own: a caller may not set them. */
-const RESERVED_HEADERS = new Set([
-  "host",
-  "connection",
-  "content-length",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-  "keep-alive",
-  "proxy-authorization",
-  "proxy-connection",
-]);
-const headerRecord = z
-  .record(
-    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, "must be a header name"),
-    z
-      .string()
-      .max(1024)
-      .regex(/^[^\r\n]*$/, "may not span lines"),
-  )
-  .refine((headers) => Object.keys(headers).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
-  .refine(
-    (headers) =>
-      Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0) <=
-      MAX_HEADER_BYTES,
-    `at most ${MAX_HEADER_BYTES} characters in all`,
-  )
-  .refine(
-    (headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())),
-    `may not set ${[...RESERVED_HEADERS].join(", ")}`,
-  );
-/** `Name: value` lines (REST: one `headers` parameter each), or a record (JSON, tRPC). */
-const headersSchema = z.union([
-  headerRecord,
-  z
-    .union([z.string(), z.array(z.string()).max(MAX_HEADERS)])
-    .transform((lines) =>
-      Object.fromEntries(
-        (Array.isArray(lines) ? lines : [lines]).map((line) => {
-          const colon = line.indexOf(":");
-          return colon < 0
-            ? [line, ""]
-            : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
-        }),
-      ),
-    )
-    .pipe(headerRecord),
 ]);
 
 /** Quality used for lossy formats when the caller gives none. */
@@ -182,6 +131,11 @@ export const captureOptionsObjectSchema = z.strictObject({
    * gets when it asks, with the permission granted to the page's own origin only.
    */
   geolocation: geolocationSchema.optional(),
+  /**
+   * Cookies of the page's own site, up to 20 (`name=value`, or objects with their domain, path…):
+   * set before the page loads; keyed by hash only, never logged or shown.
+   */
+  cookies: cookiesSchema.optional(),
   /** Extra headers sent with the request for the page itself (same origin only), up to 10. */
   headers: headersSchema.optional(),
   /** A transparent background where the page has none (png, webp and avif). @default false */
@@ -266,6 +220,17 @@ export const captureOptionsSchema = captureOptionsObjectSchema
     error: "one of clip and selector",
   })
   .superRefine((options, context) => {
+    // Refinements run even when a field failed: the URL may be none.
+    const pageHost = URL.canParse(options.url) ? new URL(options.url).hostname : "";
+    for (const [index, cookie] of (options.cookies ?? []).entries()) {
+      if (pageHost && cookie.domain && !isSameSite(cookie.domain, pageHost)) {
+        context.addIssue({
+          code: "custom",
+          path: ["cookies", index, "domain"],
+          message: "is not of the page's own site",
+        });
+      }
+    }
     // Within the viewport the shot is taken of (the device's, when one is named).
     const viewport = devicePreset(options.device ?? "") ?? options;
     const { clip } = options;
@@ -281,6 +246,7 @@ export const captureOptionsSchema = captureOptionsObjectSchema
     ...options,
     ...deviceViewport(options.device),
     headers: options.headers && sortedHeaders(options.headers),
+    cookies: options.cookies && canonicalCookies(options.cookies, options.url),
     quality: LOSSY_FORMATS.includes(options.format)
       ? (options.quality ?? DEFAULT_LOSSY_QUALITY)
       : undefined,
@@ -294,13 +260,6 @@ export const captureOptionsSchema = captureOptionsObjectSchema
 function deviceViewport(name: string | undefined) {
   const preset = name === undefined ? undefined : devicePreset(name);
   return preset ? { width: preset.width, height: preset.height, scale: preset.scale } : {};
-}
-
-/** Header names in lower case and in order: the same headers, the same image and key. */
-function sortedHeaders(headers: Record<string, string>): Record<string, string> | undefined {
-  const entries = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(entries.sort(([a = ""], [b = ""]) => a.localeCompare(b)));
 }
 
 /** What a caller sends: every field but `url` may be left out. */

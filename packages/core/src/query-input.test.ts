@@ -67,15 +67,18 @@ describe("capture input from a query string", () => {
       timezone: "Asia/Tokyo",
       locale: "de-DE",
       geolocation: { latitude: 35.5, longitude: -0.25, accuracy: 10 },
+      cookies: ["session=a=b", { name: "consent", value: "no" }],
     });
-    const { url, timezone, locale, geolocation } = options;
-    const query = new URLSearchParams(queryPairs({ url, timezone, locale, geolocation }));
+    const { url, timezone, locale, geolocation, cookies } = options;
+    const query = new URLSearchParams(queryPairs({ url, timezone, locale, geolocation, cookies }));
     expect(query.get("geolocation")).toBe("35.5,-0.25,10");
+    expect(query.getAll("cookies")).toEqual(["consent=no", "session=a=b"]);
     const again = captureOptionsSchema.parse(captureInputFromQuery(query));
-    expect([again.timezone, again.locale, again.geolocation]).toEqual([
+    expect([again.timezone, again.locale, again.geolocation, again.cookies]).toEqual([
       timezone,
       locale,
       geolocation,
+      cookies,
     ]);
   });
 });

@@ -13,9 +13,15 @@ interface Position {
   readonly accuracy?: number;
 }
 
+/** A cookie, as `cookies` takes it; a query carries its name and value only. */
+interface Cookie {
+  readonly name: string;
+  readonly value: string;
+}
+
 /**
  * A capture input as its signer holds it: option names to values, lists for repeated options, a
- * region (`clip`), a position (`geolocation`) and named values (`headers`).
+ * region (`clip`), a position (`geolocation`), cookies and named values (`headers`).
  */
 export type SignableInput = Readonly<
   Record<
@@ -23,7 +29,7 @@ export type SignableInput = Readonly<
     | string
     | number
     | boolean
-    | readonly string[]
+    | readonly (string | Cookie)[]
     | Region
     | Position
     | Readonly<Record<string, string>>
@@ -42,14 +48,20 @@ const isPosition = (value: object): value is Position =>
 
 /**
  * The query pairs of an input, as they travel in a URL: a list repeats its option, a region is
- * `x,y,width,height`, a position `lat,lon` or `lat,lon,accuracy`, named values are one
+ * `x,y,width,height`, a position `lat,lon` or `lat,lon,accuracy`, a cookie `name=value` (its
+ * other attributes are the defaults a query implies), named values are one
  * `Name: value` each, `undefined` leaves it out. (No
  * Node built-in here: the SDK's browser entry uses it.)
  */
 export function queryPairs(input: SignableInput): [string, string][] {
   return Object.entries(input).flatMap(([name, value]): [string, string][] => {
     if (value === undefined) return [];
-    if (Array.isArray(value)) return value.map((item): [string, string] => [name, String(item)]);
+    if (Array.isArray(value)) {
+      return value.map((item: string | Cookie): [string, string] => [
+        name,
+        typeof item === "object" ? `${item.name}=${item.value}` : String(item),
+      ]);
+    }
     if (typeof value !== "object") return [[name, String(value)]];
     if (isRegion(value)) return [[name, [value.x, value.y, value.width, value.height].join(",")]];
     if (isPosition(value)) {

@@ -1,10 +1,10 @@
-/** @module The visitor a page sees: its time zone, its language, and where it stands. */
+/** @module The visitor a page sees: its time zone, language, place, and the cookies it holds. */
 import { type CaptureOptions, devicePreset } from "@shotcache/core";
 import type { Page } from "puppeteer";
 
 export type VisitorOptions = Pick<
   CaptureOptions,
-  "url" | "timezone" | "locale" | "geolocation" | "userAgent" | "device"
+  "url" | "timezone" | "locale" | "geolocation" | "cookies" | "userAgent" | "device"
 >;
 
 /**
@@ -24,7 +24,8 @@ async function emulateLocale(page: Page, options: VisitorOptions, locale: string
 /**
  * Sets what `options` ask of the visitor on a fresh page, before it navigates. The position is
  * given to the page's own origin only: the permission is granted there, and asked elsewhere (an
- * embedded frame of another site) it is refused.
+ * embedded frame of another site) it is refused. The cookies are the page's own site's (the
+ * options refuse others), each with its domain and path stated.
  */
 export async function emulateVisitor(page: Page, options: VisitorOptions): Promise<void> {
   if (options.timezone) await page.emulateTimezone(options.timezone);
@@ -36,4 +37,6 @@ export async function emulateVisitor(page: Page, options: VisitorOptions): Promi
     });
     await page.setGeolocation(options.geolocation);
   }
+  // In this render's own context, which no other capture shares: they go nowhere else.
+  if (options.cookies) await page.browserContext().setCookie(...options.cookies);
 }

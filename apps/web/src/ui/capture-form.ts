@@ -83,6 +83,12 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
     title: "Visitor",
     fields: [
       { name: "timezone", label: "Time zone", kind: "text", hint: "IANA, e.g. Asia/Tokyo" },
+      {
+        name: "cookies",
+        label: "Cookies",
+        kind: "lines",
+        hint: "name=value, one per line; the page's own site",
+      },
       { name: "locale", label: "Language", kind: "text", hint: "BCP 47, e.g. de-DE" },
       {
         name: "geolocation",
