@@ -70,7 +70,10 @@ const CORPUS: [string, { path: string; init?: RequestInit }][] = [
   ["JSON null", post("null")],
   ["an unknown field in JSON", post(`{"url":"${PAGE}","colour":"red"}`)],
   ["a width as a string in JSON", post(`{"url":"${PAGE}","width":"800"}`)],
-  ["a body over 64 KB", post(`{"url":"${PAGE}","css":"${"x".repeat(70 * 1024)}"}`)],
+  ["css of 70 KB in a body", post(`{"url":"${PAGE}","css":"${"x".repeat(70 * 1024)}"}`)],
+  ["a body over 6 MB", post(`{"url":"${PAGE}","css":"${"x".repeat(6.5 * 1024 * 1024)}"}`)],
+  ["url and html together", post(`{"url":"${PAGE}","html":"<h1>hi</h1>"}`)],
+  ["3 MB of html", post(JSON.stringify({ html: "x".repeat(3 * 1024 * 1024) }))],
   ["a purge without url", { path: "/api/v1/cache", init: { method: "DELETE" } }],
   ["a purge of an ftp url", { path: "/api/v1/cache?url=ftp://x", init: { method: "DELETE" } }],
   ["stats hours in words", { path: "/api/v1/stats?hours=many" }],
@@ -117,11 +120,28 @@ describe.skipIf(!browserAvailable)("bad input through the production server", ()
     expect(problem.errors.map((error: { field?: string }) => error.field)).toContain(field);
   });
 
-  it("answers a tRPC body over 64 KB with 413", async () => {
+  it.each([
+    ["url and html together", { url: PAGE, html: "<h1>hi</h1>" }, "html"],
+    ["3 MB of html", { html: "x".repeat(3 * 1024 * 1024) }, "html"],
+    ["neither url nor html", { width: 800 }, "url"],
+    [
+      "a cookie for another site",
+      { url: PAGE, cookies: [{ name: "a", value: "1", domain: "evil.test" }] },
+      "cookies.0.domain",
+    ],
+  ])("names the field of a bad body: %s", async (_name, body, field) => {
+    const { path, init } = post(JSON.stringify(body));
+    const response = await fetch(`${env.app.origin}${path}`, init);
+    expect(response.status).toBe(400);
+    const problem = await response.json();
+    expect(problem.errors.map((error: { field?: string }) => error.field)).toContain(field);
+  });
+
+  it("answers a tRPC body over 6 MB with 413", async () => {
     const response = await fetch(`${env.app.origin}/api/trpc/cache.purge`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: `${PAGE}?${"x".repeat(100 * 1024)}` }),
+      body: JSON.stringify({ url: `${PAGE}?${"x".repeat(6.5 * 1024 * 1024)}` }),
     });
     expect(response.status).toBe(413);
     expect((await response.json()).error.data.errorCode).toBe("PAYLOAD_TOO_LARGE");

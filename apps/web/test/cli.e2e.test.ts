@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -87,6 +87,19 @@ describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", ()
     } finally {
       relay.close();
     }
+  });
+
+  it("captures an HTML file with --html, and wants a url or --html, one of them", async () => {
+    writeFileSync(join(scratch, "card.html"), '<body style="background:#0a0"><h1>Card</h1></body>');
+    const first = await shotcache(["capture", "--html", "card.html", "-o", "card.png"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^saved card\.png \([\d,]+ bytes, MISS, /m);
+    expect(readFileSync(join(scratch, "card.png")).subarray(0, 4)).toEqual(PNG_MAGIC);
+    const again = await shotcache(["capture", "--html", "card.html", "-o", "card.png", "--json"]);
+    expect(JSON.parse(again.stdout).cache.status).toBe("HIT");
+    const neither = await shotcache(["capture", "-o", "none.png"]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain("a url or as --html FILE");
   });
 
   it("prints the server's code and exits non-zero: 2 for bad input, 3 for a target that fails", async () => {

@@ -127,7 +127,8 @@ export const captureParameters = (): OpenApiParameter[] =>
   Object.entries(captureOptionsObjectSchema.shape).map(([name, field]) => ({
     name,
     in: "query",
-    required: name === "url",
+    // The page is `url` or, instead, `html`: neither alone is required.
+    required: false,
     schema: schemaOf(field as z.ZodType),
     ...(LIST_OPTIONS.has(name) ? { style: "form", explode: true } : {}),
   }));

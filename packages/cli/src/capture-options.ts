@@ -96,8 +96,11 @@ export function withCaptureOptions(command: Command): Command {
  * The capture input of a URL and the flags given. Values go to the server as typed (a number
  * that is not one is the server's to refuse, with a field error like any other).
  */
-export function captureInputOf(url: string, flags: Record<string, unknown>): CaptureInput {
-  const input: Record<string, unknown> = { url };
+export function captureInputOf(
+  url: string | undefined,
+  flags: Record<string, unknown>,
+): CaptureInput {
+  const input: Record<string, unknown> = url === undefined ? {} : { url };
   for (const [flag, , option, kind] of FLAGS) {
     const value = flags[camel(flag)];
     if (value === undefined) continue;

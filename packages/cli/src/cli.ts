@@ -66,13 +66,25 @@ withCaptureOptions(
     .description(
       "capture <url> into a file; unchanged since the last run: says so, file left as it was",
     )
-    .argument("<url>", "the page")
+    .argument("[url]", "the page (or --html)")
+    .option("--html <file>", "capture this HTML file (up to 2 MB) instead of a url")
     .requiredOption("-o, --output <file>", "where the image goes")
     .option("--json", "print the cache facts as JSON"),
 ).action(
-  async (url: string, flags: Record<string, unknown> & { output: string; json?: boolean }) => {
-    const shot = await withProgress(`Capturing ${url}`, () =>
-      client().capture(captureInputOf(url, flags)),
+  async (
+    url: string | undefined,
+    flags: Record<string, unknown> & { output: string; json?: boolean; html?: string },
+  ) => {
+    if ((url === undefined) === (flags.html === undefined)) {
+      program.error("give the page as a url or as --html FILE, one of them", {
+        exitCode: EXIT.input,
+      });
+    }
+    const input = flags.html
+      ? { ...captureInputOf(undefined, flags), html: readFileSync(flags.html, "utf8") }
+      : captureInputOf(url, flags);
+    const shot = await withProgress(`Capturing ${url ?? flags.html}`, () =>
+      client().capture(input),
     );
     const unchanged = shot.cache.fromClientCache && sameBytes(flags.output, shot.bytes);
     if (!unchanged) save(flags.output, shot.bytes);

@@ -76,6 +76,7 @@ export {
   MAX_URL_LENGTH,
   MEDIA_TYPES,
   PAPER_SIZES,
+  pageUrlSchema,
   purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { canonicalCookies, cookiesSchema, isSameSite } from "./cookie-options";
 import { devicePreset } from "./devices";
 import { headersSchema, sortedHeaders } from "./header-options";
+import { htmlPageUrl, htmlSchema } from "./html-input";
 import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-options";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
@@ -35,6 +36,11 @@ export const WAIT_UNTIL_EVENTS = [
 
 /** Longest TTL or stale window a caller may ask for: 30 days. */
 export const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** The address of a page to capture: an absolute http or https URL. */
+export const pageUrlSchema = z
+  .url({ protocol: /^https?$/, error: "must be an absolute http or https URL" })
+  .max(MAX_URL_LENGTH);
 
 /** A CSS selector as an option: bounded, on one line. */
 const cssSelector = z
@@ -70,10 +76,10 @@ export const DEFAULT_LOSSY_QUALITY = 80;
  * Strict: an unknown field is an error, so a typo never silently renders the default.
  */
 export const captureOptionsObjectSchema = z.strictObject({
-  /** Page to capture: an absolute http or https URL. */
-  url: z
-    .url({ protocol: /^https?$/, error: "must be an absolute http or https URL" })
-    .max(MAX_URL_LENGTH),
+  /** Page to capture: an absolute http or https URL; or, instead, its markup as `html`. */
+  url: pageUrlSchema.optional(),
+  /** The page as markup, up to 2 MB, instead of a `url`: rendered as a page of its own. */
+  html: htmlSchema.optional(),
   /** Viewport width in CSS pixels. @default 1280 */
   width: z.int().min(16).max(3840).default(1280),
   /** Viewport height in CSS pixels. @default 720 */
@@ -195,6 +201,17 @@ export const captureOptionsObjectSchema = z.strictObject({
  * produce the same value (and so the same cache key).
  */
 export const captureOptionsSchema = captureOptionsObjectSchema
+  .superRefine((options, context) => {
+    if ((options.url === undefined) !== (options.html === undefined)) return;
+    context.addIssue({
+      code: "custom",
+      path: [options.url === undefined ? "url" : "html"],
+      message:
+        options.url === undefined
+          ? "is required: the page to capture (or its markup, as html)"
+          : "one of url and html, not both",
+    });
+  })
   .refine((options) => options.quality === undefined || LOSSY_FORMATS.includes(options.format), {
     path: ["quality"],
     error: "applies to jpeg, webp and avif only",
@@ -221,7 +238,8 @@ export const captureOptionsSchema = captureOptionsObjectSchema
   })
   .superRefine((options, context) => {
     // Refinements run even when a field failed: the URL may be none.
-    const pageHost = URL.canParse(options.url) ? new URL(options.url).hostname : "";
+    const url = options.url ?? "";
+    const pageHost = URL.canParse(url) ? new URL(url).hostname : "";
     for (const [index, cookie] of (options.cookies ?? []).entries()) {
       if (pageHost && cookie.domain && !isSameSite(cookie.domain, pageHost)) {
         context.addIssue({
@@ -242,19 +260,24 @@ export const captureOptionsSchema = captureOptionsObjectSchema
       });
     }
   })
-  .transform((options) => ({
-    ...options,
-    ...deviceViewport(options.device),
-    headers: options.headers && sortedHeaders(options.headers),
-    cookies: options.cookies && canonicalCookies(options.cookies, options.url),
-    quality: LOSSY_FORMATS.includes(options.format)
-      ? (options.quality ?? DEFAULT_LOSSY_QUALITY)
-      : undefined,
-    // In a fixed order, so the same types in another order are the same image (and key).
-    blockResources: options.blockResources?.length
-      ? BLOCKABLE_RESOURCES.filter((type) => options.blockResources?.includes(type))
-      : undefined,
-  }));
+  .transform(({ url, ...options }) => {
+    // Given markup is captured at an address made from it (see html-input.ts).
+    const pageUrl = url ?? htmlPageUrl(options.html ?? "");
+    return {
+      ...options,
+      url: pageUrl,
+      ...deviceViewport(options.device),
+      headers: options.headers && sortedHeaders(options.headers),
+      cookies: options.cookies && canonicalCookies(options.cookies, pageUrl),
+      quality: LOSSY_FORMATS.includes(options.format)
+        ? (options.quality ?? DEFAULT_LOSSY_QUALITY)
+        : undefined,
+      // In a fixed order, so the same types in another order are the same image (and key).
+      blockResources: options.blockResources?.length
+        ? BLOCKABLE_RESOURCES.filter((type) => options.blockResources?.includes(type))
+        : undefined,
+    };
+  });
 
 /** A device's viewport in the options' terms, so the key says what is rendered. */
 function deviceViewport(name: string | undefined) {
@@ -273,13 +296,24 @@ export type CaptureOptions = z.output<typeof captureOptionsSchema>;
  */
 export const purgeRequestSchema = z
   .strictObject({
-    url: captureOptionsObjectSchema.shape.url,
-    options: captureOptionsObjectSchema.omit({ url: true }).partial().optional(),
+    url: pageUrlSchema.optional(),
+    /** Given markup instead of a URL: its captures are purged by the address made from it. */
+    html: htmlSchema.optional(),
+    options: captureOptionsObjectSchema.omit({ url: true, html: true }).partial().optional(),
   })
   .transform((input, context) => {
-    if (!input.options) return { url: input.url };
-    const parsed = captureOptionsSchema.safeParse({ ...input.options, url: input.url });
-    if (parsed.success) return { url: input.url, options: parsed.data };
+    if ((input.url === undefined) === (input.html === undefined)) {
+      context.addIssue({
+        code: "custom",
+        path: [input.url === undefined ? "url" : "html"],
+        message: input.url === undefined ? "is required (or html)" : "one of url and html",
+      });
+      return z.NEVER;
+    }
+    const url = input.url ?? htmlPageUrl(input.html ?? "");
+    if (!input.options) return { url };
+    const parsed = captureOptionsSchema.safeParse({ ...input.options, url });
+    if (parsed.success) return { url, options: parsed.data };
     for (const issue of parsed.error.issues) {
       context.addIssue({ ...issue, path: ["options", ...issue.path] } as z.core.$ZodRawIssue);
     }

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { captureOptionsObjectSchema, captureOptionsSchema, MAX_URL_LENGTH } from "./options";
+import {
+  captureOptionsObjectSchema,
+  captureOptionsSchema,
+  MAX_URL_LENGTH,
+  pageUrlSchema,
+} from "./options";
 import type { SignableInput } from "./signing";
 
 // What every layer shares about watches: what a caller sends, what is kept and listed, what a
@@ -15,8 +20,10 @@ export const MAX_WATCH_EVERY_SECONDS = 7 * 24 * 60 * 60;
  * change.
  */
 export const watchInputSchema = captureOptionsObjectSchema
-  .omit({ refresh: true, noCache: true })
+  // A watch follows a page at its address: given markup never changes by itself.
+  .omit({ refresh: true, noCache: true, html: true })
   .extend({
+    url: pageUrlSchema,
     every: z.int().min(1).max(MAX_WATCH_EVERY_SECONDS),
     webhook: z
       .url({ protocol: /^https?$/, error: "must be an absolute http or https URL" })

@@ -125,7 +125,8 @@ export function createPuppeteerRenderer(options: PuppeteerRendererOptions = {}):
     concurrency,
     async render(capture) {
       // The main document is checked here for a fast, precise error; the guard checks the rest.
-      await assertTargetAllowed(capture.url, policy, resolveHost);
+      // Given markup has no host to check: it is served to the browser by the render itself.
+      if (capture.html === undefined) await assertTargetAllowed(capture.url, policy, resolveHost);
       const deadlineAt = Date.now() + Math.min(capture.timeout, maxRenderMs);
       return pool.run(async () => {
         try {

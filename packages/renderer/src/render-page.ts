@@ -96,10 +96,10 @@ const notFound = (selector: string, field: string) =>
   new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
 /**
- * Leaves the resource types the caller blocked (and, with `blockAds`, ads and trackers)
- * unrequested, and adds the caller's headers to the requests for the page itself: its
- * navigation, and redirects within its origin (never another site's). Everything else goes on:
- * to the browser's network, or with a relay, through it.
+ * Serves given markup as the page, leaves the resource types the caller blocked (and, with
+ * `blockAds`, ads and trackers) unrequested, and adds the caller's headers to the requests for the
+ * page itself: its navigation, and redirects within its origin (never another site's). Everything
+ * else goes on: to the browser's network, or with a relay, through it.
  */
 async function interceptRequests(
   page: Page,
@@ -116,17 +116,20 @@ async function interceptRequests(
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
     let decided: Promise<void>;
-    if (
+    const isPage = request.isNavigationRequest() && request.frame() === page.mainFrame();
+    if (options.html !== undefined && isPage && request.url() === options.url) {
+      // Given markup is the page: served here, at the address made from it, never fetched.
+      decided = request.respond({
+        status: 200,
+        contentType: "text/html; charset=utf-8",
+        body: options.html,
+      });
+    } else if (
       blocked.has(request.resourceType()) ||
       (options.blockAds && ads.blocks(request, options.url))
     ) {
       decided = request.abort("blockedbyclient");
-    } else if (
-      headers &&
-      request.isNavigationRequest() &&
-      request.frame() === page.mainFrame() &&
-      new URL(request.url()).origin === origin
-    ) {
+    } else if (headers && isPage && new URL(request.url()).origin === origin) {
       decided = pass(request, { ...request.headers(), ...headers });
     } else {
       decided = pass(request);
@@ -207,7 +210,8 @@ export async function renderInPage(
   await emulateVisitor(page, options);
   // A fresh page is for the screen already: only print needs saying.
   if (options.mediaType !== "screen") await page.emulateMediaType(options.mediaType);
-  if (limits.relay || options.blockResources || options.headers || options.blockAds) {
+  const intercepted = options.blockResources || options.headers || options.blockAds;
+  if (limits.relay || intercepted || options.html !== undefined) {
     await interceptRequests(page, options, limits.ads, limits.relay);
   }
   const consent = options.blockCookieBanners ? await dismissConsentBanners(page) : undefined;

@@ -12,8 +12,8 @@ import { invalidInput } from "./problem";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 /**
- * `DELETE /api/v1/cache?url=…` drops every cached variant of the URL; with capture options beside
- * it (`&width=800&format=webp`), only the variant they select. Needs a key with the `purge` scope when keys exist.
+ * `DELETE /api/v1/cache?url=…` drops every cached variant of the URL (`?html=…`: of that markup);
+ * with capture options beside it (`&width=800&format=webp`), only the variant they select. Needs a key with the `purge` scope when keys exist.
  */
 export async function handleCachePurge(
   request: RestRequest,
@@ -21,10 +21,12 @@ export async function handleCachePurge(
 ): Promise<RestResponse> {
   const refused = refusedRequest(request, context, "DELETE", "purge");
   if (refused) return refused;
-  const { url, ...options } = captureInputFromQuery(request.url.searchParams);
-  const parsed = purgeRequestSchema.safeParse(
-    Object.keys(options).length > 0 ? { url, options } : { url },
-  );
+  const { url, html, ...options } = captureInputFromQuery(request.url.searchParams);
+  const parsed = purgeRequestSchema.safeParse({
+    url,
+    html,
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  });
   if (!parsed.success) {
     return invalidInput("The purge request is invalid.", parsed.error);
   }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import {
-  captureOptionsObjectSchema,
   mergePurgeOutcomes,
+  pageUrlSchema,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   webhookSignature,
@@ -19,8 +19,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body of a delivery: one URL, or up to 100. */
 export const invalidationSchema = z.union([
-  z.strictObject({ url: captureOptionsObjectSchema.shape.url }),
-  z.strictObject({ urls: z.array(captureOptionsObjectSchema.shape.url).min(1).max(100) }),
+  z.strictObject({ url: pageUrlSchema }),
+  z.strictObject({ urls: z.array(pageUrlSchema).min(1).max(100) }),
 ]);
 
 function sameSignature(expected: string, given: string): boolean {

@@ -33,8 +33,11 @@ import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 const METHODS = ["GET", "HEAD", "POST"] as const;
 
-/** Largest JSON body of a POST: the options, `css` and `js` included, fit well within it. */
-export const MAX_OPTIONS_BODY_BYTES = 64 * 1024;
+/**
+ * Largest JSON body of a POST: room for `html` at its 2 MB limit with JSON's escapes, so that
+ * markup past its limit is refused by name (400 on `html`), not as a body (413).
+ */
+export const MAX_OPTIONS_BODY_BYTES = 6 * 1024 * 1024;
 
 type Parsed = z.ZodSafeParseResult<CaptureOptions>;
 

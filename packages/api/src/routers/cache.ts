@@ -1,4 +1,4 @@
-import { captureOptionsObjectSchema, purgeRequestSchema } from "@shotcache/core";
+import { pageUrlSchema, purgeRequestSchema } from "@shotcache/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { purgeProcedure, readProcedure } from "../trpc";
@@ -13,6 +13,6 @@ export const cacheRouter = {
     .mutation(({ ctx, input }) => ctx.captureService.purge(input)),
   /** The cached variants of a URL: key, age, freshness left, size. */
   inspect: readProcedure
-    .input(z.strictObject({ url: captureOptionsObjectSchema.shape.url }))
+    .input(z.strictObject({ url: pageUrlSchema }))
     .query(({ ctx, input }) => ctx.captureService.inspect(input.url)),
 } satisfies TRPCRouterRecord;
