@@ -102,6 +102,18 @@ describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", ()
     expect(neither.stderr).toContain("a url or as --html FILE");
   });
 
+  it("prints a page's metadata as JSON", async () => {
+    const page = env.site.url("/metadata?cli=1");
+    const read = await shotcache(["metadata", page]);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({
+      url: page,
+      title: "Open Graph title",
+      image: env.site.url("/images/card.png"),
+      cache: { status: "MISS" },
+    });
+  });
+
   it("prints the server's code and exits non-zero: 2 for bad input, 3 for a target that fails", async () => {
     const bad = await shotcache(["capture", "ftp://example.com/", "-o", "b.png"]);
     expect(bad.code).toBe(2);

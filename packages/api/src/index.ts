@@ -19,6 +19,7 @@ export {
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
+export type { MetadataAnswer, PageMetadata } from "./metadata-answer";
 export { createMetrics, type Metrics } from "./metrics";
 export type { RateLimits } from "./rate-limit";
 export type { BrowserSourceKind, RenderLoad } from "./render-load";
@@ -29,6 +30,7 @@ export { handleDevices } from "./rest/devices";
 export { fetchHandler, restRequestFrom } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
 export { handleInvalidate } from "./rest/invalidate";
+export { handleMetadata } from "./rest/metadata";
 export { handleMetrics } from "./rest/metrics";
 export { nodeHandler } from "./rest/node-adapter";
 export { problem } from "./rest/problem";

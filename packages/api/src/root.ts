@@ -1,5 +1,6 @@
 import { healthOf } from "./health";
 import { cacheRouter } from "./routers/cache";
+import { metadataRouter } from "./routers/metadata";
 import { screenshotRouter } from "./routers/screenshot";
 import { statsRouter } from "./routers/stats";
 import { watchRouter } from "./routers/watch";
@@ -7,6 +8,7 @@ import { createRouter, publicProcedure } from "./trpc";
 
 export const appRouter = createRouter({
   screenshot: screenshotRouter,
+  metadata: metadataRouter,
   cache: cacheRouter,
   stats: statsRouter,
   watch: watchRouter,

@@ -165,6 +165,15 @@ program
   });
 
 program
+  .command("metadata")
+  .description("what a link preview shows of <url>: title, description, image, icon…, as JSON")
+  .argument("<url>", "the page")
+  .action(async (url: string) => {
+    const metadata = await withProgress(`Reading ${url}`, () => client().metadata(url));
+    console.log(JSON.stringify(metadata, null, 2));
+  });
+
+program
   .command("stats")
   .description("the server's shared statistics")
   .option("--hours <n>", "hourly buckets to read", seconds, 24)

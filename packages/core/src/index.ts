@@ -62,6 +62,8 @@ export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./erro
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
 export { shortHash } from "./hash";
+export { HTML_PAGE_ORIGIN, htmlPageUrl, MAX_HTML_BYTES } from "./html-input";
+export { metadataOptionsObjectSchema, metadataRequestSchema } from "./metadata-request";
 export {
   BLOCKABLE_RESOURCES,
   type CaptureInput,

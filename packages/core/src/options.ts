@@ -8,11 +8,19 @@ import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-optio
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
 export const MAX_URL_LENGTH = 2048;
 
-export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf"] as const;
+/**
+ * What a capture gives: an image, a PDF, or `metadata`, the page's link-preview facts as JSON
+ * (title, description, image, icon…: see GET /api/v1/metadata), cached like any capture.
+ */
+export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf", "metadata"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 /** The content type of a format's bytes. */
 export const contentTypeOf = (format: ImageFormat) =>
-  format === "pdf" ? "application/pdf" : `image/${format}`;
+  format === "pdf"
+    ? "application/pdf"
+    : format === "metadata"
+      ? "application/json"
+      : `image/${format}`;
 
 /** Paper sizes of `format=pdf`. */
 export const PAPER_SIZES = ["a4", "letter", "legal", "tabloid", "a3", "a5"] as const;
@@ -226,11 +234,14 @@ export const captureOptionsSchema = captureOptionsObjectSchema
   })
   .refine(
     (options) =>
-      options.format !== "pdf" ||
+      (options.format !== "pdf" && options.format !== "metadata") ||
       [options.selector, options.clip, options.imageWidth, options.imageHeight].every(
         (option) => option === undefined,
       ),
-    { path: ["format"], error: "a pdf is the whole page: no selector, clip or image size" },
+    {
+      path: ["format"],
+      error: "a pdf or metadata is of the whole page: no selector, clip or image size",
+    },
   )
   .refine((options) => !options.clip || !options.selector, {
     path: ["clip"],

@@ -18,11 +18,11 @@ export function screenshotFormat(options: CaptureOptions) {
 }
 
 /**
- * Whether a render is judged for drawing nothing (a single colour): images are; a PDF is taken as
- * it is.
+ * Whether a render is judged for drawing nothing (a single colour): images are; a PDF and
+ * metadata are taken as they are.
  */
 export function mayBeBlank(options: CaptureOptions): boolean {
-  return options.format !== "pdf";
+  return options.format !== "pdf" && options.format !== "metadata";
 }
 
 /**
@@ -32,6 +32,7 @@ export function mayBeBlank(options: CaptureOptions): boolean {
  */
 export async function finishImage(bytes: Uint8Array, options: CaptureOptions): Promise<Uint8Array> {
   if (options.format === "pdf") return pinPrintTime(bytes);
+  if (options.format === "metadata") return bytes;
   if (!needsFinishing(options)) return bytes;
   const { imageWidth: width, imageHeight: height } = options;
   let image = sharp(bytes);

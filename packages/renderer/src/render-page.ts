@@ -7,6 +7,7 @@ import type { AdBlocker } from "./ad-blocking";
 import { dismissConsentBanners } from "./consent-banners";
 import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
+import { pageMetadata } from "./page-metadata";
 import type { RenderClock } from "./render-timings";
 import type { RequestRelay } from "./request-relay";
 import { emulateVisitor } from "./visitor-emulation";
@@ -301,6 +302,7 @@ export async function renderInPage(
   if (options.blockAds) await hideAds(page, limits.ads, true);
   limits.clock.end("settle");
 
+  if (options.format === "metadata") return pageMetadata(page, options.url, response);
   if (options.format === "pdf") {
     return page.pdf({ format: options.paperSize ?? "a4", printBackground: true });
   }

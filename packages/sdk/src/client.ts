@@ -46,6 +46,11 @@ export type WatchInput = Inputs["watch"]["create"];
 /** A watch as the server keeps it. */
 export type Watch = Outputs["watch"]["create"];
 
+/** What a link preview shows of a page (title, description, image, icon…), and when it was read. */
+export type PageMetadata = NonNullable<Outputs["metadata"]["get"]>;
+/** A page's metadata and the facts of how it was answered. */
+export type Metadata = PageMetadata & { cache: CacheFacts };
+
 /** A screenshot and the facts of how it was answered. */
 export interface Capture {
   /** The image, exactly as the server rendered it. */
@@ -80,8 +85,16 @@ export interface CallOptions {
 
 /** The typed calls of shotcache; every failure is thrown as a `ShotcacheError`. */
 export interface ShotcacheClient {
-  /** Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). */
+  /**
+   * Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). Given
+   * markup (`html` instead of `url`) is sent in a POST body, and so is not revalidated.
+   */
   capture(input: CaptureInput, options?: CallOptions): Promise<Capture>;
+  /**
+   * A page's link-preview metadata (title, description, image, icon…), cached on the server like a
+   * capture, and revalidated by ETag like one.
+   */
+  metadata(url: string, options?: CallOptions): Promise<Metadata>;
   /**
    * Drops every cached variant of `url` on the server and at the CDNs it purges: how many entries
    * went, and what each CDN said.
@@ -175,10 +188,18 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
 
   return {
     async capture(input, callOptions) {
+      const signal = callOptions?.signal;
       const query = new URLSearchParams(queryPairs(input as SignableInput));
-      const url = `${baseUrl}/api/v1/screenshot?${query}`;
+      // Markup of up to 2 MB does not fit in a URL.
       const response = await call(() =>
-        imageFetch(url, { headers: authorization, signal: callOptions?.signal }),
+        input.html === undefined
+          ? imageFetch(`${baseUrl}/api/v1/screenshot?${query}`, { headers: authorization, signal })
+          : baseFetch(`${baseUrl}/api/v1/screenshot`, {
+              method: "POST",
+              headers: { ...authorization, "content-type": "application/json" },
+              body: JSON.stringify(input),
+              signal,
+            }),
       );
       if (!response.ok) throw await ShotcacheError.fromResponse(response);
       const bytes = await call(async () => new Uint8Array(await response.arrayBuffer()));
@@ -188,6 +209,18 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
         etag: response.headers.get("etag") ?? "",
         cache: factsOf(response.headers),
       };
+    },
+    async metadata(url, callOptions) {
+      const query = new URLSearchParams({ url });
+      const response = await call(() =>
+        imageFetch(`${baseUrl}/api/v1/metadata?${query}`, {
+          headers: authorization,
+          signal: callOptions?.signal,
+        }),
+      );
+      if (!response.ok) throw await ShotcacheError.fromResponse(response);
+      const metadata = await call(async () => (await response.json()) as PageMetadata);
+      return { ...metadata, cache: factsOf(response.headers) };
     },
     purge: (input, callOptions) => call(() => trpc.cache.purge.mutate(input, callOptions)),
     inspect: (input, callOptions) => call(() => trpc.cache.inspect.query(input, callOptions)),

@@ -7,6 +7,8 @@ export {
   type Capture,
   type CaptureInput,
   createShotcacheClient,
+  type Metadata,
+  type PageMetadata,
   type ShotcacheClient,
   type ShotcacheClientOptions,
   type Watch,

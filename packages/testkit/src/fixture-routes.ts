@@ -10,7 +10,7 @@ import {
 } from "./option-pages";
 import { changingPage, NOISE_PAGE, PIXEL_PNG, REMEMBER_PAGE, STABLE_PAGE } from "./plain-pages";
 import { DONE_SCRIPT, embedsPage, socketPage, webrtcPage } from "./probe-pages";
-import { SCRIPTS_PAGE, VISITOR_PAGE } from "./visitor-pages";
+import { METADATA_PAGE, SCRIPTS_PAGE, VISITOR_PAGE } from "./visitor-pages";
 
 function send(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, {
@@ -38,6 +38,7 @@ export function answerFixtureRequest(url: URL, load: number, response: ServerRes
   if (path === "/noise") return send(response, 200, NOISE_PAGE);
   if (path === "/visitor") return send(response, 200, VISITOR_PAGE);
   if (path === "/scripts") return send(response, 200, SCRIPTS_PAGE);
+  if (path === "/metadata") return send(response, 200, METADATA_PAGE);
   if (path === "/visitor-report") {
     response.writeHead(204);
     return response.end();

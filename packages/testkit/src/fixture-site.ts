@@ -42,6 +42,7 @@ export interface FixtureSiteOptions {
  * - `/noise`: seeded noise filling the viewport (a screenshot that barely compresses);
  * - `/visitor` (`?position` to ask for one): reports its time zone, languages and position to
  *   `/visitor-report`, then marks `#done`; `/scripts`: CJK, Hangul and an emoji in boxes;
+ * - `/metadata`: every tag a link preview reads, with relative URLs;
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN (with
  *   `&hold=MS`, an image of its own holds its load event that long);
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;

@@ -44,3 +44,22 @@ span { position: absolute; top: 0; width: 100px; height: 100px; font-size: 72px;
 <span style="left:0">永</span><span style="left:100px">愛</span>
 <span style="left:200px">한</span><span style="left:300px">😀</span>
 </body></html>`;
+
+/**
+ * A page with every tag a link preview reads, its URLs relative (the metadata must make them
+ * absolute), three icons of which the 192 px one is the best, and tags that lose to better ones
+ * (Twitter's title, the plain description).
+ */
+export const METADATA_PAGE = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
+<title>Plain title</title>
+<meta property="og:title" content="Open Graph title">
+<meta name="twitter:title" content="Twitter title">
+<meta name="description" content="Plain description">
+<meta property="og:description" content="Open Graph description">
+<meta property="og:image" content="/images/card.png">
+<meta name="theme-color" content="#0a7">
+<link rel="canonical" href="/metadata">
+<link rel="icon" href="/icons/16.png" sizes="16x16">
+<link rel="apple-touch-icon" href="/icons/192.png" sizes="192x192">
+<link rel="icon" href="/icons/32.png" sizes="32x32">
+</head><body><h1>metadata</h1></body></html>`;

@@ -40,7 +40,8 @@ export async function pageSetup(): Promise<PageSetup> {
   return {
     defaults: DEFAULTS,
     choices: {
-      format: IMAGE_FORMATS,
+      // The playground shows what it captured; metadata is JSON, with an endpoint of its own.
+      format: IMAGE_FORMATS.filter((format) => format !== "metadata"),
       waitUntil: WAIT_UNTIL_EVENTS,
       mediaType: MEDIA_TYPES,
       // Optional choices start empty: none chosen.

@@ -14,6 +14,7 @@ describe("the REST route list", () => {
         "/api/v1/cache",
         "/api/v1/devices",
         "/api/v1/invalidate",
+        "/api/v1/metadata",
         "/api/v1/screenshot",
         "/api/v1/stats",
         "/api/v1/watches",

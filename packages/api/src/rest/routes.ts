@@ -4,6 +4,7 @@ import { cronWatchesRoute } from "./cron";
 import { devicesRoute } from "./devices";
 import { healthRoute } from "./health";
 import { invalidateRoute } from "./invalidate";
+import { metadataRoute } from "./metadata";
 import { metricsRoute } from "./metrics";
 import { openApiRoute } from "./openapi";
 import { problem } from "./problem";
@@ -22,6 +23,7 @@ const documentRoute = openApiRoute(() => REST_ROUTE_LIST);
  */
 export const REST_ROUTE_LIST: readonly RestRoute[] = [
   screenshotRoute,
+  metadataRoute,
   cachePurgeRoute,
   statsRoute,
   watchesRoute,

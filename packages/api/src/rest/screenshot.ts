@@ -1,7 +1,6 @@
 import {
   CAPTURE_ERROR_CODES,
   type CaptureOptions,
-  type CaptureResult,
   captureInputFromQuery,
   captureOptionsSchema,
   checkSignature,
@@ -13,7 +12,6 @@ import {
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
-import { matchedKey } from "../access";
 import { cacheHeaders } from "../cache-headers";
 import type { ApiContext } from "../context";
 import type { ApiErrorCode } from "../error-codes";
@@ -26,8 +24,8 @@ import {
   type PathOperations,
 } from "../openapi";
 import { publicOriginOf } from "../public-origin";
-import { applyRateLimit } from "../rate-limit";
-import { failure, isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
+import { isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
+import { limitedCapture } from "./limited-capture";
 import { invalidInput, problem } from "./problem";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
@@ -152,20 +150,9 @@ export async function handleScreenshot(
   }
   const refusedSigned = query?.verify?.();
   if (refusedSigned) return refusedSigned;
-  const key = matchedKey(context.access, request.header("authorization"));
-  const limited = await applyRateLimit(context, key, request.clientAddress());
-  if (!limited.allowed) {
-    return problem("RATE_LIMITED", "Too many captures; try again later.", {
-      headers: limited.headers,
-    });
-  }
-
-  let result: CaptureResult;
-  try {
-    result = await context.captureService.capture(parsed.data, key?.id);
-  } catch (error) {
-    return failure(error, context);
-  }
+  const captured = await limitedCapture(request, context, parsed.data);
+  if (isRestResponse(captured)) return captured;
+  const { result, limited } = captured;
 
   if (signed) context.captureService.notePublicAnswer(parsed.data, result, publicUrlOf(request));
   const { staleWhileRevalidate, staleIfError } = parsed.data;
@@ -186,7 +173,7 @@ export async function handleScreenshot(
 }
 
 /** The headers that carry an answer's cache facts (cache-headers.ts), as the document lists them. */
-const CACHE_FACT_HEADERS = Object.fromEntries(
+export const CACHE_FACT_HEADERS = Object.fromEntries(
   [
     ["ETag", "Strong tag of the image bytes."],
     [
@@ -218,7 +205,7 @@ const CACHE_FACT_HEADERS = Object.fromEntries(
 );
 
 /** What a capture may answer, however its options arrive. */
-const CAPTURE_ERRORS: ApiErrorCode[] = [
+export const CAPTURE_ERRORS: ApiErrorCode[] = [
   "INVALID_INPUT",
   "UNAUTHORIZED",
   "FORBIDDEN",

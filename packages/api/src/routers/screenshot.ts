@@ -1,16 +1,13 @@
 import {
   captureOptionsSchema,
-  ifNoneMatchMatches,
   MAX_TTL_SECONDS,
   type SignableInput,
   signedScreenshotPath,
 } from "@shotcache/core";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { matchedKey } from "../access";
-import { cacheHeaders } from "../cache-headers";
-import { applyRateLimit } from "../rate-limit";
 import { captureProcedure, signProcedure } from "../trpc";
+import { answeredCapture } from "./answered-capture";
 
 /**
  * What to sign: capture options as they will travel in the URL (validated like a capture, then
@@ -45,28 +42,7 @@ export const screenshotRouter = {
    * The image travels as base64 inside the JSON result.
    */
   capture: captureProcedure.input(captureOptionsSchema).query(async ({ ctx, input }) => {
-    const key = matchedKey(ctx.access, ctx.authorization);
-    const limited = await applyRateLimit(ctx, key, ctx.clientAddress);
-    if (!ctx.isBatchCall) {
-      for (const [name, value] of Object.entries(limited.headers)) ctx.resHeaders.set(name, value);
-    }
-    if (!limited.allowed) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: "Too many captures; try again later.",
-      });
-    }
-    const result = await ctx.captureService.capture(input, key?.id);
-    // The JSON around the image also carries its age, so it is only weakly the same response;
-    // the strong ETag of the image itself is in the body.
-    const etag = `W/${result.etag}`;
-    if (!ctx.isBatchCall) {
-      for (const [name, value] of Object.entries(cacheHeaders(result, { etag }))) {
-        ctx.resHeaders.set(name, value);
-      }
-    }
-    // The handler answers a matching If-None-Match with a bodiless 304: no image to encode.
-    const notModified = !ctx.isBatchCall && ifNoneMatchMatches(ctx.ifNoneMatch, etag);
+    const { result, notModified } = await answeredCapture(ctx, input);
     return {
       image: notModified ? "" : Buffer.from(result.bytes).toString("base64"),
       contentType: result.contentType,
