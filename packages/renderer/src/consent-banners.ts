@@ -80,10 +80,29 @@ interface PageMessage {
 }
 
 /**
- * Arms `page` (before its navigation) to dismiss consent banners; the promise it returns settles
- * once the page script is done with the main frame (a banner answered, or none found).
+ * Runs in the page before autoconsent's script: keeps a copy of the style autoconsent hides the
+ * banners it knows with while it works (its "prehide"), which it takes away when it is done.
  */
-export async function dismissConsentBanners(page: Page): Promise<{ settled: Promise<void> }> {
+const KEEP_PREHIDE_STYLE = `(() => {
+  const keep = () => {
+    const style = document.getElementById("autoconsent-prehide");
+    if (style && style.textContent) window.__shotcachePrehide = style.textContent;
+  };
+  new MutationObserver(keep).observe(document, { childList: true, subtree: true, characterData: true });
+})();`;
+
+export interface ConsentDismissal {
+  /** Settles once the page script is done with the main frame (a banner answered, or none). */
+  settled: Promise<void>;
+  /**
+   * Hides again whatever autoconsent hid while it worked: a banner whose "reject" did nothing (a
+   * broken site) is still on the page, and is hidden as a banner no rule answers would be.
+   */
+  hideLeftovers(): Promise<void>;
+}
+
+/** Arms `page` (before its navigation) to dismiss consent banners. */
+export async function dismissConsentBanners(page: Page): Promise<ConsentDismissal> {
   let settle = () => {};
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
@@ -119,6 +138,17 @@ export async function dismissConsentBanners(page: Page): Promise<{ settled: Prom
         break;
     }
   });
+  await page.evaluateOnNewDocument(KEEP_PREHIDE_STYLE);
   await page.evaluateOnNewDocument(autoconsent().pageScript);
-  return { settled };
+  const hideLeftovers = () =>
+    page
+      .evaluate(() => {
+        const css = (window as unknown as { __shotcachePrehide?: string }).__shotcachePrehide;
+        if (!css) return;
+        const style = document.createElement("style");
+        style.textContent = css;
+        document.head.append(style);
+      })
+      .catch(() => {}); // a page that cannot take a style sheet is shot as it is
+  return { settled, hideLeftovers };
 }

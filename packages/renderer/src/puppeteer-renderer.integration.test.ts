@@ -271,6 +271,13 @@ describe.skipIf(!executablePath)("Puppeteer renderer (real Chromium)", () => {
       expect(await pixel(dismissed.bytes, 100, 650)).toEqual([255, 255, 255]);
     });
 
+    it("blockCookieBanners: a banner still there after its reject was clicked is hidden", async () => {
+      const shown = await render({ path: "/consent?stuck" });
+      expect(await pixel(shown.bytes, 100, 650)).toEqual([0, 0, 255]);
+      const hidden = await render({ path: "/consent?stuck", blockCookieBanners: true });
+      expect(await pixel(hidden.bytes, 100, 650)).toEqual([255, 255, 255]);
+    });
+
     it("blockAds: the ad slots are hidden, late ones too, and the ad loader never requested", async () => {
       const loader = "/pagead/js/adsbygoogle.js";
       const before = site.requestCount(loader);

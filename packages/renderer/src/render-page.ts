@@ -278,7 +278,10 @@ export async function renderInPage(
     if (!found) throw notFound(options.waitForSelector, "waitForSelector");
   }
   // A banner is answered once the page script found it (or found none), within a bounded wait.
-  if (consent) await Promise.race([consent.settled, sleep(Math.min(CONSENT_WAIT_MS, remaining()))]);
+  if (consent) {
+    await Promise.race([consent.settled, sleep(Math.min(CONSENT_WAIT_MS, remaining()))]);
+    await consent.hideLeftovers();
+  }
   if (options.blockAds) await hideAds(page, limits.ads);
   if (options.click) await actOn(page, options.click, "click");
   if (options.hover) await actOn(page, options.hover, "hover");

@@ -3,7 +3,7 @@ import { preconnectPage, SERVICE_WORKER_SCRIPT, serviceWorkerPage } from "./esca
 import {
   ADS_PAGE,
   ANIMATED_PAGE,
-  CONSENT_PAGE,
+  consentPage,
   EXTRAS_PAGE,
   OPTIONS_PAGE,
   tallPage,
@@ -32,7 +32,7 @@ export function answerFixtureRequest(url: URL, load: number, response: ServerRes
   if (path === "/changing") return send(response, 200, changingPage(load));
   if (path === "/options") return send(response, 200, OPTIONS_PAGE);
   if (path === "/extras") return send(response, 200, EXTRAS_PAGE);
-  if (path === "/consent") return send(response, 200, CONSENT_PAGE);
+  if (path === "/consent") return send(response, 200, consentPage(url.searchParams.has("stuck")));
   if (path === "/ads") return send(response, 200, ADS_PAGE);
   if (path === "/animated") return send(response, 200, ANIMATED_PAGE);
   if (path === "/noise") return send(response, 200, NOISE_PAGE);

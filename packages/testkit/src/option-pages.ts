@@ -56,9 +56,10 @@ export const EXTRAS_PAGE = `<!doctype html>
 
 /**
  * A page with a consent banner as OneTrust draws it: blue, 200 px tall at the bottom of the
- * viewport, with its "Reject All" button, which removes it.
+ * viewport, with its "Reject All" button, which removes it; `stuck`: a button that does nothing
+ * (a broken site), so the banner stays after "reject" was clicked.
  */
-export const CONSENT_PAGE = `<!doctype html>
+export const consentPage = (stuck: boolean) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>consent</title>
 <style>
   html, body { margin: 0; background: #fff; }
@@ -70,7 +71,7 @@ export const CONSENT_PAGE = `<!doctype html>
     <div id="onetrust-banner-sdk" role="dialog">
       <button id="onetrust-accept-btn-handler">Accept All</button>
       <button id="onetrust-reject-all-handler"
-        onclick="document.getElementById('onetrust-consent-sdk').remove()">Reject All</button>
+        ${stuck ? "" : `onclick="document.getElementById('onetrust-consent-sdk').remove()"`}>Reject All</button>
     </div>
   </div>
 </body></html>`;
