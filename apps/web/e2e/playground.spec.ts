@@ -189,6 +189,20 @@ test("offers the later options: a print-styled avif thumbnail of a region, click
   }
 });
 
+test("captures given HTML instead of a URL, with the visitor's time zone", async ({ page }) => {
+  await page.goto(appOrigin());
+  await page.getByText("Page as HTML options").click();
+  const html = `<body style="margin:0;background:#0a0"><h1>${Date.now()}</h1></body>`;
+  await page.getByLabel("HTML", { exact: true }).fill(html);
+  await page.getByText("Visitor options").click();
+  await page.getByLabel("Time zone").fill("Asia/Tokyo");
+  await captureButton(page).click();
+  await expect(status(page)).toHaveText("MISS");
+  expect(imageSize(await shownImageBytes(page))).toMatchObject({ width: 1280, height: 720 });
+  await captureButton(page).click();
+  await expect(status(page)).toHaveText("HIT");
+});
+
 test("works from the keyboard alone, with every control labelled", async ({ page }) => {
   await page.goto(appOrigin());
   const urlField = page.getByLabel("URL");

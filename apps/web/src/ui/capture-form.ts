@@ -35,6 +35,17 @@ export const COMMON_FIELDS: FieldSpec[] = [
 /** Every other option, in groups that open on demand. */
 export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
   {
+    title: "Page as HTML",
+    fields: [
+      {
+        name: "html",
+        label: "HTML",
+        kind: "code",
+        hint: "the page as markup (up to 2 MB), instead of the URL",
+      },
+    ],
+  },
+  {
     title: "Image",
     fields: [
       { name: "scale", label: "Scale", kind: "number", step: 0.5, hint: "device pixel ratio" },
@@ -134,7 +145,9 @@ export function initialValues(defaults: OptionDefaults): FormValues {
  * default, so the request (and its curl, SDK and signed forms) says only what was chosen.
  */
 export function inputFrom(values: FormValues, defaults: OptionDefaults): CaptureInput {
-  const input: Record<string, unknown> = { url: values.url.trim() };
+  // Markup stands for the page when no URL is given (the server wants one or the other).
+  const url = values.url.trim();
+  const input: Record<string, unknown> = url ? { url } : {};
   for (const field of ALL_FIELDS) {
     const value = requestValue(field, values[field.name]);
     const fallback = defaults[field.name] ?? (field.kind === "boolean" ? false : undefined);

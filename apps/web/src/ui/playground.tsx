@@ -177,7 +177,7 @@ export function Playground({ setup }: { setup: PageSetup }) {
           </div>
           <figure>
             {/* biome-ignore lint/performance/noImgElement: a blob: URL of bytes we already hold */}
-            <img src={shot.src} alt={`Screenshot of ${shot.input.url}`} />
+            <img src={shot.src} alt={`Screenshot of ${shot.input.url ?? "the given HTML"}`} />
           </figure>
           <SameRequest
             input={shot.input}
