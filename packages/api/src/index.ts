@@ -19,7 +19,7 @@ export {
 export type { ApiContext } from "./context";
 export { type ApiErrorCode, ERROR_KINDS } from "./error-codes";
 export type { FieldError } from "./field-errors";
-export type { MetadataAnswer, PageMetadata } from "./metadata-answer";
+export type { MetadataAnswer } from "./metadata-answer";
 export { createMetrics, type Metrics } from "./metrics";
 export type { RateLimits } from "./rate-limit";
 export type { BrowserSourceKind, RenderLoad } from "./render-load";

@@ -82,6 +82,7 @@ export {
   purgeRequestSchema,
   WAIT_UNTIL_EVENTS,
 } from "./options";
+export type { PageMetadata } from "./page-metadata";
 export type {
   CdnPurger,
   RateLimitDecision,

@@ -4,21 +4,8 @@
  * @module `format=metadata`: what a link preview shows of a page, read from the rendered page
  * itself (so a page that sets its tags by script is read as a visitor sees it).
  */
+import type { PageMetadata } from "@shotcache/core";
 import type { HTTPResponse, Page } from "puppeteer";
-
-/** A page's link-preview facts; each URL absolute, each missing one `null`. */
-export interface PageMetadata {
-  url: string;
-  finalUrl: string;
-  statusCode: number | null;
-  title: string | null;
-  description: string | null;
-  lang: string | null;
-  canonical: string | null;
-  image: string | null;
-  icon: string | null;
-  themeColor: string | null;
-}
 
 type ReadInPage = Omit<PageMetadata, "url" | "statusCode">;
 

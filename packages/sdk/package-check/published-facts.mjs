@@ -16,8 +16,10 @@ const dist = join(root, "dist");
 const declarationBytes = readdirSync(dist)
   .filter((name) => name.endsWith(".d.ts"))
   .reduce((sum, name) => sum + statSync(join(dist, name)).size, 0);
-if (declarationBytes >= 40 * 1024)
-  failures.push(`declarations are ${declarationBytes} bytes, not under 40 KB`);
+// The router's types are spelled out once per procedure that takes capture options (capture,
+// sign, metadata, watches): the bound keeps that from growing unnoticed.
+if (declarationBytes >= 48 * 1024)
+  failures.push(`declarations are ${declarationBytes} bytes, not under 48 KB`);
 
 // The main entry runs in browsers and edge runtimes: nothing it loads may import from `node:`.
 const seen = new Set();

@@ -1,7 +1,6 @@
 import {
   HISTORY_KEEP_SECONDS,
   intervalClosedBy,
-  type ObservedInterval,
   observe,
   type RenderHistoryStore,
   type RenderObservation,
@@ -9,14 +8,8 @@ import {
   VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
+import type { UrlHistory } from "../url-history";
 import { lruClock } from "./clock";
-
-/** A URL's history of renders, across its variants. */
-export interface UrlHistory {
-  renders: number;
-  changes: number;
-  intervals: ObservedInterval[];
-}
 
 /** Each variant's latest renders and each URL's intervals between them, by core's own rules. */
 export function createMemoryRenderHistory(now: (() => number) | undefined): RenderHistoryStore & {

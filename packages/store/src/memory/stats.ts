@@ -8,7 +8,7 @@ import {
   TOP_URLS_REPORTED,
 } from "@shotcache/core";
 import { hourStarts, snapshotFrom } from "../stats-fields";
-import type { UrlHistory } from "./render-history";
+import type { UrlHistory } from "../url-history";
 
 /** What the statistics read from the store's other concerns. */
 export interface MemoryStatsSources {

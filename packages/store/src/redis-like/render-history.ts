@@ -6,15 +6,9 @@ import {
   URL_INTERVALS_KEPT,
   VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
+import type { UrlHistory } from "../url-history";
 import { listOf, type RedisDriver } from "./driver";
 import type { RedisKeys } from "./layout";
-
-/** A URL's history of renders, across its variants, as the statistics report it. */
-export interface UrlHistory {
-  renders: number;
-  changes: number;
-  intervals: ObservedInterval[];
-}
 
 /** A render as lua/render-history/note-render.lua keeps it: `<at> <changed at> <etag>`. */
 function observationFrom(stored: unknown): RenderObservation[] {

@@ -9,9 +9,9 @@ import {
   type UrlRecord,
 } from "@shotcache/core";
 import { hashFromReply, hourStarts, snapshotFrom } from "../stats-fields";
+import type { UrlHistory } from "../url-history";
 import { listOf, type RedisDriver } from "./driver";
 import type { RedisKeys } from "./layout";
-import type { UrlHistory } from "./render-history";
 import type { StorageAccounting } from "./storage-accounting";
 
 /** Seconds an hourly statistics bucket is kept: its retention plus the hour itself. */
