@@ -115,6 +115,21 @@ describe.skipIf(!executablePath).each(["local", "remote"] as const)(
       expect(refused.position).toMatch(/^refused:/);
     });
 
+    it("geolocation: granted to the page's own origin only, not where a redirect leads", async () => {
+      const other = await startFixtureSite();
+      try {
+        const elsewhere = `${other.origin.replace("127.0.0.1", "localhost")}/visitor?position`;
+        await render({
+          path: `/redirect?to=${encodeURIComponent(elsewhere)}`,
+          geolocation: "35.6762,139.6503",
+          waitForSelector: "#done",
+        });
+        expect(other.lastQuery("/visitor-report")?.get("position")).toMatch(/^refused:/);
+      } finally {
+        await other.close();
+      }
+    });
+
     it("cookies: with the page's own requests, never with another site's", async () => {
       // Cookies ignore ports: the other site is another host, `localhost`, on the same machine.
       const other = await startFixtureSite();
