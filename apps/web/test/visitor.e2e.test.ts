@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createShotcacheClient } from "@shotcache/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AppUnderTest,
@@ -67,6 +68,17 @@ describe.skipIf(!browserAvailable)("the visitor's settings and fonts, end to end
     ];
     expect(inspect.status).toBe(200);
     for (const text of shown) expect(text).not.toContain(secret);
+
+    // The SDK sends cookies in a POST body, never in a URL.
+    const sdk = createShotcacheClient({ baseUrl: env.app.origin });
+    await sdk.capture({ url: page, waitForSelector: "#done", cookies: ["session=from-sdk"] });
+    expect(env.site.lastHeaders("/visitor")?.cookie).toBe("session=from-sdk");
+    // Request lines are written in batches, a moment after the answer.
+    const posted = () =>
+      logLines(env.app).some(
+        (line) => line.method === "POST" && line.path === "/api/v1/screenshot",
+      );
+    await expect.poll(posted).toBe(true);
   });
 
   it("reports the CJK and emoji fonts it has, and warns of none", async () => {

@@ -195,6 +195,18 @@ describe("tRPC over Fetch", () => {
     expect((await capture(setup, { url: URL_A })).response.status).toBe(200); // captures stay open
   });
 
+  it("refuses to sign cookies into a public URL, naming them", async () => {
+    const setup = createTestContext();
+    setup.context.signingSecret = "s".repeat(32);
+    const options = { url: URL_A, cookies: ["session=s3cret"] };
+    const { response, body } = await call(setup, mutation("screenshot.sign", { options }));
+    expect(response.status).toBe(400);
+    expect(body.error.data.fieldErrors).toEqual([
+      expect.objectContaining({ field: "options.cookies" }),
+    ]);
+    expect(JSON.stringify(body)).not.toContain("s3cret");
+  });
+
   it("refuses a body over the limit with 413", async () => {
     const setup = createTestContext();
     const url = `${URL_A}?${"x".repeat(MAX_TRPC_BODY_BYTES)}`;

@@ -10,10 +10,10 @@ import { appRouter } from "./root";
 import type { TrpcContext } from "./trpc";
 
 /**
- * Largest tRPC body: a capture may carry `html` (2 MB, with JSON's escapes), as the REST POST
- * may; a larger body is refused as it streams in.
+ * tRPC bodies (a purge, a URL to sign) are small: a larger one is refused as it streams in. A
+ * capture is a query, in a GET's URL: large markup goes by the REST POST (as the SDK sends it).
  */
-export const MAX_TRPC_BODY_BYTES = 6 * 1024 * 1024;
+export const MAX_TRPC_BODY_BYTES = 64 * 1024;
 
 /**
  * The request with a body that fails with PAYLOAD_TOO_LARGE once it passes `maxBytes`, so an

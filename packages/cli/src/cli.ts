@@ -60,6 +60,17 @@ function save(file: string, bytes: Uint8Array): void {
 const summary = (capture: Capture, file: string) =>
   `${file} (${capture.bytes.byteLength.toLocaleString("en")} bytes, ${capture.cache.status}, ${capture.etag})`;
 
+/** An HTML file's text, or a one-line reason and exit 2. */
+function readHtml(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    return program.error(`cannot read ${file}: ${(error as Error).message}`, {
+      exitCode: EXIT.input,
+    });
+  }
+}
+
 withCaptureOptions(
   program
     .command("capture")
@@ -81,7 +92,7 @@ withCaptureOptions(
       });
     }
     const input = flags.html
-      ? { ...captureInputOf(undefined, flags), html: readFileSync(flags.html, "utf8") }
+      ? { ...captureInputOf(undefined, flags), html: readHtml(flags.html) }
       : captureInputOf(url, flags);
     const shot = await withProgress(`Capturing ${url ?? flags.html}`, () =>
       client().capture(input),

@@ -13,12 +13,11 @@ const refused = (input: Record<string, unknown>, url?: string) => {
 };
 
 describe("cookies", () => {
-  it("take `name=value` (REST) or objects, each stated whole: the page's host, /, Secure on https", () => {
+  it("take `name=value` (REST) or objects, each stated whole: host-only, /, Secure on https", () => {
     expect(parse({ cookies: ["session=a=b", "consent=no"] }).cookies).toEqual([
       {
         name: "consent",
         value: "no",
-        domain: "www.example.co.uk",
         path: "/",
         secure: true,
         httpOnly: false,
@@ -27,7 +26,6 @@ describe("cookies", () => {
       {
         name: "session",
         value: "a=b",
-        domain: "www.example.co.uk",
         path: "/",
         secure: true,
         httpOnly: false,
@@ -41,10 +39,10 @@ describe("cookies", () => {
         ],
       }).cookies ?? [];
     expect(own).toMatchObject({ domain: "shop.example.co.uk", path: "/cart", httpOnly: true });
-    expect(parse({ cookies: ["id=1"] }, "http://127.0.0.1:8080/").cookies?.[0]).toMatchObject({
-      domain: "127.0.0.1",
-      secure: false,
-    });
+    // No domain given: a cookie of the page's host alone (host-only), as `__Host-` ones must be.
+    const [hostOnly] = parse({ cookies: ["id=1"] }, "http://127.0.0.1:8080/").cookies ?? [];
+    expect(hostOnly).toMatchObject({ secure: false });
+    expect(hostOnly).not.toHaveProperty("domain");
   });
 
   it("are one key whatever their order or form, another key than none, and in it by hash only", () => {
@@ -66,6 +64,19 @@ describe("cookies", () => {
     [{ cookies: [{ name: "a", value: "1", domain: "evil.test" }] }, ["cookies.0.domain"]],
     [{ cookies: [{ name: "a", value: "1", domain: "co.uk" }] }, ["cookies.0.domain"]],
     [{ cookies: [{ name: "a", value: "1", path: "cart" }] }, ["cookies.0.path"]],
+    [{ cookies: ["a=1", "a=2"] }, ["cookies.1.name"]],
+    [
+      { cookies: [{ name: "a", value: "1", sameSite: "None", secure: false }] },
+      ["cookies.0.sameSite"],
+    ],
+    [
+      {
+        html: "<p>x</p>",
+        url: undefined,
+        cookies: [{ name: "a", value: "1", domain: "example.co.uk" }],
+      },
+      ["cookies.0.domain"],
+    ],
   ])("refuses %j, naming the field", (input, fields) => {
     const named = refused(input);
     expect(named).not.toBe("accepted");

@@ -57,8 +57,11 @@ export const cookiesSchema = z
   .max(MAX_COOKIES, `at most ${MAX_COOKIES} cookies`);
 
 export type CaptureCookie = z.output<typeof cookieObject>;
-/** A cookie as it is set: every attribute stated. */
-export type SetCookie = Required<CaptureCookie>;
+/**
+ * A cookie as it is set: every attribute stated but its domain, which is absent for a cookie of
+ * the page's own host alone (host-only, as `__Host-` cookies must be).
+ */
+export type SetCookie = Required<Omit<CaptureCookie, "domain">> & { domain?: string };
 
 /**
  * The site of a host: its registrable domain (`example.co.uk` for `www.example.co.uk`, by the
@@ -77,19 +80,57 @@ export const isSameSite = (domain: string, pageHost: string) => siteOf(domain) =
  * order, so the same cookies given in another order or form are the same image and key.
  */
 export function canonicalCookies(cookies: CaptureCookie[], pageUrl: string): SetCookie[] {
-  const page = new URL(pageUrl);
-  const secure = page.protocol === "https:";
+  const secure = new URL(pageUrl).protocol === "https:";
   return cookies
     .map((cookie) => ({
       name: cookie.name,
       value: cookie.value,
-      domain: cookie.domain ?? page.hostname,
+      ...(cookie.domain === undefined ? {} : { domain: cookie.domain }),
       path: cookie.path ?? "/",
       secure: cookie.secure ?? secure,
       httpOnly: cookie.httpOnly ?? false,
       sameSite: cookie.sameSite ?? "Lax",
     }))
-    .sort((a, b) =>
-      `${a.domain} ${a.path} ${a.name}`.localeCompare(`${b.domain} ${b.path} ${b.name}`),
-    );
+    .sort((a, b) => compareText(identityOf(a), identityOf(b)));
+}
+
+/** What makes a cookie itself: two with the same name, domain and path are one (the last wins). */
+const identityOf = (cookie: { name: string; domain?: string; path?: string }) =>
+  `${cookie.domain ?? ""} ${cookie.path ?? "/"} ${cookie.name}`;
+
+/** By code units, not by locale: every node must order them, and so key them, alike. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * What is wrong with a capture's cookies for its page: each problem with the place it concerns
+ * (index and attribute), for the options' refinement to report.
+ */
+export function cookieProblems(
+  cookies: CaptureCookie[],
+  pageUrl: string,
+): { path: (string | number)[]; message: string }[] {
+  const page = URL.canParse(pageUrl) ? new URL(pageUrl) : undefined;
+  if (!page) return [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const [index, cookie] of cookies.entries()) {
+    if (cookie.domain && !isSameSite(cookie.domain, page.hostname)) {
+      problems.push({ path: [index, "domain"], message: "is not of the page's own site" });
+    }
+    if (cookie.sameSite === "None" && !(cookie.secure ?? page.protocol === "https:")) {
+      problems.push({
+        path: [index, "sameSite"],
+        message: "None needs secure (and an https page)",
+      });
+    }
+    const identity = identityOf(cookie);
+    if (seen.has(identity)) {
+      problems.push({
+        path: [index, "name"],
+        message: "is given twice for the same domain and path",
+      });
+    }
+    seen.add(identity);
+  }
+  return problems;
 }

@@ -24,6 +24,8 @@ describe("html instead of a url", () => {
   it("is purged by its markup, as a url by its address", () => {
     const { url } = captureOptionsSchema.parse({ html: INVOICE });
     expect(purgeRequestSchema.parse({ html: INVOICE })).toEqual({ url });
+    const narrow = purgeRequestSchema.parse({ html: INVOICE, options: { width: 800 } });
+    expect([narrow.url, narrow.options?.width]).toEqual([url, 800]);
     expect(purgeRequestSchema.safeParse({}).success).toBe(false);
   });
 
@@ -31,6 +33,9 @@ describe("html instead of a url", () => {
     [{}, ["url"]],
     [{ url: "https://example.com/", html: INVOICE }, ["html"]],
     [{ html: "" }, ["html"]],
+    // Another's markup is reached by giving it, never by the address made from it.
+    [{ url: `${HTML_PAGE_ORIGIN}/${"a".repeat(43)}` }, ["url"]],
+    [{ url: `HTTPS://user@HTML.shotcache.invalid:443/${"a".repeat(43)}` }, ["url"]],
     [{ html: "x".repeat(MAX_HTML_BYTES + 1) }, ["html"]],
     // Counted in bytes: a million three-byte characters is 3 MB.
     [{ html: "永".repeat(1_000_000) }, ["html"]],

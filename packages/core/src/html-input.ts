@@ -23,5 +23,9 @@ export const htmlSchema = z
     `may hold at most ${MAX_HTML_BYTES / 1024 / 1024} MB`,
   );
 
+/** Whether `url` is on the host of given markup, however it is spelled (case, port, user). */
+export const isHtmlPageUrl = (url: string) =>
+  URL.canParse(url) && new URL(url).hostname === new URL(HTML_PAGE_ORIGIN).hostname;
+
 /** The address given markup is captured at: the same markup, the same address. */
 export const htmlPageUrl = (html: string) => `${HTML_PAGE_ORIGIN}/${shortHash(html, 43)}`;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { canonicalCookies, cookiesSchema, isSameSite } from "./cookie-options";
+import { canonicalCookies, cookieProblems, cookiesSchema } from "./cookie-options";
 import { devicePreset } from "./devices";
 import { headersSchema, sortedHeaders } from "./header-options";
-import { htmlPageUrl, htmlSchema } from "./html-input";
+import { htmlPageUrl, htmlSchema, isHtmlPageUrl } from "./html-input";
 import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-options";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
@@ -248,17 +248,22 @@ export const captureOptionsSchema = captureOptionsObjectSchema
     error: "one of clip and selector",
   })
   .superRefine((options, context) => {
-    // Refinements run even when a field failed: the URL may be none.
-    const url = options.url ?? "";
-    const pageHost = URL.canParse(url) ? new URL(url).hostname : "";
-    for (const [index, cookie] of (options.cookies ?? []).entries()) {
-      if (pageHost && cookie.domain && !isSameSite(cookie.domain, pageHost)) {
-        context.addIssue({
-          code: "custom",
-          path: ["cookies", index, "domain"],
-          message: "is not of the page's own site",
-        });
-      }
+    // Refinements run even when a field failed: the URL may be none. Given markup's cookies
+    // are checked against the address made from it.
+    const pageUrl = options.url ?? (options.html ? htmlPageUrl(options.html) : "");
+    for (const problem of cookieProblems(options.cookies ?? [], pageUrl)) {
+      context.addIssue({
+        code: "custom",
+        path: ["cookies", ...problem.path],
+        message: problem.message,
+      });
+    }
+    if (options.html === undefined && options.url && isHtmlPageUrl(options.url)) {
+      context.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: "is reserved for pages given as html",
+      });
     }
     // Within the viewport the shot is taken of (the device's, when one is named).
     const viewport = devicePreset(options.device ?? "") ?? options;
@@ -323,7 +328,8 @@ export const purgeRequestSchema = z
     }
     const url = input.url ?? htmlPageUrl(input.html ?? "");
     if (!input.options) return { url };
-    const parsed = captureOptionsSchema.safeParse({ ...input.options, url });
+    const page = input.html === undefined ? { url } : { html: input.html };
+    const parsed = captureOptionsSchema.safeParse({ ...input.options, ...page });
     if (parsed.success) return { url, options: parsed.data };
     for (const issue of parsed.error.issues) {
       context.addIssue({ ...issue, path: ["options", ...issue.path] } as z.core.$ZodRawIssue);

@@ -72,6 +72,8 @@ describe("capture input from a query string", () => {
     const { url, timezone, locale, geolocation, cookies } = options;
     const query = new URLSearchParams(queryPairs({ url, timezone, locale, geolocation, cookies }));
     expect(query.get("geolocation")).toBe("35.5,-0.25,10");
+    const tiny = queryPairs({ url, geolocation: { latitude: 1e-7, longitude: 0 } });
+    expect(tiny).toContainEqual(["geolocation", "0.0000001,0"]);
     expect(query.getAll("cookies")).toEqual(["consent=no", "session=a=b"]);
     const again = captureOptionsSchema.parse(captureInputFromQuery(query));
     expect([again.timezone, again.locale, again.geolocation, again.cookies]).toEqual([

@@ -42,6 +42,10 @@ const isRegion = (value: object): value is Region =>
     (name) => typeof (value as Record<string, unknown>)[name] === "number",
   );
 
+/** A number in plain decimals: `String(1e-7)` would write an exponent, which no option reads. */
+const decimal = (number: number) =>
+  /e/i.test(String(number)) ? number.toFixed(20).replace(/\.?0+$/, "") : String(number);
+
 const isPosition = (value: object): value is Position =>
   typeof (value as Record<string, unknown>).latitude === "number" &&
   typeof (value as Record<string, unknown>).longitude === "number";
@@ -66,9 +70,8 @@ export function queryPairs(input: SignableInput): [string, string][] {
     if (isRegion(value)) return [[name, [value.x, value.y, value.width, value.height].join(",")]];
     if (isPosition(value)) {
       const { latitude, longitude, accuracy } = value;
-      return [
-        [name, [latitude, longitude, ...(accuracy === undefined ? [] : [accuracy])].join(",")],
-      ];
+      const numbers = [latitude, longitude, ...(accuracy === undefined ? [] : [accuracy])];
+      return [[name, numbers.map(decimal).join(",")]];
     }
     return Object.entries(value).map(([key, item]): [string, string] => [name, `${key}: ${item}`]);
   });

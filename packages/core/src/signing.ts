@@ -40,6 +40,8 @@ export function signedScreenshotPath(
   secret: string,
   options: { expiresInSeconds?: number; now?: number } = {},
 ): { path: string; expires: number | undefined } {
+  // A public URL is seen by whoever holds it, and by every cache and log on its way.
+  if (input.cookies !== undefined) throw new TypeError("A signed URL may not carry cookies.");
   const expires =
     options.expiresInSeconds === undefined
       ? undefined

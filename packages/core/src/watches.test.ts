@@ -12,5 +12,8 @@ describe("watch requests", () => {
     expect(errors({ ...base, every: 60, webhook: "ftp://x/" })).toEqual(["webhook"]);
     expect(errors({ ...base, every: 60, quality: 50 })).toEqual(["quality"]);
     expect(schema.parse({ ...base, every: 60 }).options).toMatchObject({ width: 1280 });
+    // Kept, listed and named in signed URLs: a watch takes no cookies, and no markup.
+    expect(errors({ ...base, every: 60, cookies: ["session=1"] })).toEqual([""]);
+    expect(errors({ ...base, every: 60, html: "<p>x</p>" })).toEqual([""]);
   });
 });

@@ -20,8 +20,9 @@ export const MAX_WATCH_EVERY_SECONDS = 7 * 24 * 60 * 60;
  * change.
  */
 export const watchInputSchema = captureOptionsObjectSchema
-  // A watch follows a page at its address: given markup never changes by itself.
-  .omit({ refresh: true, noCache: true, html: true })
+  // A watch follows a page at its address: given markup never changes by itself. Cookies are left
+  // out: a watch is kept, listed and named in the signed URLs its webhook gets.
+  .omit({ refresh: true, noCache: true, html: true, cookies: true })
   .extend({
     url: pageUrlSchema,
     every: z.int().min(1).max(MAX_WATCH_EVERY_SECONDS),

@@ -57,6 +57,18 @@ describe.skipIf(!executablePath)("format=metadata (real Chromium)", () => {
     });
   });
 
+  it("keeps only http(s) URLs, bounded, and of icons the same size the first", async () => {
+    const html = `<title>${"t".repeat(3000)}</title>
+<meta property="og:image" content="javascript:alert(1)">
+<link rel="icon" href="first.svg"><link rel="icon" href="second.svg" sizes="any">`;
+    const rendered = await renderer.render(
+      captureOptionsSchema.parse({ html, format: "metadata" }),
+    );
+    const metadata = JSON.parse(new TextDecoder().decode(rendered.bytes));
+    expect(metadata).toMatchObject({ title: null, image: null });
+    expect(metadata.icon).toMatch(/\/first\.svg$/);
+  });
+
   it("follows a redirect and names where it ended", async () => {
     const target = site.url("/metadata");
     const { text } = await metadataOf(`/redirect?to=${encodeURIComponent(target)}`);

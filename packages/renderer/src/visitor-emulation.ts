@@ -37,6 +37,12 @@ export async function emulateVisitor(page: Page, options: VisitorOptions): Promi
     });
     await page.setGeolocation(options.geolocation);
   }
-  // In this render's own context, which no other capture shares: they go nowhere else.
-  if (options.cookies) await page.browserContext().setCookie(...options.cookies);
+  // In this render's own context, which no other capture shares: they go nowhere else. A cookie
+  // without a domain is set by the page's URL, so it is the host's alone (host-only).
+  if (options.cookies) {
+    const { url } = options;
+    await page.setCookie(
+      ...options.cookies.map((cookie) => (cookie.domain ? cookie : { ...cookie, url })),
+    );
+  }
 }

@@ -87,7 +87,7 @@ export interface CallOptions {
 export interface ShotcacheClient {
   /**
    * Captures a page, or revalidates the copy this client holds (a 304 costs no image bytes). Given
-   * markup (`html` instead of `url`) is sent in a POST body, and so is not revalidated.
+   * markup (`html` instead of `url`) and cookies are sent in a POST body, and so not revalidated.
    */
   capture(input: CaptureInput, options?: CallOptions): Promise<Capture>;
   /**
@@ -190,9 +190,10 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     async capture(input, callOptions) {
       const signal = callOptions?.signal;
       const query = new URLSearchParams(queryPairs(input as SignableInput));
-      // Markup of up to 2 MB does not fit in a URL.
+      // Markup of up to 2 MB does not fit in a URL, and cookies are kept out of one (and so out of
+      // the access logs of whatever proxies sit between).
       const response = await call(() =>
-        input.html === undefined
+        input.html === undefined && input.cookies === undefined
           ? imageFetch(`${baseUrl}/api/v1/screenshot?${query}`, { headers: authorization, signal })
           : baseFetch(`${baseUrl}/api/v1/screenshot`, {
               method: "POST",

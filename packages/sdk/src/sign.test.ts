@@ -33,6 +33,13 @@ describe("signedScreenshotUrl", () => {
     expect(verdictOf(url)).toBe("valid");
   });
 
+  it("refuses to put cookies in a public URL", () => {
+    const input = { url: "https://example.com/", cookies: ["session=s3cret"] };
+    expect(() => signedScreenshotUrl("https://shots.example", input, "k".repeat(32))).toThrow(
+      /may not carry cookies/,
+    );
+  });
+
   it("signs the expiry, which the server then enforces", () => {
     const url = signedScreenshotUrl("https://shots.test", { url: "https://a.test/" }, SECRET, {
       expiresInSeconds: 60,

@@ -18,7 +18,7 @@ import {
 } from "@shotcache/store";
 import { createWatchService } from "@shotcache/watches";
 import { browserRendererOf } from "./browser";
-import { type Config, environment, loadConfig, type StoreConfig } from "./config";
+import { type Config, ConfigError, environment, loadConfig, type StoreConfig } from "./config";
 import { apiLogger, type Logger, logger } from "./logger";
 
 export interface Services {
@@ -27,6 +27,12 @@ export interface Services {
   context: ApiContext;
   /** Closes the browser and the store; safe to call more than once. */
   shutdown(): Promise<void>;
+}
+
+/** The Upstash database; never missing, as the configuration refuses an Upstash store without it. */
+function upstashOf(store: StoreConfig): { url: string; token: string } {
+  if (!store.upstash) throw new ConfigError("the upstash store needs its URL and token");
+  return store.upstash;
 }
 
 /** Capture rate limits on the configured store, so every instance shares them. */
@@ -39,9 +45,7 @@ function createRateLimits({ store, access }: Config): RateLimits {
       timeoutMs: store.guard.timeoutMs,
     };
     if (store.kind === "redis") return createRedisRateLimiter(store.redis, options);
-    if (store.kind === "upstash" && store.upstash) {
-      return createUpstashRateLimiter(store.upstash, options);
-    }
+    if (store.kind === "upstash") return createUpstashRateLimiter(upstashOf(store), options);
     return createMemoryRateLimiter(options);
   };
   return {
@@ -85,10 +89,11 @@ function createStore(config: StoreConfig): { store: CacheStore; description: str
       description: `redis (${where})`,
     };
   }
-  if (config.kind === "upstash" && config.upstash) {
+  if (config.kind === "upstash") {
+    const upstash = upstashOf(config);
     return {
-      store: createUpstashStore({ ...config.upstash, ...shared }),
-      description: `upstash (${new URL(config.upstash.url).host})`,
+      store: createUpstashStore({ ...upstash, ...shared }),
+      description: `upstash (${new URL(upstash.url).host})`,
     };
   }
   const memory = { maxBytes: config.memoryMaxBytes, maxEntryBytes: config.maxEntryBytes };

@@ -175,7 +175,10 @@ export async function handleScreenshot(
 /** The headers that carry an answer's cache facts (cache-headers.ts), as the document lists them. */
 export const CACHE_FACT_HEADERS = Object.fromEntries(
   [
-    ["ETag", "Strong tag of the image bytes."],
+    [
+      "ETag",
+      "Strong tag of the image bytes (weak on /api/v1/metadata, whose JSON adds capturedAt).",
+    ],
     [
       "Last-Modified",
       "When the content last changed: an unchanged re-render keeps the earlier time.",

@@ -20,6 +20,14 @@ const signRequestSchema = z.strictObject({
       for (const issue of parsed.error.issues) context.addIssue(issue as z.core.$ZodRawIssue);
       return z.NEVER;
     }
+    // A public URL carries what it was signed with: cookies in it would be anyone's who sees it.
+    if (parsed.data.cookies) {
+      context.addIssue({
+        code: "custom",
+        path: ["cookies"],
+        message: "would travel in a public URL; a signed URL may not carry cookies",
+      });
+    }
     // A public URL that skips the cache would let anyone who sees it make the server render.
     for (const name of ["refresh", "noCache"] as const) {
       if (parsed.data[name]) {
