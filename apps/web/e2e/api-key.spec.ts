@@ -20,7 +20,7 @@ test("asks for an API key when the server has keys, and keeps it for the tab", a
   await page.getByRole("button", { name: "Capture", exact: true }).click();
   await expect(page.getByText("Send an API key as `Authorization: Bearer <key>`.")).toBeVisible();
 
-  await page.getByLabel("API key").fill(KEY);
+  await page.getByRole("textbox", { name: "API key" }).fill(KEY);
   await page.getByRole("button", { name: "Capture", exact: true }).click();
   await expect(page.getByTestId("x-cache")).toHaveText("MISS");
   // The copied request reads the key from the environment; the page never writes it out.
@@ -32,7 +32,7 @@ test("asks for an API key when the server has keys, and keeps it for the tab", a
   await expect(page.getByRole("button", { name: "Make signed URL" })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Dashboard" }).click();
-  await expect(page.getByLabel("API key")).toHaveValue(KEY);
+  await expect(page.getByRole("textbox", { name: "API key" })).toHaveValue(KEY);
   await expect(page.getByTestId("requests")).toHaveText("1");
   // Usage by key, named by the first 12 hex digits of its digest, never by the key.
   const keyId = createHash("sha256").update(KEY).digest("hex").slice(0, 12);
