@@ -8,11 +8,11 @@ import type { CachingDecision } from "./cache-policy";
 import type { CaptureResult, PurgeOutcome, PurgeRequest } from "./capture-result";
 import type { CdnPurge } from "./cdn-purge";
 import { storeUnavailable } from "./errors";
-import type { CacheStore } from "./ports";
 import type { StatsRecorder } from "./stats-recorder";
+import type { EntryStore, PublicUrlStore } from "./store-ports";
 
 /** What purging needs of the store. */
-type PurgeStore = Pick<CacheStore, "delete" | "purgeUrl" | "takePublicUrls" | "rememberPublicUrl">;
+type PurgeStore = Pick<EntryStore, "delete" | "purgeUrl"> & PublicUrlStore;
 
 export interface CachePurgeOptions {
   store: PurgeStore;

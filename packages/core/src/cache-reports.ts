@@ -3,8 +3,8 @@ import { urlKeyFor } from "./cache-key";
 import type { CachePolicy } from "./cache-policy";
 import { reportVariant, type VariantReport } from "./capture-result";
 import { storeUnavailable } from "./errors";
-import type { CacheStore } from "./ports";
 import { type CacheStats, deriveStats } from "./stats-report";
+import type { CacheStore } from "./store-ports";
 
 export interface CacheReportsOptions {
   store: Pick<CacheStore, "readStats" | "inspect">;

@@ -3,7 +3,7 @@ import type { BypassReason, TtlSource } from "./cache-policy";
 import type { CacheStatus } from "./cache-status";
 import type { CdnPurgeReport } from "./cdn-purge";
 import type { CaptureOptions } from "./options";
-import type { StoredShot, StoredVariant } from "./ports";
+import type { StoredShot, StoredVariant } from "./store-ports";
 
 /** Why a capture was answered as it was, when the status alone does not say. */
 export type CacheReason = BypassReason | "stale-while-revalidate" | "stale-if-error";

@@ -5,8 +5,9 @@ import type { CdnPurgeOptions } from "./cdn-purge";
 import type { CounterValues } from "./counters";
 import type { StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import type { CacheStore, CdnPurger, Renderer } from "./ports";
+import type { CdnPurger, Renderer } from "./ports";
 import type { CacheStats } from "./stats-report";
+import type { CacheStore } from "./store-ports";
 
 export interface CaptureServiceOptions {
   store: CacheStore;

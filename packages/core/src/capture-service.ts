@@ -17,11 +17,11 @@ import { CircuitOpenError, guardStore } from "./guarded-store";
 import { notifyHost } from "./host-callback";
 import type { CaptureOptions } from "./options";
 import { createPendingWork } from "./pending-work";
-import type { StoredShot } from "./ports";
 import { createOptionsMemo } from "./prepared-options";
 import { createRenderStore, type Job } from "./render-and-store";
 import { createRenderLocks } from "./render-lock";
 import { createStatsRecorder } from "./stats-recorder";
+import type { StoredShot } from "./store-ports";
 import { shouldRefreshEarly } from "./xfetch";
 
 /** Outcomes in which the capture itself was rendered (a coalesced one waited for another's). */

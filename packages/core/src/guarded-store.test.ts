@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guardStore, StoreUnavailableError } from "./guarded-store";
-import type { CacheStore } from "./ports";
+import type { CacheStore } from "./store-ports";
 
 /** A store whose `get` does whatever the test says, counting the calls that reach it. */
 function scriptedStore() {

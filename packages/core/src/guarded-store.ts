@@ -1,4 +1,4 @@
-import type { CacheStore } from "./ports";
+import type { CacheStore } from "./store-ports";
 
 export interface StoreGuardOptions {
   /** A call that takes longer counts as failed. @default 1000 */

@@ -66,14 +66,14 @@ export { HTML_PAGE_ORIGIN, htmlPageUrl, MAX_HTML_BYTES } from "./html-input";
 export { metadataOptionsObjectSchema, metadataRequestSchema } from "./metadata-request";
 export {
   BLOCKABLE_RESOURCES,
+  CAPTURE_FORMATS,
+  type CaptureFormat,
   type CaptureInput,
   type CaptureOptions,
   captureOptionsObjectSchema,
   captureOptionsSchema,
   contentTypeOf,
   DEFAULT_LOSSY_QUALITY,
-  IMAGE_FORMATS,
-  type ImageFormat,
   MAX_TTL_SECONDS,
   MAX_URL_LENGTH,
   MEDIA_TYPES,

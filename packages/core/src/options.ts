@@ -12,10 +12,10 @@ export const MAX_URL_LENGTH = 2048;
  * What a capture gives: an image, a PDF, or `metadata`, the page's link-preview facts as JSON
  * (title, description, image, icon…: see GET /api/v1/metadata), cached like any capture.
  */
-export const IMAGE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf", "metadata"] as const;
-export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+export const CAPTURE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf", "metadata"] as const;
+export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
 /** The content type of a format's bytes. */
-export const contentTypeOf = (format: ImageFormat) =>
+export const contentTypeOf = (format: CaptureFormat) =>
   format === "pdf"
     ? "application/pdf"
     : format === "metadata"
@@ -25,9 +25,9 @@ export const contentTypeOf = (format: ImageFormat) =>
 /** Paper sizes of `format=pdf`. */
 export const PAPER_SIZES = ["a4", "letter", "legal", "tabloid", "a3", "a5"] as const;
 /** Formats with a quality setting; png (and pdf) have none. */
-const LOSSY_FORMATS: readonly ImageFormat[] = ["jpeg", "webp", "avif"];
+const LOSSY_FORMATS: readonly CaptureFormat[] = ["jpeg", "webp", "avif"];
 /** Formats that keep an alpha channel, for `omitBackground`. */
-const ALPHA_FORMATS: readonly ImageFormat[] = ["png", "webp", "avif"];
+const ALPHA_FORMATS: readonly CaptureFormat[] = ["png", "webp", "avif"];
 
 /** CSS media types a page may be rendered for. */
 export const MEDIA_TYPES = ["screen", "print"] as const;
@@ -97,7 +97,7 @@ export const captureOptionsObjectSchema = z.strictObject({
   /** Capture the whole scrollable page instead of the viewport. @default false */
   fullPage: z.boolean().default(false),
   /** Image format, or `pdf` (Chromium's print to PDF). @default "png" */
-  format: z.enum(IMAGE_FORMATS).default("png"),
+  format: z.enum(CAPTURE_FORMATS).default("png"),
   /** Paper size of a PDF. @default "a4" */
   paperSize: z.enum(PAPER_SIZES).optional(),
   /** Compression quality 1–100, for jpeg, webp and avif only. @default 80 */

@@ -1,23 +1,8 @@
 /**
  * @module The ports: what core needs from outside it, each implemented by an adapter package. The
- * cache store's ports, one per concern, are in `store-ports.ts` and re-exported here.
+ * cache store's ports, one per concern, are in `store-ports.ts`.
  */
 import type { CaptureOptions } from "./options";
-
-export {
-  type CacheStore,
-  type EntryStore,
-  type LockStore,
-  PUBLIC_URLS_KEPT,
-  type PublicUrlStore,
-  type RenderHistoryStore,
-  type SetOutcome,
-  type StatsStore,
-  type StoredShot,
-  type StoredVariant,
-  type StoreHandle,
-  type WatchStore,
-} from "./store-ports";
 
 export interface RenderedImage {
   bytes: Uint8Array;

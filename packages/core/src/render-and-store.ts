@@ -6,9 +6,10 @@ import { type CacheReason, type CaptureResult, resultOf } from "./capture-result
 import { changeFactsOf, type RenderNote } from "./change-history";
 import { etagFor } from "./etag";
 import type { CaptureOptions } from "./options";
-import type { CacheStore, Renderer, SetOutcome, StoredShot } from "./ports";
+import type { Renderer } from "./ports";
 import { renderTtl } from "./render-ttl";
 import type { StatsRecorder } from "./stats-recorder";
+import type { CacheStore, SetOutcome, StoredShot } from "./store-ports";
 
 /** One capture as the service works on it. */
 export interface Job {

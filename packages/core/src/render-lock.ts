@@ -3,7 +3,7 @@
  * while it renders, waited for by the others.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LockStore } from "./ports";
+import type { LockStore } from "./store-ports";
 
 /** Taken (with the token that lets it go), held by another, or not to be had from the store. */
 export type LockAttempt = { token: string } | { held: true } | { unavailable: true };

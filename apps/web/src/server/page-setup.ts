@@ -1,8 +1,8 @@
 import {
   BLOCKABLE_RESOURCES,
+  CAPTURE_FORMATS,
   captureOptionsObjectSchema,
   DEVICE_PRESETS,
-  IMAGE_FORMATS,
   LATENCY_BOUNDS_MS,
   MEDIA_TYPES,
   PAPER_SIZES,
@@ -41,7 +41,7 @@ export async function pageSetup(): Promise<PageSetup> {
     defaults: DEFAULTS,
     choices: {
       // The playground shows what it captured; metadata is JSON, with an endpoint of its own.
-      format: IMAGE_FORMATS.filter((format) => format !== "metadata"),
+      format: CAPTURE_FORMATS.filter((format) => format !== "metadata"),
       waitUntil: WAIT_UNTIL_EVENTS,
       mediaType: MEDIA_TYPES,
       // Optional choices start empty: none chosen.

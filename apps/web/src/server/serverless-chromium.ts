@@ -4,13 +4,12 @@
  * the instrumentation hook can start the unpacking before the rest of the app loads.
  */
 import { Worker } from "node:worker_threads";
+import type { Environment } from "./config/environment";
 
 export const SERVERLESS_PACKAGE = "@sparticuz/chromium";
 
 /** Variables a serverless runtime sets in its functions' environment (Vercel, AWS Lambda, Netlify). */
 export const SERVERLESS_HOST_VARIABLES = ["VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY"] as const;
-
-type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The variable that shows a serverless runtime (`VERCEL`…), if one does. */
 export const serverlessHostOf = (

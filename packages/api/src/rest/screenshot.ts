@@ -1,12 +1,12 @@
 import {
   CAPTURE_ERROR_CODES,
+  CAPTURE_FORMATS,
   type CaptureOptions,
   captureInputFromQuery,
   captureOptionsSchema,
   checkSignature,
   contentTypeOf,
   EXPIRES_PARAM,
-  IMAGE_FORMATS,
   notModified,
   SIGNATURE_PARAM,
 } from "@shotcache/core";
@@ -223,7 +223,7 @@ function describeScreenshot(): PathOperations {
     description: "The screenshot.",
     headers: CACHE_FACT_HEADERS,
     content: Object.fromEntries(
-      IMAGE_FORMATS.map(contentTypeOf).map((type) => [
+      CAPTURE_FORMATS.map(contentTypeOf).map((type) => [
         type,
         { schema: { type: "string", contentMediaType: type } },
       ]),

@@ -1,11 +1,4 @@
-export type { AccessConfig } from "./access";
 export type { BrowserConfig } from "./browser";
-export type { CacheConfig } from "./cache";
-export type { CdnConfig } from "./cdn";
-export { declareProduction, type Environment, environment } from "./environment";
-export type { HttpConfig } from "./http";
+export { declareProduction, environment } from "./environment";
 export { type Config, ConfigError, loadConfig } from "./load-config";
-export type { NetworkConfig } from "./network";
-export type { RenderConfig } from "./render";
 export type { StoreConfig } from "./store";
-export type { WatchesConfig } from "./watches";
