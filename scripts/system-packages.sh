@@ -23,6 +23,8 @@ REQUIREMENTS=(
   "curl                           command curl"
   # iproute2: the remote-browser test puts its browser on a test host of its own (ip netns).
   "iproute2                       command ip"
+  # tini: the image's init, PID 1 of the test that stands in for a container of it.
+  "tini                           command tini"
   # CJK and emoji fonts, so pages in those scripts render as text rather than as empty boxes.
   "fonts-noto-cjk                 file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   "fonts-noto-color-emoji         file /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"

@@ -119,6 +119,13 @@ describe("the server's configuration", () => {
     expect(errorOf({ SHOTCACHE_BROWSER: "elsewhere" })).toContain("SHOTCACHE_BROWSER");
   });
 
+  it("runs Chromium in its sandbox unless told not to, and takes only true or false for it", () => {
+    expect(loadConfig({}).browser.sandbox).toBeUndefined();
+    expect(loadConfig({ SHOTCACHE_BROWSER_SANDBOX: "false" }).browser.sandbox).toBe(false);
+    expect(loadConfig({ SHOTCACHE_BROWSER_SANDBOX: "true" }).browser.sandbox).toBe(true);
+    expect(errorOf({ SHOTCACHE_BROWSER_SANDBOX: "no" })).toContain("SHOTCACHE_BROWSER_SANDBOX");
+  });
+
   it("knows a serverless host by its variables: no contexts kept ready there unless asked", () => {
     expect(loadConfig({}).browser.serverlessHost).toBeUndefined();
     expect(loadConfig({}).render.readyContexts).toBeUndefined();

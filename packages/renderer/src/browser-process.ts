@@ -35,11 +35,16 @@ export interface PackagedBrowser {
   args?: readonly string[];
   /** A headless shell whatever its file is called. @default told by the file name */
   headlessShell?: boolean;
+  /**
+   * Whether Chromium runs in its own sandbox. It refuses to as root; elsewhere it needs user
+   * namespaces, which a container's default seccomp profile refuses (the container isolates it
+   * instead). @default unless this process is root
+   */
+  sandbox?: boolean;
 }
 
-/** Chromium refuses to start its sandbox as root (containers, CI): only then do we go without. */
-export function chromiumArgs(): string[] {
-  return process.getuid?.() === 0 ? ["--no-sandbox", ...CHROMIUM_ARGS] : CHROMIUM_ARGS;
+export function chromiumArgs(sandbox = process.getuid?.() !== 0): string[] {
+  return sandbox ? CHROMIUM_ARGS : ["--no-sandbox", ...CHROMIUM_ARGS];
 }
 
 /**
@@ -61,7 +66,7 @@ export function browserLaunchOptions(
     executablePath,
     headless:
       (packaged.headlessShell ?? isHeadlessShell(executablePath)) ? ("shell" as const) : true,
-    args: [...(packaged.args ?? []), ...chromiumArgs(), ...trust],
+    args: [...(packaged.args ?? []), ...chromiumArgs(packaged.sandbox), ...trust],
   };
 }
 

@@ -1,10 +1,16 @@
 export { availableOrSkip } from "./available-or-skip";
 export { type ByteCountingRelay, startByteCountingRelay } from "./byte-counting-relay";
+export {
+  type ContainerSandbox,
+  type ContainerSandboxOptions,
+  startContainerSandbox,
+} from "./container-sandbox";
+export { type ImageFacts, type Instruction, imageFactsOf, instructionsOf } from "./dockerfile";
 export { type FixtureSite, type FixtureSiteOptions, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
 export { type NetworkNamespace, startNetworkNamespace } from "./network-namespace";
 export { findNginx, type Nginx, startNginx } from "./nginx";
-export { descendantsOf, isAlive, survivorsAfter } from "./processes";
+export { descendantsOf, isAlive, type ProcessInfo, survivorsAfter } from "./processes";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { type RedisCluster, startRedisCluster } from "./redis-cluster";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
@@ -14,6 +20,7 @@ export {
   startRemoteBrowser,
 } from "./remote-browser";
 export { RespConnection, type RespReply } from "./resp-connection";
+export { type ScriptGlyphs, scriptGlyphsOf } from "./script-glyphs";
 export { createTestCertificate, type TestCertificate } from "./test-certificate";
 export {
   startUpstashBridge,

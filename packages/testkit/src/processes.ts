@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-interface ProcessInfo {
+export interface ProcessInfo {
   pid: number;
   parentPid: number;
   commandLine: string;
   zombie: boolean;
+  /** The real user ID it runs as. */
+  uid: number;
 }
 
 function readProcess(pid: number): ProcessInfo | undefined {
@@ -13,23 +15,27 @@ function readProcess(pid: number): ProcessInfo | undefined {
     // Fields after the parenthesised command name: state, ppid, …
     const [state, parentPid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-    return { pid, parentPid: Number(parentPid), commandLine, zombie: state === "Z" };
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return { pid, parentPid: Number(parentPid), commandLine, zombie: state === "Z", uid };
   } catch {
     return undefined; // exited while we looked
   }
 }
 
-/** Live (non-zombie) processes, read from /proc (Linux only). */
-function listProcesses(): ProcessInfo[] {
+/** Processes read from /proc (Linux only): live ones, and zombies too if asked. */
+function listProcesses(zombies: boolean): ProcessInfo[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .map((name) => readProcess(Number(name)))
-    .filter((info): info is ProcessInfo => info !== undefined && !info.zombie);
+    .filter((info): info is ProcessInfo => info !== undefined && (zombies || !info.zombie));
 }
 
-/** Every live process below `rootPid`, `rootPid` excluded. */
-export function descendantsOf(rootPid: number): ProcessInfo[] {
-  const all = listProcesses();
+/**
+ * Every live process below `rootPid`, `rootPid` excluded; with `zombies`, those not yet reaped
+ * by their parent too.
+ */
+export function descendantsOf(rootPid: number, { zombies = false } = {}): ProcessInfo[] {
+  const all = listProcesses(zombies);
   const found: ProcessInfo[] = [];
   const parents = new Set([rootPid]);
   let grew = true;

@@ -38,7 +38,8 @@ const SERVER_ENTRY = join("dist", "server.mjs");
 const WORKER_ENTRY = join("dist", "worker.mjs");
 const KEPT_OUTPUT_CHARS = 256 * 1024;
 
-async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: number) {
+/** Resolves once `origin` answers `/api/health` with 2xx; fails if `app` exits first. */
+export async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (app.exitCode !== null) throw new Error(`the server exited with code ${app.exitCode}`);

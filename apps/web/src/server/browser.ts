@@ -76,7 +76,7 @@ export async function chooseBrowser(config: BrowserConfig): Promise<ChosenBrowse
     case "local": {
       const executablePath = await findBrowserExecutable(config.executablePaths);
       return {
-        source: { kind: "launch", executablePath },
+        source: { kind: "launch", executablePath, sandbox: config.sandbox },
         kind,
         description: `local (${executablePath})`,
       };

@@ -1,6 +1,7 @@
 /** @module Where the browser comes from: launched here, a remote DevTools endpoint, or serverless. */
 import { z } from "zod";
 import { SERVERLESS_HOST_VARIABLES, serverlessHostOf } from "../serverless-chromium";
+import { booleanText } from "./parsers";
 
 /** Set by a serverless runtime itself; read only to tell that this is one. */
 const hostVariables = Object.fromEntries(
@@ -44,6 +45,11 @@ export const browserSettings = {
       .min(1)
       .optional()
       .meta({ description: "the same, under Puppeteer's name", shownDefault: "found" }),
+    SHOTCACHE_BROWSER_SANDBOX: booleanText.optional().meta({
+      description:
+        "with `local`: run Chromium in its own sandbox (`true`) or without it (`false`); unset: with it, unless this process runs as root, where Chromium refuses it. The sandbox needs user namespaces, which Docker's and Kubernetes' default seccomp profiles refuse: the image sets `false` and relies on the container's own isolation ([Run with Docker](docker.md))",
+      shownDefault: "unless root",
+    }),
     ...hostVariables,
   }),
 };
@@ -61,6 +67,8 @@ export function browserConfigOf(variables: BrowserVariables) {
       CHROME_PATH: variables.CHROME_PATH,
       PUPPETEER_EXECUTABLE_PATH: variables.PUPPETEER_EXECUTABLE_PATH,
     },
+    /** Unset: Chromium's sandbox unless this process is root (see browser-process.ts). */
+    sandbox: variables.SHOTCACHE_BROWSER_SANDBOX,
     /**
      * The variable that shows a serverless runtime (`VERCEL`…), if one does: there the process
      * may be frozen between requests, so nothing runs on timers of its own.
