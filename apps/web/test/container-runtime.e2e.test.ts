@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   availableOrSkip,
   type ContainerSandbox,
+  checkContainerSandbox,
   type FixtureSite,
   imageFactsOf,
   scriptGlyphsOf,
@@ -20,8 +20,7 @@ const image = imageFactsOf(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
 /** What standing in for a container needs: root to make namespaces, and the image's init. */
 const sandboxAvailable = Boolean(
   await availableOrSkip("root, util-linux's unshare and setpriv, and tini", () => {
-    if (process.getuid?.() !== 0) throw new Error("not root: namespaces cannot be made");
-    execFileSync("sh", ["-c", `command -v unshare setpriv && test -x ${image.entrypoint[0]}`]);
+    checkContainerSandbox(image);
     return true;
   }),
 );

@@ -3,8 +3,9 @@
  * of it is stood in for by the kernel features a container is made of. Needs root (to make the
  * namespaces and mounts, then drop to the image's user), util-linux's `unshare` and `setpriv`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ImageFacts } from "./dockerfile";
 import { freePort } from "./free-port";
 import { descendantsOf, type ProcessInfo } from "./processes";
@@ -56,7 +57,14 @@ export interface ContainerSandboxOptions {
   appRoot: string;
   /** Variables set on top of the image's `ENV` (PORT is set to a free port). */
   env?: Record<string, string>;
-  /** Longest wait for `/api/health` to answer. @default 60000 */
+  /** In place of the image's `CMD`, as `docker run IMAGE worker` gives one. */
+  command?: string[];
+  /**
+   * Ready once this line is printed (a render worker serves no HTTP); by default, once
+   * `/api/health` answers.
+   */
+  readyLine?: string;
+  /** Longest wait for it to be ready. @default 60000 */
   readyTimeoutMs?: number;
 }
 
@@ -73,6 +81,27 @@ export interface ContainerSandbox {
   stop(): Promise<number | string | null>;
   /** Ends the sandbox at once (its PID 1 killed takes every process in it along). */
   kill(): void;
+}
+
+async function waitForLine(
+  output: () => string,
+  line: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!output().includes(line)) {
+    if (child.exitCode !== null) throw new Error(`the sandbox exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`no ${line} within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** Throws, saying why, where a sandbox cannot be made here: not root, or a tool missing. */
+export function checkContainerSandbox(image: ImageFacts): void {
+  if (process.getuid?.() !== 0) throw new Error("not root: namespaces cannot be made");
+  const init = image.entrypoint[0] ?? "";
+  execFileSync("sh", ["-c", `command -v unshare setpriv >/dev/null && test -x "${init}"`]);
 }
 
 /** A path of the image as it is on this machine: `/app/…` is under `appRoot`. */
@@ -92,7 +121,7 @@ export async function startContainerSandbox(
   const { image, appRoot } = options;
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const command = [...image.entrypoint, ...image.command].map((part) =>
+  const command = [...image.entrypoint, ...(options.command ?? image.command)].map((part) =>
     onThisMachine(part, appRoot),
   );
   // The container's environment is the image's alone: nothing of this process's leaks in.
@@ -135,8 +164,10 @@ export async function startContainerSandbox(
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
   try {
-    await waitUntilAnswering(origin, child, options.readyTimeoutMs ?? 60_000);
+    if (options.readyLine) await waitForLine(() => output, options.readyLine, child, timeoutMs);
+    else await waitUntilAnswering(origin, child, timeoutMs);
   } catch (error) {
     kill();
     throw new Error(`${(error as Error).message}\n${output}`);

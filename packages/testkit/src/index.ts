@@ -3,6 +3,7 @@ export { type ByteCountingRelay, startByteCountingRelay } from "./byte-counting-
 export {
   type ContainerSandbox,
   type ContainerSandboxOptions,
+  checkContainerSandbox,
   startContainerSandbox,
 } from "./container-sandbox";
 export { type ImageFacts, type Instruction, imageFactsOf, instructionsOf } from "./dockerfile";
