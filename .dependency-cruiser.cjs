@@ -1,7 +1,7 @@
 /**
  * The layers, enforced by `pnpm lint` (depcruise): core at the bottom; stores, renderer, CDN,
- * queue and watches above it, importing only core; the API above those; the apps on top. Test
- * helpers (testkit) and measurements (bench) are never imported by production code.
+ * queue, watches and visual change above it, importing only core; the API above those; the apps
+ * on top. Test helpers (testkit) and measurements (bench) are never imported by production code.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const PRODUCTION = "^(packages|apps)/[^/]+/src/";
@@ -26,9 +26,12 @@ module.exports = {
     {
       name: "adapters-import-only-core",
       comment:
-        "store, renderer, cdn, queue and watches implement core's ports: they import only core.",
+        "store, renderer, cdn, queue, watches and visual-change implement core's ports: they import only core.",
       severity: "error",
-      from: { path: "^packages/(store|renderer|cdn|queue|watches)/", pathNot: TEST_FILE },
+      from: {
+        path: "^packages/(store|renderer|cdn|queue|watches|visual-change)/",
+        pathNot: TEST_FILE,
+      },
       to: { path: "^(packages|apps)/", pathNot: ["^packages/$1/", "^packages/core/"] },
     },
     {

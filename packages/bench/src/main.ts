@@ -5,6 +5,7 @@
  * working on one figure.
  */
 import { type FixtureSite, startFixtureSite } from "@shotcache/testkit";
+import { changeFigures } from "./change-figures";
 import { clientFigures } from "./client-figures";
 import { HIT_METHOD_NOTE, hitFigures } from "./hit-figures";
 import { LOAD_TOOL } from "./load";
@@ -22,6 +23,7 @@ const GROUPS = {
   workers: workerFigures,
   client: clientFigures,
   sources: sourceFigures,
+  changes: changeFigures,
 } satisfies Record<string, (recorder: Recorder, site: FixtureSite) => Promise<void>>;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in GROUPS));
