@@ -229,9 +229,10 @@ describe("deploy/kubernetes", () => {
   });
 });
 
-describe("the settings of compose.yaml and deploy/kubernetes", () => {
+describe("the settings of the Dockerfile, compose.yaml and deploy/kubernetes", () => {
   it("are all settings the server knows", () => {
     const names = [
+      ...image.environment.keys(),
       ...Object.values<Parsed>(compose.services).flatMap((service) =>
         Object.keys(serviceEnvironment(service)),
       ),
@@ -241,6 +242,7 @@ describe("the settings of compose.yaml and deploy/kubernetes", () => {
       ),
     ].filter((name) => SETTING_LIKE.test(name));
     expect(names).toContain("SHOTCACHE_RENDER");
+    expect(names).toContain("SHOTCACHE_BROWSER_SANDBOX");
     expect(names.filter((name) => !SETTINGS.has(name))).toEqual([]);
   });
 

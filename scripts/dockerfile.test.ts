@@ -1,17 +1,15 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SETTINGS_GROUPS } from "../apps/web/src/server/config/groups";
 import { imageFactsOf } from "../packages/testkit/src/dockerfile";
 
 const ROOT = join(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
-const SETTINGS = new Set(SETTINGS_GROUPS.flatMap((group) => Object.keys(group.variables.shape)));
-
 /**
  * The image's contract, read off the Dockerfile (no container engine runs here): what a
- * container needs of Chromium and of the process, and only settings the server knows.
+ * container needs of Chromium and of the process (its settings are checked with compose.yaml's,
+ * in deploy-manifests.test.ts).
  */
 describe("the Dockerfile", () => {
   const image = imageFactsOf(read("Dockerfile"));
@@ -53,14 +51,6 @@ describe("the Dockerfile", () => {
     expect(environment.get("SHOTCACHE_HOST")).toBe("0.0.0.0");
     expect(of("HEALTHCHECK")[0]?.args).toContain("/api/health");
     expect(of("VOLUME")).toEqual([]);
-  });
-
-  it("sets only settings the server knows", () => {
-    const ours = [...image.environment.keys()].filter(
-      (name) => name.startsWith("SHOTCACHE_") || ["PORT", "CHROME_PATH"].includes(name),
-    );
-    expect(ours.length).toBeGreaterThan(0);
-    for (const name of ours) expect(SETTINGS.has(name), name).toBe(true);
   });
 
   it("runs the server by default and a render worker as `worker`, from what apps/web builds", () => {
