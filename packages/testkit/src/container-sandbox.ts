@@ -26,6 +26,9 @@ const KEPT_OUTPUT_CHARS = 256 * 1024;
  * (`remount,bind,ro` changes this namespace's mount, not the filesystem).
  * - /tmp: a fresh tmpfs, the one writable place (`docker run --read-only --tmpfs /tmp`);
  * - /dev/shm: 64 MB, Docker's default size;
+ * - an application under /tmp (a checkout there) stays in sight, read-only: it is bound back in
+ *   place from the working folder, which still holds the folder the new /tmp hides (hence
+ *   --no-canonicalize: the path `.` would name the new, empty one);
  * - this process's Node is copied to /tmp: the image has its own Node, but this one may sit in a
  *   folder the image's user cannot enter (root's home);
  * - the root filesystem is then read-only, and a write as the user is tried to prove it;
@@ -33,12 +36,20 @@ const KEPT_OUTPUT_CHARS = 256 * 1024;
  *   `cap_drop: ALL`) and no way to gain any (`no-new-privs`, as `allowPrivilegeEscalation: false`).
  */
 const SANDBOX_SCRIPT = `set -eu
-node_binary=$1 uid=$2 gid=$3 workdir=$4
-shift 4
+node_binary=$1 uid=$2 gid=$3 app_root=$4 workdir=$5
+shift 5
 as_user="--reuid $uid --regid $gid --clear-groups --bounding-set=-all --inh-caps=-all --no-new-privs"
+cd "$app_root"
 mount --make-rprivate /
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777,size=${SHM_SIZE} tmpfs /dev/shm
+case "$app_root" in
+  /tmp/*)
+    mkdir -p "$app_root"
+    mount --no-canonicalize --bind . "$app_root"
+    mount -o remount,bind,ro "$app_root"
+    ;;
+esac
 mkdir -m 755 ${SANDBOX_NODE_DIR}
 cp "$node_binary" ${SANDBOX_NODE_DIR}/node
 chmod 755 ${SANDBOX_NODE_DIR}/node
@@ -146,6 +157,7 @@ export async function startContainerSandbox(
       process.execPath,
       String(image.user.uid),
       String(image.user.gid),
+      appRoot,
       onThisMachine(image.workdir, appRoot),
       ...command,
     ],
