@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CACHE_CONTROL_OPTIONS,
+  CHANGE_ANALYSIS_OPTIONS,
   cacheKeyFor,
   LATER_OUTPUT_OPTIONS,
   OUTPUT_OPTIONS,
@@ -83,14 +84,19 @@ describe("cache key", () => {
     expect(keyOf({ url, ...change })).not.toBe(keyOf({ url }));
   });
 
-  it("covers every option of the schema but the page, in the key or as a cache control", () => {
+  it("covers every option of the schema but the page: in the key, a cache control, or change analysis", () => {
     // The page is the key's URL part; given markup is keyed by the address made from its hash.
     const schemaOptions = Object.keys(captureOptionsObjectSchema.shape).filter(
       (k) => k !== "url" && k !== "html",
     );
-    expect([...OUTPUT_OPTIONS, ...LATER_OUTPUT_OPTIONS, ...CACHE_CONTROL_OPTIONS].sort()).toEqual(
-      schemaOptions.sort(),
-    );
+    expect(
+      [
+        ...OUTPUT_OPTIONS,
+        ...LATER_OUTPUT_OPTIONS,
+        ...CACHE_CONTROL_OPTIONS,
+        ...CHANGE_ANALYSIS_OPTIONS,
+      ].sort(),
+    ).toEqual(schemaOptions.sort());
   });
 
   it("keeps the keys of captures made before the later options existed", () => {

@@ -4,8 +4,9 @@ import type { CaptureOptions } from "./options";
 
 /**
  * Every option of the first release that changes the image, in a fixed order, and the caller's own
- * variant name. A new option goes to LATER_OUTPUT_OPTIONS, or to CACHE_CONTROL_OPTIONS if it does
- * not change the image (a test checks that the schema and the lists agree).
+ * variant name. A new option goes to LATER_OUTPUT_OPTIONS, or to CACHE_CONTROL_OPTIONS or
+ * CHANGE_ANALYSIS_OPTIONS if it does not change the image (a test checks that the schema and the
+ * lists agree).
  */
 export const OUTPUT_OPTIONS = [
   "width",
@@ -66,6 +67,16 @@ export const CACHE_CONTROL_OPTIONS = [
   "refresh",
   "staleWhileRevalidate",
   "staleIfError",
+] as const satisfies readonly (keyof CaptureOptions)[];
+
+/**
+ * Options of change analysis (change-options.ts): how an image is compared with its previous
+ * version, not how it looks. Not part of the key: callers who mask differently share one render.
+ */
+export const CHANGE_ANALYSIS_OPTIONS = [
+  "ignoreSelectors",
+  "ignoreRegions",
+  "changeThreshold",
 ] as const satisfies readonly (keyof CaptureOptions)[];
 
 /** Bump when the key derivation or the stored image changes, so old entries are never read. */

@@ -106,6 +106,12 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     swapWatchEtag: (id, etag) => call(() => store.swapWatchEtag(id, etag)),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
+    addVersion: (key, urlKey, version, keep) =>
+      call(() => store.addVersion(key, urlKey, version, keep), writeTimeoutMs),
+    listVersions: (key, urlKey) => call(() => store.listVersions(key, urlKey)),
+    readVersionImage: (key, urlKey, etag) => call(() => store.readVersionImage(key, urlKey, etag)),
+    noteChangeRatio: (key, urlKey, version) =>
+      call(() => store.noteChangeRatio(key, urlKey, version)),
     close: () => store.close(),
     circuit: () => circuit,
   };

@@ -1,6 +1,7 @@
 export {
   CACHE_CONTROL_OPTIONS,
   type CacheKey,
+  CHANGE_ANALYSIS_OPTIONS,
   cacheKeyFor,
   LATER_OUTPUT_OPTIONS,
   OUTPUT_OPTIONS,
@@ -157,6 +158,15 @@ export {
   type TtlRule,
   ttlFor,
 } from "./ttl-policy";
+export {
+  DEFAULT_HISTORY_VERSIONS,
+  MAX_HISTORY_VERSIONS,
+  type NewVersion,
+  type Region,
+  type StoredVersion,
+  type VersionFacts,
+  type VersionStore,
+} from "./versions";
 export {
   type Geolocation,
   geolocationSchema,

@@ -27,6 +27,7 @@ describe("capture options", () => {
       blockAds: false,
       blockResources: undefined,
       timeout: 30_000,
+      changeThreshold: 0,
       noCache: false,
       refresh: false,
       staleWhileRevalidate: 0,

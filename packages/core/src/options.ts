@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { changeAnalysisFields } from "./change-options";
 import { canonicalCookies, cookieProblems, cookiesSchema } from "./cookie-options";
 import { devicePreset } from "./devices";
 import { headersSchema, sortedHeaders } from "./header-options";
 import { htmlPageUrl, htmlSchema, isHtmlPageUrl } from "./html-input";
+import { clipSchema, cssSelector } from "./option-fields";
 import { geolocationSchema, localeSchema, timezoneSchema } from "./visitor-options";
 
 /** Longest URL we accept; browsers and CDNs start failing well before 8 KB. */
@@ -49,32 +51,6 @@ export const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const pageUrlSchema = z
   .url({ protocol: /^https?$/, error: "must be an absolute http or https URL" })
   .max(MAX_URL_LENGTH);
-
-/** A CSS selector as an option: bounded, on one line. */
-const cssSelector = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\n\r{}]*$/, "must be a CSS selector");
-
-/** A region of the viewport: `x,y,width,height` in CSS pixels as text (REST), or an object. */
-const clipObject = z.strictObject({
-  x: z.int().min(0).max(3840),
-  y: z.int().min(0).max(4320),
-  width: z.int().min(1).max(3840),
-  height: z.int().min(1).max(4320),
-});
-const clipSchema = z.union([
-  clipObject,
-  z
-    .string()
-    .regex(/^\d{1,4},\d{1,4},\d{1,4},\d{1,4}$/, "must be x,y,width,height in CSS pixels")
-    .transform((text) => {
-      const [x, y, width, height] = text.split(",").map(Number);
-      return { x, y, width, height };
-    })
-    .pipe(clipObject),
-]);
 
 /** Quality used for lossy formats when the caller gives none. */
 export const DEFAULT_LOSSY_QUALITY = 80;
@@ -185,6 +161,9 @@ export const captureOptionsObjectSchema = z.strictObject({
   imageHeight: z.int().min(16).max(4320).optional(),
   /** Longest time for the whole render, in ms; the server may allow less. @default 30000 */
   timeout: z.int().min(1_000).max(120_000).default(30_000),
+
+  // Change analysis: how this image is compared with the previous version, not how it looks.
+  ...changeAnalysisFields,
 
   // Cache controls: they decide how the cache is used, not what the image looks like.
   /** Seconds the image stays fresh; 0 = do not store. Clamped to the server's maximum. @default by URL */

@@ -20,8 +20,8 @@ interface Cookie {
 }
 
 /**
- * A capture input as its signer holds it: option names to values, lists for repeated options, a
- * region (`clip`), a position (`geolocation`), cookies and named values (`headers`).
+ * A capture input as its signer holds it: option names to values, lists for repeated options
+ * (regions among them: `ignoreRegions`), a region (`clip`), a position (`geolocation`), cookies and named values (`headers`).
  */
 export type SignableInput = Readonly<
   Record<
@@ -29,7 +29,7 @@ export type SignableInput = Readonly<
     | string
     | number
     | boolean
-    | readonly (string | Cookie)[]
+    | readonly (string | Cookie | Region)[]
     | Region
     | Position
     | Readonly<Record<string, string>>
@@ -41,6 +41,8 @@ const isRegion = (value: object): value is Region =>
   ["x", "y", "width", "height"].every(
     (name) => typeof (value as Record<string, unknown>)[name] === "number",
   );
+
+const regionText = (region: Region) => [region.x, region.y, region.width, region.height].join(",");
 
 /** A number in plain decimals: `String(1e-7)` would write an exponent, which no option reads. */
 const decimal = (number: number) =>
@@ -61,13 +63,17 @@ export function queryPairs(input: SignableInput): [string, string][] {
   return Object.entries(input).flatMap(([name, value]): [string, string][] => {
     if (value === undefined) return [];
     if (Array.isArray(value)) {
-      return value.map((item: string | Cookie): [string, string] => [
+      return value.map((item: string | Cookie | Region): [string, string] => [
         name,
-        typeof item === "object" ? `${item.name}=${item.value}` : String(item),
+        typeof item !== "object"
+          ? String(item)
+          : isRegion(item)
+            ? regionText(item)
+            : `${item.name}=${item.value}`,
       ]);
     }
     if (typeof value !== "object") return [[name, String(value)]];
-    if (isRegion(value)) return [[name, [value.x, value.y, value.width, value.height].join(",")]];
+    if (isRegion(value)) return [[name, regionText(value)]];
     if (isPosition(value)) {
       const { latitude, longitude, accuracy } = value;
       const numbers = [latitude, longitude, ...(accuracy === undefined ? [] : [accuracy])];

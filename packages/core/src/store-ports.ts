@@ -8,6 +8,7 @@
 import type { TtlSource } from "./cache-policy";
 import type { RenderNote } from "./change-history";
 import type { StatsDelta, StatsSnapshot } from "./stats";
+import type { VersionStore } from "./versions";
 
 /** A rendered image as the cache keeps it. Times are epoch milliseconds. */
 export interface StoredShot {
@@ -154,4 +155,5 @@ export interface CacheStore
     PublicUrlStore,
     RenderHistoryStore,
     WatchStore,
-    StatsStore {}
+    StatsStore,
+    VersionStore {}

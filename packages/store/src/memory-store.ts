@@ -9,11 +9,15 @@ import { createMemoryLocks } from "./memory/locks";
 import { createMemoryPublicUrls } from "./memory/public-urls";
 import { createMemoryRenderHistory } from "./memory/render-history";
 import { createMemoryStats } from "./memory/stats";
+import { createMemoryVersions } from "./memory/versions";
 import { createMemoryWatches } from "./memory/watches";
 import { DEFAULT_MAX_ENTRY_BYTES } from "./store-defaults";
 
 export interface MemoryStoreOptions {
-  /** Upper bound on the bytes held; least recently used entries are dropped first. @default 256 MiB */
+  /**
+   * Upper bound on the bytes held, versions' images included; least recently used entries are
+   * dropped first. @default 256 MiB
+   */
   maxBytes?: number;
   /** Largest image stored; larger ones are refused. @default 8 MiB */
   maxEntryBytes?: number;
@@ -22,13 +26,15 @@ export interface MemoryStoreOptions {
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore {
+  const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const {
     storage,
+    blobs,
     clear: clearEntries,
     ...entries
   } = createMemoryEntries({
     maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
-    maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+    maxEntryBytes,
     now: options.now,
   });
   const { clear: clearLocks, ...locks } = createMemoryLocks(
@@ -44,6 +50,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     ...renderHistory,
     ...createMemoryWatches(),
     ...createMemoryStats({ storage, peekUrlHistory }),
+    ...createMemoryVersions({ blobs, maxEntryBytes, now: options.now }),
     async close() {
       clearEntries();
       clearLocks();

@@ -12,6 +12,7 @@ import { createRedisPublicUrls } from "./redis-like/public-urls";
 import { createRedisRenderHistory, readUrlHistory } from "./redis-like/render-history";
 import { createRedisStats } from "./redis-like/stats";
 import { createStorageAccounting } from "./redis-like/storage-accounting";
+import { createRedisVersions } from "./redis-like/versions";
 import { createRedisWatches } from "./redis-like/watches";
 
 export interface RedisLikeOptions {
@@ -26,6 +27,7 @@ export interface RedisLikeOptions {
 export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOptions): CacheStore {
   const keys = redisKeys(options.prefix ?? "shotcache:");
   const storage = createStorageAccounting(driver, keys.storage);
+  const versionStorage = createStorageAccounting(driver, keys.versionStorage);
   return {
     kind: driver.kind,
     ...createRedisEntries(driver, keys.entries, storage, options),
@@ -34,9 +36,16 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
     ...createRedisRenderHistory(driver, keys.renderHistory),
     ...createRedisWatches(driver, keys.watches),
     ...createRedisStats(driver, keys.stats, {
-      storage,
+      // Entries, and the bytes of their images and of versions' images.
+      storage: {
+        async read(now) {
+          const [held, versions] = await Promise.all([storage.read(now), versionStorage.read(now)]);
+          return { entries: held.entries, bytes: held.bytes + versions.bytes };
+        },
+      },
       urlHistory: (urlKey) => readUrlHistory(driver, keys.renderHistory, urlKey),
     }),
+    ...createRedisVersions(driver, keys.versions, versionStorage, options),
     close: () => driver.close(),
   };
 }

@@ -9,6 +9,8 @@ import {
   VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { expect, it } from "vitest";
+import { ids } from "./ids";
+import { itKeepsVersions } from "./version-conformance";
 
 export interface StoreUnderTest {
   store: CacheStore;
@@ -35,16 +37,6 @@ export function shotOf(bytes: Uint8Array, capturedAt = Date.now()): StoredShot {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let sequence = 0;
-/** Keys unique to one test, in the shape the capture service makes them. */
-function ids(variants: number) {
-  const urlKey = `url${++sequence}x${Date.now().toString(36)}`;
-  return {
-    urlKey,
-    keys: Array.from({ length: variants }, (_, index) => `v1:${urlKey}:variant${index}`),
-  };
-}
-
 /** The behaviour every CacheStore must have; run once per implementation. */
 export function itBehavesAsACacheStore(open: OpenStore): void {
   it("returns exactly the bytes and facts it was given", async () => {
@@ -307,7 +299,7 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
 
   it("keeps watches and hands each due run to one claimer, one interval at a time", async () => {
     const { store } = await open({});
-    const id = `watch-${++sequence}-${Date.now().toString(36)}`;
+    const id = `watch-${ids(0).urlKey}`;
     const at = 1_900_000_000_000;
     await store.saveWatch(id, '{"url":"https://a.test/"}', 60, at);
     const mine = (claimed: { id: string }[]) => claimed.filter((watch) => watch.id === id);
@@ -413,4 +405,6 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     await corrupt(key, urlKey);
     expect(await store.get(key, urlKey)).toBeUndefined();
   });
+
+  itKeepsVersions(open);
 }

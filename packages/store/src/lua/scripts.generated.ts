@@ -413,6 +413,113 @@ end
 for _, key in ipairs(ARGV) do forget(KEYS[1], KEYS[2], key) end
 return 1
 `,
+  // src/lua/versions/add-version.lua
+  addVersion: `-- Adds a version as the newest of a variant's, unless its ETag is the newest's already; keeps the
+-- newest ARGV[5]; drops the boxes and ratios of the versions that go. The versions' images are
+-- kept by the caller (keep-version-image.lua), and those of the dropped ones deleted by it: a
+-- script may touch only the keys it declares, and it knows the image keys only now.
+--
+-- KEYS[1] the variant's versions: list of \`<captured at> <etag> <content type>\`, newest first
+-- KEYS[2] hash of \`<captured at>\` -> the boxes of ignored selectors at that render (JSON)
+-- KEYS[3] hash of \`<captured at> <mask signature>\` -> change ratio against the version before
+--
+-- ARGV[1] when the version was captured (epoch ms)
+-- ARGV[2] its ETag
+-- ARGV[3] its content type
+-- ARGV[4] its boxes (JSON), or '' for none
+-- ARGV[5] how many versions to keep (1 or more)
+-- ARGV[6] seconds to keep the history from now
+--
+-- Returns { 1 if added else 0, the ETags of dropped versions that no kept version shows }.
+local function captured_at(record) return string.match(record, '^(%S+)') end
+local function etag_of(record) return string.match(record, '^%S+ (%S+)') end
+
+local added = 0
+local dropped = {}
+local newest = redis.call('LINDEX', KEYS[1], 0)
+if not newest or etag_of(newest) ~= ARGV[2] then
+  added = 1
+  redis.call('LPUSH', KEYS[1], ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
+  if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[4]) end
+  local keep = tonumber(ARGV[5])
+  local gone = redis.call('LRANGE', KEYS[1], keep, -1)
+  redis.call('LTRIM', KEYS[1], 0, keep - 1)
+  if #gone > 0 then
+    local shown = {}
+    for _, record in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do shown[etag_of(record)] = true end
+    local ratio_fields = redis.call('HKEYS', KEYS[3])
+    for _, record in ipairs(gone) do
+      local at = captured_at(record)
+      redis.call('HDEL', KEYS[2], at)
+      for _, field in ipairs(ratio_fields) do
+        if string.sub(field, 1, #at + 1) == at .. ' ' then redis.call('HDEL', KEYS[3], field) end
+      end
+      local etag = etag_of(record)
+      if not shown[etag] then
+        table.insert(dropped, etag)
+        shown[etag] = true
+      end
+    end
+  end
+end
+for index = 1, 3 do redis.call('EXPIRE', KEYS[index], ARGV[6]) end
+return { added, dropped }
+`,
+  // src/lua/versions/keep-version-image.lua
+  keepVersionImage: `-- Keeps a version's image for as long as its history: stores it when given, else only extends
+-- the one already stored (a render of the newest image again sends no bytes).
+--
+-- KEYS[1] the image
+--
+-- ARGV[1] seconds to keep it
+-- ARGV[2] the image's bytes, or '' to keep the stored one
+--
+-- Returns 1.
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1])
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return 1
+`,
+  // src/lua/versions/note-change-ratio.lua
+  noteChangeRatio: `-- Notes the change ratio of a variant's version, measured with the masks of a signature, if that
+-- version is still kept (a measure may finish after its version was dropped).
+--
+-- KEYS[1] the variant's versions (list of \`<captured at> <etag> <content type>\`)
+-- KEYS[2] hash of \`<captured at> <mask signature>\` -> change ratio
+--
+-- ARGV[1] the version's capture time (epoch ms)
+-- ARGV[2] the mask signature
+-- ARGV[3] the ratio
+--
+-- Returns 1 if noted, else 0.
+local prefix = ARGV[1] .. ' '
+for _, record in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if string.sub(record, 1, #prefix) == prefix then
+    redis.call('HSET', KEYS[2], prefix .. ARGV[2], ARGV[3])
+    redis.call('EXPIRE', KEYS[2], redis.call('TTL', KEYS[1]))
+    return 1
+  end
+end
+return 0
+`,
+  // src/lua/versions/read-versions.lua
+  readVersions: `-- Reads a variant's versions in one step: the list, their boxes and their ratios.
+--
+-- KEYS[1] the variant's versions (list, newest first)
+-- KEYS[2] hash of boxes by capture time
+-- KEYS[3] hash of ratios by capture time and mask signature
+--
+-- No ARGV.
+--
+-- Returns { the list, the boxes hash as a flat list, the ratios hash as a flat list }.
+return {
+  redis.call('LRANGE', KEYS[1], 0, -1),
+  redis.call('HGETALL', KEYS[2]),
+  redis.call('HGETALL', KEYS[3]),
+}
+`,
   // src/lua/watches/claim-due-watches.lua
   claimDueWatches: `-- Claims the watches due by now, each for one run: moves each one's next run an interval on (from
 -- when it was due, or from now if that is already past too), so that of several instances asking

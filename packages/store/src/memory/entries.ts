@@ -20,13 +20,27 @@ interface MemoryEntry {
   shot: StoredShot;
 }
 
+/** Bytes kept beside the entries, under the same cap (the images of versions). */
+interface MemoryBlob {
+  blob: Uint8Array;
+}
+
+/** Bytes of other kinds kept in the entries' LRU, so that one cap bounds everything held. */
+export interface MemoryBlobs {
+  set(id: string, bytes: Uint8Array, ttlMs: number): void;
+  get(id: string): Uint8Array | undefined;
+  has(id: string): boolean;
+  delete(id: string): void;
+}
+
 /**
  * The images, in a byte-bounded LRU with a TTL per entry, and an index from each URL to its
  * variants so that a purge by URL removes them all. Also what they weigh, for the statistics.
  */
 export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
-  /** The entries held now and their image bytes. */
+  /** The entries held now and the bytes of their images and of the blobs. */
   storage(): { entries: number; bytes: number };
+  blobs: MemoryBlobs;
   clear(): void;
 } {
   const variantsByUrl = new Map<string, Set<string>>();
@@ -41,21 +55,34 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
     }
   }
 
-  const entries = new LRUCache<string, MemoryEntry>({
+  let blobCount = 0;
+  const bytesOf = (value: MemoryEntry | MemoryBlob) =>
+    "blob" in value ? value.blob.byteLength : value.shot.bytes.byteLength;
+  const entries = new LRUCache<string, MemoryEntry | MemoryBlob>({
     maxSize: options.maxBytes,
-    sizeCalculation: (entry) => entry.shot.bytes.byteLength + ENTRY_OVERHEAD_BYTES,
+    sizeCalculation: (value) => bytesOf(value) + ENTRY_OVERHEAD_BYTES,
     ...lruClock(options.now),
-    // Called whenever an entry leaves (eviction, expiry, delete, overwrite): keeps the index exact.
+    // Called whenever a value leaves (eviction, expiry, delete, overwrite): keeps the index exact.
     dispose: (entry, key) => {
+      if ("blob" in entry) {
+        blobCount--;
+        return;
+      }
       const variants = variantsByUrl.get(entry.urlKey);
       variants?.delete(key);
       if (variants?.size === 0) variantsByUrl.delete(entry.urlKey);
     },
   });
 
+  /** An entry of the cache, not a blob, under `key`. */
+  const entryAt = (key: string, read = entries.get.bind(entries)) => {
+    const value = read(key);
+    return value && "shot" in value ? value : undefined;
+  };
+
   return {
     async get(key) {
-      return entries.get(key)?.shot;
+      return entryAt(key)?.shot;
     },
 
     async set(key, urlKey, shot, keepSeconds) {
@@ -93,7 +120,7 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
 
     async inspect(urlKey) {
       return [...(variantsByUrl.get(urlKey) ?? [])].flatMap((key) => {
-        const entry = entries.peek(key);
+        const entry = entryAt(key, entries.peek.bind(entries));
         if (!entry) return [];
         const { bytes, ...facts } = entry.shot;
         return [{ ...facts, key, size: bytes.byteLength }];
@@ -103,9 +130,23 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
     storage() {
       entries.purgeStale();
       return {
-        entries: entries.size,
+        entries: entries.size - blobCount,
         bytes: entries.calculatedSize - entries.size * ENTRY_OVERHEAD_BYTES,
       };
+    },
+
+    blobs: {
+      set(id, blob, ttlMs) {
+        entries.set(id, { blob }, { ttl: ttlMs });
+        // Counted once it is held: lru-cache refuses a value larger than its whole cap.
+        if (entries.has(id)) blobCount++;
+      },
+      get: (id) => {
+        const value = entries.get(id);
+        return value && "blob" in value ? value.blob : undefined;
+      },
+      has: (id) => entries.has(id),
+      delete: (id) => void entries.delete(id),
     },
 
     clear: () => entries.clear(),

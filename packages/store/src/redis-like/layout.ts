@@ -34,6 +34,17 @@ export function redisKeys(prefix: string) {
       /** List of the URL's intervals between a variant's renders, `<seconds> <0|1>`, newest first. */
       intervals: (urlKey: string) => `${ofUrl(urlKey)}:intervals`,
     },
+    versions: {
+      /** List of a variant's versions, `<captured at> <etag> <content type>`, newest first. */
+      list: (key: string, urlKey: string) => `${ofUrl(urlKey)}:versions:${key}`,
+      /** Hash of `<captured at>` → the boxes of ignored selectors at that render (JSON). */
+      boxes: (key: string, urlKey: string) => `${ofUrl(urlKey)}:version-boxes:${key}`,
+      /** Hash of `<captured at> <mask signature>` → the change against the version before. */
+      ratios: (key: string, urlKey: string) => `${ofUrl(urlKey)}:version-ratios:${key}`,
+      /** A version's image (its bytes), shared by the versions that show it. */
+      image: (key: string, urlKey: string, etag: string) =>
+        `${ofUrl(urlKey)}:version-image:${key}:${etag}`,
+    },
     watches: {
       /** Hashes of watch id → definition (JSON), interval (ms), the ETag it last saw. */
       definitions: `${watches}:definitions`,
@@ -62,6 +73,11 @@ export function redisKeys(prefix: string) {
       entries: `${stats}:entries`,
       /** Hash of entry key → image bytes, and `__total`. */
       sizes: `${stats}:sizes`,
+    },
+    /** The same for versions' images: their bytes count as stored, but they are no entries. */
+    versionStorage: {
+      entries: `${stats}:version-images`,
+      sizes: `${stats}:version-sizes`,
     },
   };
 }

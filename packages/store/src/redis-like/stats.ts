@@ -20,7 +20,7 @@ export const HOUR_BUCKET_TTL_SECONDS = (HOURLY_RETENTION_HOURS * HOUR_MS) / 1000
 /** What the statistics read from the store's other concerns. */
 export interface StatsSources {
   /** What the store holds. */
-  storage: StorageAccounting;
+  storage: Pick<StorageAccounting, "read">;
   /** A URL's history of renders, reported with the most requested URLs. */
   urlHistory(urlKey: string): Promise<UrlHistory>;
 }
