@@ -28,11 +28,16 @@ const externalByResolvedPath: Plugin = {
 };
 
 /**
- * The production server (`pnpm start`): one node:http server for the API and the pages; and the
- * render worker (`pnpm worker`).
+ * The production server (`pnpm start`): one node:http server for the API and the pages; the
+ * render worker (`pnpm worker`); and the change measure's worker thread, which the server starts
+ * from its own folder (services.ts).
  */
 export default defineConfig({
-  entry: { server: "src/server/main.ts", worker: "src/server/worker.ts" },
+  entry: {
+    server: "src/server/main.ts",
+    worker: "src/server/worker.ts",
+    "change-worker": "../../packages/visual-change/src/measure-worker.ts",
+  },
   format: "esm",
   platform: "node",
   outDir: OUT_DIR,

@@ -50,10 +50,14 @@ function freshness(result: CaptureResult, options: CacheHeaderOptions): Record<s
   };
 }
 
+/** A ratio in four decimals (`0.0312`), never in exponent form. */
+export const changeRatioText = (ratio: number) => ratio.toFixed(4);
+
 /**
  * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `Last-Modified` is when
- * the content last changed (an unchanged re-render keeps it), `X-Content-Changed` whether this
- * render differs from the variant's previous one (absent for a first render).
+ * the content last changed (an unchanged re-render keeps it), `X-Content-Changed` whether the
+ * image changed beyond the capture's threshold since the variant's previous version (absent for a
+ * first render), and `X-Content-Change-Ratio` by how much, once measured (see capture-result.ts).
  */
 export function cacheHeaders(
   result: CaptureResult,
@@ -71,6 +75,9 @@ export function cacheHeaders(
   }
   if (result.reason) headers["x-cache-reason"] = result.reason;
   if (result.changed !== undefined) headers["x-content-changed"] = String(result.changed);
+  if (result.changeRatio !== undefined) {
+    headers["x-content-change-ratio"] = changeRatioText(result.changeRatio);
+  }
   if (result.ttlSource) headers["x-cache-ttl-source"] = result.ttlSource;
   return headers;
 }

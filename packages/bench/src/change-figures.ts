@@ -52,12 +52,12 @@ export async function changeFigures({ report, notes }: Recorder): Promise<void> 
     ] as const) {
       const [before, after] = await Promise.all([0, 1].map((v) => pageImage(width, height, v)));
       const input = { before: before as Uint8Array, after: after as Uint8Array };
-      await meter.measure(input); // the thread started, the worker's code loaded
+      await meter.compare(input); // the thread started, the worker's code loaded
       const decode = await cost(() =>
         Promise.all([before, after].map((image) => sharp(image).ensureAlpha().raw().toBuffer())),
       );
       const here = await cost(() => measureChange(input));
-      const pooled = await cost(() => meter.measure(input));
+      const pooled = await cost(() => meter.compare(input));
       const { ratio } = await measureChange(input);
       report({
         figure: `change measure, two ${width}×${height} PNGs (change ${(ratio * 100).toFixed(1)}%)`,

@@ -2,6 +2,7 @@
 import type { BypassReason, TtlSource } from "./cache-policy";
 import type { CacheStatus } from "./cache-status";
 import type { CdnPurgeReport } from "./cdn-purge";
+import { maskSignature } from "./change-masks";
 import type { CaptureOptions } from "./options";
 import type { StoredShot, StoredVariant } from "./store-ports";
 
@@ -23,8 +24,17 @@ export interface CaptureResult {
   ttlSeconds: number;
   /** Where the TTL came from; undefined when the image was not stored. */
   ttlSource: TtlSource | undefined;
-  /** Whether the image differs from the variant's previous render; undefined with none before. */
+  /**
+   * Whether the image changed beyond the capture's `changeThreshold` since the variant's previous
+   * version, its masks left out; until that is measured (just after the render that made the
+   * image), whether it differs at all. Undefined with none before.
+   */
   changed: boolean | undefined;
+  /**
+   * How much it changed (0–1), with the capture's masks; undefined until measured, or with no
+   * version before.
+   */
+  changeRatio: number | undefined;
   /** When the content last changed (epoch ms): an unchanged re-render keeps the earlier time. */
   changedAt: number;
   /** How long the render took, in ms. */
@@ -59,6 +69,14 @@ export interface PurgeOutcome {
 export const secondsBetween = (from: number, to: number): number =>
   Math.max(0, Math.floor((to - from) / 1000));
 
+/**
+ * A capture's answer before it is told apart per caller: with the ratios of every mask signature
+ * measured so far (see `judgeChange`).
+ */
+export interface ShotAnswer extends Omit<CaptureResult, "changeRatio"> {
+  changeRatios: Record<string, number> | undefined;
+}
+
 /** The answer a shot gives at `at`: its age, and its freshness when it was stored. */
 export function resultOf(
   shot: StoredShot,
@@ -66,7 +84,7 @@ export function resultOf(
   status: CacheStatus,
   reason: CacheReason | undefined,
   at: number,
-): CaptureResult {
+): ShotAnswer {
   const stored = status !== "BYPASS" && status !== "STALE";
   return {
     bytes: shot.bytes,
@@ -80,8 +98,27 @@ export function resultOf(
     ttlSeconds: stored ? Math.max(0, Math.ceil((shot.expiresAt - at) / 1000)) : 0,
     ttlSource: stored ? shot.ttlSource : undefined,
     changed: shot.changed,
+    changeRatios: shot.changeRatios,
     changedAt: shot.changedAt,
     renderMs: shot.renderMs,
+  };
+}
+
+/**
+ * The answer for one caller: the change measured with its masks, and whether that passes its
+ * threshold. An image the same as the previous version's changed by nothing, whatever the masks.
+ */
+export function judgeChange(
+  answer: ShotAnswer,
+  options: Pick<CaptureOptions, "ignoreSelectors" | "ignoreRegions" | "scale" | "changeThreshold">,
+): CaptureResult {
+  const { changeRatios, ...result } = answer;
+  const ratio =
+    changeRatios?.[maskSignature(options)] ?? (answer.changed === false ? 0 : undefined);
+  return {
+    ...result,
+    changeRatio: ratio,
+    changed: ratio === undefined ? answer.changed : ratio > options.changeThreshold,
   };
 }
 

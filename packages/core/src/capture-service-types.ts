@@ -5,7 +5,7 @@ import type { CdnPurgeOptions } from "./cdn-purge";
 import type { CounterValues } from "./counters";
 import type { StoreGuardOptions } from "./guarded-store";
 import type { CaptureOptions } from "./options";
-import type { CdnPurger, Renderer } from "./ports";
+import type { CdnPurger, ChangeMeter, Renderer } from "./ports";
 import type { CacheStats } from "./stats-report";
 import type { CacheStore } from "./store-ports";
 
@@ -39,6 +39,13 @@ export interface CaptureServiceOptions {
   onCaptured?: (result: CaptureResult, durationMs: number) => void;
   /** How long statistics are added up in memory before one write to the store. @default 1000 */
   statsFlushMs?: number;
+  /**
+   * Versions kept per variant (their images, and the change between them); 0 keeps none.
+   * @default 5 (DEFAULT_HISTORY_VERSIONS)
+   */
+  historyVersions?: number;
+  /** Measures the change between versions; without one, versions are kept but not compared. */
+  changeMeter?: ChangeMeter;
   /** CDNs in front of public images: every purge reaches them too. */
   cdnPurgers?: readonly CdnPurger[];
   /** Deadline, attempts and back-off of CDN purges. */

@@ -8,9 +8,16 @@ import { DEFAULT_CACHE_POLICY } from "./cache-policy";
 import { createCachePurge } from "./cache-purge";
 import { createCacheReports } from "./cache-reports";
 import type { CacheStatus } from "./cache-status";
-import { type CacheReason, type CaptureResult, resultOf } from "./capture-result";
+import {
+  type CacheReason,
+  type CaptureResult,
+  judgeChange,
+  resultOf,
+  type ShotAnswer,
+} from "./capture-result";
 import type { CaptureService, CaptureServiceOptions } from "./capture-service-types";
 import { createCdnPurge } from "./cdn-purge";
+import { createChangeTracking } from "./change-tracking";
 import type { CacheCounter } from "./counters";
 import { storeUnavailable } from "./errors";
 import { CircuitOpenError, guardStore } from "./guarded-store";
@@ -22,6 +29,7 @@ import { createRenderStore, type Job } from "./render-and-store";
 import { createRenderLocks } from "./render-lock";
 import { createStatsRecorder } from "./stats-recorder";
 import type { StoredShot } from "./store-ports";
+import { DEFAULT_HISTORY_VERSIONS } from "./versions";
 import { shouldRefreshEarly } from "./xfetch";
 
 /** Outcomes in which the capture itself was rendered (a coalesced one waited for another's). */
@@ -29,7 +37,7 @@ const RENDERED: ReadonlySet<CacheCounter> = new Set(["misses", "refreshes", "byp
 
 /** A capture's answer and the outcome counter it adds to. */
 interface Answered {
-  result: CaptureResult;
+  result: ShotAnswer;
   outcome: CacheCounter;
 }
 
@@ -101,6 +109,14 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   const answer = (shot: StoredShot, key: string, status: CacheStatus, reason?: CacheReason) =>
     resultOf(shot, key, status, reason, now());
 
+  const changes = createChangeTracking({
+    store,
+    meter: options.changeMeter,
+    keep: options.historyVersions ?? DEFAULT_HISTORY_VERSIONS,
+    track,
+    onStoreError: storeError,
+    onMeasureError: (error) => notifyHost(options.onBackgroundError, error),
+  });
   const { render, renderAndStore } = createRenderStore({
     renderer,
     store,
@@ -108,6 +124,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     now,
     record,
     onStoreError: storeError,
+    afterStored: changes.afterStored,
   });
 
   /** A fresh entry newer than the one the job started from, if the store has one. */
@@ -236,7 +253,9 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       record({ counters: { failures: 1 } });
       throw error;
     }
-    const { result, outcome } = answered;
+    const { outcome } = answered;
+    // Told apart here, not before: callers who joined one render may mask differently.
+    const result = judgeChange(answered.result, captureOptions);
     const ms = now() - started;
     notifyHost(options.onCaptured, result, ms);
     const fromCache = result.status === "HIT" || result.status === "STALE";

@@ -88,6 +88,8 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     get: (key, urlKey) => call(() => store.get(key, urlKey)),
     set: (key, urlKey, shot, keep) =>
       call(() => store.set(key, urlKey, shot, keep), writeTimeoutMs),
+    noteEntryChange: (key, urlKey, change) =>
+      call(() => store.noteEntryChange(key, urlKey, change)),
     delete: (key, urlKey, at) => call(() => store.delete(key, urlKey, at)),
     purgeUrl: (urlKey, at) => call(() => store.purgeUrl(urlKey, at)),
     inspect: (urlKey) => call(() => store.inspect(urlKey)),

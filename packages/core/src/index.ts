@@ -51,6 +51,7 @@ export {
   URL_INTERVALS_KEPT,
   VARIANT_RENDERS_KEPT,
 } from "./change-history";
+export { maskSignature, masksOf } from "./change-masks";
 export {
   CACHE_COUNTERS,
   type CacheCounter,
@@ -86,6 +87,7 @@ export {
 export type { PageMetadata } from "./page-metadata";
 export type {
   CdnPurger,
+  ChangeMeter,
   RateLimitDecision,
   RateLimiter,
   RenderedImage,

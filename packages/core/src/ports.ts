@@ -3,12 +3,18 @@
  * cache store's ports, one per concern, are in `store-ports.ts`.
  */
 import type { CaptureOptions } from "./options";
+import type { Region } from "./versions";
 
 export interface RenderedImage {
   bytes: Uint8Array;
   contentType: string;
   /** The image is a single colour: most likely a page that had not drawn yet. Never cached. */
   blank?: boolean;
+  /**
+   * Where the elements of each of the options' `ignoreSelectors` were when the shot was taken,
+   * in image pixels (for the change measure).
+   */
+  boxes?: Record<string, Region[]>;
 }
 
 /** Turns capture options into an image. Implemented by `@shotcache/renderer`. */
@@ -16,6 +22,14 @@ export interface Renderer {
   /** Rejects with a `CaptureError` whose code says why the capture failed. */
   render(options: CaptureOptions): Promise<RenderedImage>;
   close(): Promise<void>;
+}
+
+/**
+ * Measures how much an image changed against an earlier one: the share of compared pixels that
+ * differ, `masks` left out (0–1). Implemented by `@shotcache/visual-change`, off the event loop.
+ */
+export interface ChangeMeter {
+  measure(input: { before: Uint8Array; after: Uint8Array; masks: Region[] }): Promise<number>;
 }
 
 /** Sends watch webhooks, only where the network policy allows. Implemented by `@shotcache/renderer`. */

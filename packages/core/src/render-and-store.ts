@@ -2,11 +2,11 @@
 import type { CacheKey } from "./cache-key";
 import type { CachePolicy, CachingDecision } from "./cache-policy";
 import type { CacheStatus } from "./cache-status";
-import { type CacheReason, type CaptureResult, resultOf } from "./capture-result";
+import { type CacheReason, resultOf, type ShotAnswer } from "./capture-result";
 import { changeFactsOf, type RenderNote } from "./change-history";
 import { etagFor } from "./etag";
 import type { CaptureOptions } from "./options";
-import type { Renderer } from "./ports";
+import type { RenderedImage, Renderer } from "./ports";
 import { renderTtl } from "./render-ttl";
 import type { StatsRecorder } from "./stats-recorder";
 import type { CacheStore, SetOutcome, StoredShot } from "./store-ports";
@@ -29,10 +29,12 @@ export interface RenderStoreOptions {
   record: StatsRecorder["record"];
   /** Told about store failures: the image is answered all the same, uncached. */
   onStoreError: (error: unknown, operation: string) => void;
+  /** Told of each render stored, with the boxes of its ignored selectors (change-tracking.ts). */
+  afterStored: (job: Job, shot: StoredShot, boxes: RenderedImage["boxes"]) => void;
 }
 
 export function createRenderStore(options: RenderStoreOptions) {
-  const { renderer, store, policy, now, record, onStoreError: storeError } = options;
+  const { renderer, store, policy, now, record, onStoreError: storeError, afterStored } = options;
   const answer = (shot: StoredShot, key: string, status: CacheStatus, reason?: CacheReason) =>
     resultOf(shot, key, status, reason, now());
 
@@ -56,16 +58,16 @@ export function createRenderStore(options: RenderStoreOptions) {
       expiresAt: capturedAt,
       renderMs: capturedAt - started,
     };
-    return { shot, blank: image.blank === true };
+    return { shot, blank: image.blank === true, boxes: image.boxes };
   }
 
   /**
    * Renders, notes the render in the page's history (which says whether the image changed and
    * may set the TTL) and stores; the entry is kept past its freshness for the stale windows.
    */
-  async function renderAndStore(job: Job, status: "MISS" | "REFRESH"): Promise<CaptureResult> {
+  async function renderAndStore(job: Job, status: "MISS" | "REFRESH"): Promise<ShotAnswer> {
     const { key, urlKey } = job.id;
-    const { shot: rendered, blank } = await render(job.target);
+    const { shot: rendered, blank, boxes } = await render(job.target);
     if (blank) return answer(rendered, key, "BYPASS", "blank-render");
     let note: RenderNote | undefined;
     try {
@@ -93,6 +95,7 @@ export function createRenderStore(options: RenderStoreOptions) {
     }
     if (outcome === "too-large") return answer(shot, key, "BYPASS", "too-large");
     if (outcome === "superseded") return answer(shot, key, "BYPASS", "purged-during-render");
+    afterStored(job, shot, boxes);
     return answer(shot, key, status);
   }
 

@@ -21,6 +21,11 @@ export interface StoredShot {
   changedAt: number;
   /** Whether the image differs from the variant's previous render; unknown for a first one. */
   changed?: boolean;
+  /**
+   * How much it differs from the variant's previous version (0–1), by the signature of the masks
+   * measured with (see `maskSignature`): noted after the answer, once measured.
+   */
+  changeRatios?: Record<string, number>;
   /** When the entry stops being fresh. */
   expiresAt: number;
   /** Where its TTL came from (unknown for entries stored before this was kept). */
@@ -51,6 +56,15 @@ export interface EntryStore {
    * (`superseded`: the image predates the purge).
    */
   set(key: string, urlKey: string, shot: StoredShot, keepSeconds: number): Promise<SetOutcome>;
+  /**
+   * Adds a change ratio to the entry of `key`, if it still shows the image `etag` (a newer render
+   * may have replaced it meanwhile); its expiry unchanged.
+   */
+  noteEntryChange(
+    key: string,
+    urlKey: string,
+    change: { etag: string; signature: string; ratio: number },
+  ): Promise<void>;
   /** Removes one variant; resolves to whether it existed. `at` is the purge time (epoch ms). */
   delete(key: string, urlKey: string, at: number): Promise<boolean>;
   /** Removes every variant of `urlKey`; resolves to how many entries were removed. */

@@ -162,7 +162,8 @@ export function createQueueRenderer(options: QueueRendererOptions): QueueRendere
     }
     const bytes = await redis.getdelBuffer(resultKey(prefix, job.id ?? ""));
     if (!bytes) throw new CaptureError("RENDER_FAILED", "The rendered image was lost.");
-    return { bytes: new Uint8Array(bytes), contentType: outcome.contentType, blank: outcome.blank };
+    const { contentType, blank, boxes } = outcome;
+    return { bytes: new Uint8Array(bytes), contentType, blank, boxes };
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { CaptureErrorCode, CaptureOptions } from "@shotcache/core";
+import type { CaptureErrorCode, CaptureOptions, RenderedImage } from "@shotcache/core";
 import type { Cluster, Redis } from "ioredis";
 
 /** A Redis connection (one server or a cluster) as the queue is given it. */
@@ -36,7 +36,7 @@ export interface RenderJob {
 
 /** What a render job answers: where its image is, or the coded failure of the render. */
 export type RenderOutcome =
-  | { contentType: string; blank: boolean; worker: string }
+  | { contentType: string; blank: boolean; boxes?: RenderedImage["boxes"]; worker: string }
   | {
       error: {
         code: CaptureErrorCode;

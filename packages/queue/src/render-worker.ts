@@ -71,7 +71,8 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
           RESULT_TTL_MS,
         );
         options.onRendered?.(job.id ?? "", Date.now() - started);
-        return { contentType: image.contentType, blank: image.blank === true, worker: id };
+        const { contentType, boxes } = image;
+        return { contentType, blank: image.blank === true, boxes, worker: id };
       } catch (error) {
         if (!CaptureError.is(error)) throw error; // retried, by this worker or another
         const { code, message, field, retryAfterSeconds } = error;

@@ -1,4 +1,4 @@
-import type { CaptureOptions } from "@shotcache/core";
+import type { CaptureOptions, Region } from "@shotcache/core";
 import sharp from "sharp";
 
 /**
@@ -40,6 +40,32 @@ export async function finishImage(bytes: Uint8Array, options: CaptureOptions): P
     image = image.resize({ width, height, fit: "cover" });
   const encoded = await image.toFormat(options.format, { quality: options.quality }).toBuffer();
   return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+}
+
+/**
+ * Boxes in the shot's pixels as they are in the finished image: resized as `finishImage` resizes
+ * (cropped about the centre when both sides are given).
+ */
+export async function finishBoxes(
+  boxes: Record<string, Region[]> | undefined,
+  shot: Uint8Array,
+  options: CaptureOptions,
+): Promise<Record<string, Region[]> | undefined> {
+  const { imageWidth, imageHeight } = options;
+  if (!boxes || (imageWidth === undefined && imageHeight === undefined)) return boxes;
+  const { width = 1, height = 1 } = await sharp(shot).metadata();
+  const factor = Math.max((imageWidth ?? 0) / width, (imageHeight ?? 0) / height);
+  const left = imageWidth === undefined ? 0 : (width * factor - imageWidth) / 2;
+  const top = imageHeight === undefined ? 0 : (height * factor - imageHeight) / 2;
+  const resize = ({ x, y, width: w, height: h }: Region): Region => ({
+    x: x * factor - left,
+    y: y * factor - top,
+    width: w * factor,
+    height: h * factor,
+  });
+  return Object.fromEntries(
+    Object.entries(boxes).map(([selector, regions]) => [selector, regions.map(resize)]),
+  );
 }
 
 const PRINT_TIME = /\/(CreationDate|ModDate) \(D:\d{14}/g;

@@ -14,7 +14,7 @@ import type { AdBlocker } from "./ad-blocking";
 import { isBlankImage } from "./blank-image";
 import { toCaptureError } from "./browser-errors";
 import type { BrowserInUse, BrowserKeeper } from "./browser-keeper";
-import { finishImage, mayBeBlank } from "./finish-image";
+import { finishBoxes, finishImage, mayBeBlank } from "./finish-image";
 import { renderInPage } from "./render-page";
 import { RenderClock, type RenderTimings } from "./render-timings";
 
@@ -120,7 +120,10 @@ export async function attemptRender(
       ads: settings.ads,
       clock,
     };
-    const bytes = await Promise.race([renderInPage(prepared.page, capture, limits), cancelled]);
+    const { bytes, boxes: shotBoxes } = await Promise.race([
+      renderInPage(prepared.page, capture, limits),
+      cancelled,
+    ]);
     clock.end("shot");
     // The browser is done with: hand it back while the image is checked (closing this
     // context no longer concerns the render, nor does the browser's fate).
@@ -128,13 +131,14 @@ export async function attemptRender(
     void release();
     const pixels = capture.width * capture.height * capture.scale ** 2;
     // Blank is a fact of the render, checked on Chromium's own shot.
-    const [blank, image] = await Promise.all([
+    const [blank, image, boxes] = await Promise.all([
       mayBeBlank(capture) && isBlankImage(bytes, pixels),
       finishImage(bytes, capture),
+      finishBoxes(shotBoxes, bytes, capture),
     ]);
     clock.end("check");
     tellTimings(settings.onTimings, clock.timings);
-    return { bytes: image, contentType: contentTypeOf(capture.format), blank };
+    return { bytes: image, contentType: contentTypeOf(capture.format), blank, boxes };
   } catch (error) {
     // A page whose process died fails its navigation a moment before the crash is reported.
     if (!cancel.signal.aborted && pageCrashed && mayBeCrash(error)) {

@@ -5,11 +5,10 @@ import { CaptureError, type CaptureOptions, devicePreset } from "@shotcache/core
 import type { HTTPRequest, HTTPResponse, Page } from "puppeteer";
 import type { AdBlocker } from "./ad-blocking";
 import { dismissConsentBanners } from "./consent-banners";
-import { screenshotFormat } from "./finish-image";
 import { DENIED_HEADER, type Denial } from "./guard-proxy";
-import { pageMetadata } from "./page-metadata";
 import type { RenderClock } from "./render-timings";
 import type { RequestRelay } from "./request-relay";
+import { notFound, type Shot, takeShot } from "./take-shot";
 import { emulateVisitor } from "./visitor-emulation";
 
 export interface PageLimits {
@@ -92,9 +91,6 @@ async function settle(page: Page, capturedHeight: number): Promise<void> {
 const SETTLE_WAIT_MS = 3_000;
 /** Longest wait for consent banners to be answered; the shot is taken then, answered or not. */
 const CONSENT_WAIT_MS = 4_000;
-
-const notFound = (selector: string, field: string) =>
-  new CaptureError("ELEMENT_NOT_FOUND", `No element matches "${selector}".`, { field });
 
 /**
  * Serves given markup as the page, leaves the resource types the caller blocked (and, with
@@ -202,7 +198,7 @@ export async function renderInPage(
   page: Page,
   options: CaptureOptions,
   limits: PageLimits,
-): Promise<Uint8Array> {
+): Promise<Shot> {
   // Waits inside the page end a little before the render's deadline, so that running out of
   // time while waiting for an element is reported as the element missing.
   const remaining = () => Math.max(100, limits.deadlineAt - Date.now() - 250);
@@ -305,23 +301,5 @@ export async function renderInPage(
   if (options.blockAds) await hideAds(page, limits.ads, true);
   limits.clock.end("settle");
 
-  if (options.format === "metadata") return pageMetadata(page, options.url, response);
-  if (options.format === "pdf") {
-    return page.pdf({ format: options.paperSize ?? "a4", printBackground: true });
-  }
-  const shot = { ...screenshotFormat(options), omitBackground: options.omitBackground };
-  if (options.clip) return page.screenshot({ ...shot, clip: options.clip });
-  if (options.selector) {
-    const element = await page.$(options.selector);
-    if (!element) throw notFound(options.selector, "selector");
-    return element.screenshot(shot);
-  }
-  if (!options.fullPage) return page.screenshot(shot);
-  // Measured just before the shot (the page may have grown), and never more than the cap.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  return page.screenshot({
-    ...shot,
-    captureBeyondViewport: true,
-    clip: { x: 0, y: 0, width: options.width, height: Math.min(height, maxCssHeight) },
-  });
+  return takeShot(page, options, { response, maxCssHeight });
 }

@@ -30,8 +30,13 @@ export interface CacheFacts {
   capturedAt: string;
   /** When the content last changed (ISO, whole seconds): `Last-Modified`. */
   lastChangedAt: string;
-  /** Whether this render differs from the variant's previous one; null with none before. */
+  /**
+   * Whether the image changed beyond the capture's `changeThreshold` since the variant's previous
+   * version (until that is measured, whether it differs at all); null with none before.
+   */
   changed: boolean | null;
+  /** How much it changed (0–1), the capture's masks left out: `X-Content-Change-Ratio`; null until measured. */
+  changeRatio: number | null;
   /** How long the render took, in ms, when this answer was rendered; null for a cached one. */
   renderMs: number | null;
   /** Why, for BYPASS and STALE. */
@@ -133,6 +138,7 @@ function factsOf(headers: Headers): CacheFacts {
   const ageSeconds = number("x-cache-age");
   const answeredAt = Date.parse(headers.get("date") ?? "") || Date.now();
   const changed = headers.get("x-content-changed");
+  const changeRatio = headers.get("x-content-change-ratio");
   const renderTime = headers.get("x-render-time");
   const lastModified = Date.parse(headers.get("last-modified") ?? "");
   return {
@@ -146,6 +152,7 @@ function factsOf(headers: Headers): CacheFacts {
       Number.isFinite(lastModified) ? lastModified : answeredAt,
     ).toISOString(),
     changed: changed === null ? null : changed === "true",
+    changeRatio: changeRatio === null ? null : Number(changeRatio),
     renderMs: renderTime === null ? null : Number(renderTime),
     reason: (headers.get("x-cache-reason") ?? null) as CacheFacts["reason"],
     fromClientCache: headers.get(FROM_CLIENT_CACHE_HEADER) === "true",

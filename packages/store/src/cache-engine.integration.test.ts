@@ -4,10 +4,12 @@ import {
   type CaptureInput,
   type CaptureService,
   type CaptureServiceOptions,
+  type ChangeMeter,
   cacheKeyFor,
   captureOptionsSchema,
   createCaptureService,
   DEFAULT_CACHE_POLICY,
+  type Region,
   type RenderedImage,
   type Renderer,
 } from "@shotcache/core";
@@ -123,6 +125,46 @@ function itRunsTheCacheEngine(
     // Each variant has its own history.
     const other = await engine.capture(options({ url, width: 640 }));
     expect([other.status, other.changed]).toEqual(["MISS", undefined]);
+  });
+
+  it("keeps versions, and tells each caller the change measured with its own masks", async () => {
+    const renderer = scriptedRenderer(async () => {});
+    // A scripted measure (the real one, on real images, is @shotcache/visual-change's): a third
+    // of the image changed, nothing of it under masks.
+    const measured: Region[][] = [];
+    const changeMeter: ChangeMeter = {
+      measure: async ({ masks }) => {
+        measured.push(masks);
+        return masks.length > 0 ? 0 : 0.3;
+      },
+    };
+    const engine = service(open(), renderer, { changeMeter, historyVersions: 2 });
+    const url = newPage();
+    const region = { x: 1, y: 2, width: 3, height: 4 };
+    const first = await engine.capture(options({ url }));
+    expect([first.changed, first.changeRatio]).toEqual([undefined, undefined]);
+    const rendered = await engine.capture(options({ url, refresh: true }));
+    // Its answer came before its measure: it tells only that the image differs.
+    expect([rendered.changed, rendered.changeRatio]).toEqual([true, undefined]);
+    await engine.idle();
+    expect(measured).toEqual([[]]);
+    const hit = await engine.capture(options({ url }));
+    expect([hit.status, hit.changed, hit.changeRatio]).toEqual(["HIT", true, 0.3]);
+    const tolerant = await engine.capture(options({ url, changeThreshold: 0.5 }));
+    expect([tolerant.changed, tolerant.changeRatio]).toEqual([false, 0.3]);
+    // Other masks share the image, not its measure, until the render measured with them.
+    const masked = await engine.capture(options({ url, ignoreRegions: [region] }));
+    expect([masked.status, masked.changed, masked.changeRatio]).toEqual(["HIT", true, undefined]);
+    await engine.capture(options({ url, ignoreRegions: [region], refresh: true }));
+    await engine.idle();
+    expect(measured.at(-1)).toEqual([region]);
+    const remasked = await engine.capture(options({ url, ignoreRegions: [region] }));
+    expect([remasked.changed, remasked.changeRatio]).toEqual([false, 0]);
+    // A render of the same image again changed by nothing, whatever the masks.
+    renderer.script.bytes = 64;
+    await engine.capture(options({ url, refresh: true }));
+    const same = await engine.capture(options({ url, refresh: true }));
+    expect([same.changed, same.changeRatio]).toEqual([false, 0]);
   });
 
   it("lets the TTL follow a page's changes where neither the caller nor a rule sets it", async () => {
@@ -255,11 +297,13 @@ function itRunsTheCacheEngine(
 
     expect(await engine.purge({ url })).toEqual({ purged: variants.length, cdn: [] });
     const { urlKey } = cacheKeyFor(options({ url }));
-    // Nothing of the URL is left but the purge marker and the page's history of renders (which
-    // tells the next render whether the page changed); both expire (see the store suite).
+    // Nothing of the URL is left but the purge marker, the page's history of renders (which tells
+    // the next render whether the page changed) and its versions, which a purge keeps (see
+    // core's versions.ts); all expire (see the store suite).
     if (backend) {
       const left = await backend.keys(`*${urlKey}*`);
-      expect(left.filter((key) => !/:(renders:.*|history|intervals)$/.test(key))).toEqual([
+      const history = /:(renders:.*|history|intervals|versions:.*|version-[a-z]+:.*)$/;
+      expect(left.filter((key) => !history.test(key))).toEqual([
         expect.stringMatching(/:purged-at$/),
       ]);
     }

@@ -10,12 +10,19 @@ interface EntryHeader {
   capturedAt: number;
   changedAt?: number;
   changed?: boolean;
+  changeRatios?: Record<string, number>;
   expiresAt: number;
   ttlSource?: TtlSource;
   renderMs: number;
 }
 
 const TTL_SOURCES: readonly unknown[] = ["caller", "rule", "adaptive", "default"];
+
+const isRatios = (value: unknown): value is Record<string, number> =>
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((ratio) => typeof ratio === "number" && ratio >= 0 && ratio <= 1);
 
 const isHeader = (value: unknown): value is EntryHeader => {
   const header = value as EntryHeader;
@@ -27,6 +34,7 @@ const isHeader = (value: unknown): value is EntryHeader => {
     [header.capturedAt, header.expiresAt, header.renderMs].every(Number.isFinite) &&
     (header.changedAt === undefined || Number.isFinite(header.changedAt)) &&
     (header.changed === undefined || typeof header.changed === "boolean") &&
+    (header.changeRatios === undefined || isRatios(header.changeRatios)) &&
     (header.ttlSource === undefined || TTL_SOURCES.includes(header.ttlSource))
   );
 };
@@ -42,6 +50,7 @@ export function encodeEntry(shot: StoredShot): Buffer {
     capturedAt: shot.capturedAt,
     changedAt: shot.changedAt,
     changed: shot.changed,
+    changeRatios: shot.changeRatios,
     expiresAt: shot.expiresAt,
     ttlSource: shot.ttlSource,
     renderMs: shot.renderMs,
@@ -65,7 +74,7 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     return undefined;
   }
   if (!isHeader(header)) return undefined;
-  const { changedAt = header.capturedAt, changed, ttlSource, ...facts } = header;
+  const { changedAt = header.capturedAt, changed, changeRatios, ttlSource, ...facts } = header;
   // A view, not a copy: the frame was read for this entry alone.
   const bytes = new Uint8Array(
     buffer.buffer,
@@ -76,6 +85,7 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     ...facts,
     changedAt,
     ...(changed === undefined ? {} : { changed }),
+    ...(changeRatios === undefined ? {} : { changeRatios }),
     ...(ttlSource === undefined ? {} : { ttlSource }),
     bytes,
   };

@@ -113,6 +113,31 @@ export function itKeepsVersions(open: Open): void {
     expect(await storage()).toEqual({ entries: 0, bytes: 300 });
   });
 
+  it("notes change ratios on an entry that still shows the image measured, its TTL kept", async () => {
+    const { store, ttl, keys: backendKeys } = await open({});
+    const { urlKey, keys } = ids(1);
+    const key = keys[0] ?? "";
+    const at = Date.now();
+    const shot = {
+      bytes: new Uint8Array([1, 2, 3]),
+      contentType: "image/png",
+      etag: '"one"',
+      capturedAt: at,
+      changedAt: at,
+      expiresAt: at + 60_000,
+      renderMs: 5,
+    };
+    await store.set(key, urlKey, shot, 60);
+    await store.noteEntryChange(key, urlKey, { etag: '"one"', signature: "", ratio: 0.5 });
+    await store.noteEntryChange(key, urlKey, { etag: '"one"', signature: "m", ratio: 0 });
+    await store.noteEntryChange(key, urlKey, { etag: '"other"', signature: "", ratio: 1 });
+    expect(await store.get(key, urlKey)).toEqual({ ...shot, changeRatios: { "": 0.5, m: 0 } });
+    if (ttl && backendKeys) {
+      const [entryKey = ""] = (await backendKeys()).filter((name) => name.endsWith(key));
+      expect(await ttl(entryKey)).toBeGreaterThan(50);
+    }
+  });
+
   it("keeps a history for as long as core says, from its latest version", async () => {
     const { store, keys: backendKeys, ttl } = await open({});
     if (!backendKeys || !ttl) return; // the memory store's expiry is lru-cache's, tested there

@@ -10,6 +10,7 @@ import {
 } from "./option-pages";
 import { changingPage, NOISE_PAGE, PIXEL_PNG, REMEMBER_PAGE, STABLE_PAGE } from "./plain-pages";
 import { DONE_SCRIPT, embedsPage, socketPage, webrtcPage } from "./probe-pages";
+import { type Scene, scenePage } from "./scene-page";
 import { METADATA_PAGE, SCRIPTS_PAGE, VISITOR_PAGE } from "./visitor-pages";
 
 function send(response: ServerResponse, status: number, body: string): void {
@@ -22,9 +23,15 @@ function send(response: ServerResponse, status: number, body: string): void {
 
 /**
  * Answers one request of the fixture site (its paths are listed on startFixtureSite). `load` is
- * how many requests have reached this path, this one included: `/changing` draws its colour from it.
+ * how many requests have reached this path, this one included: `/changing` draws its colour from it;
+ * `scene` is what `/scene` shows now.
  */
-export function answerFixtureRequest(url: URL, load: number, response: ServerResponse) {
+export function answerFixtureRequest(
+  url: URL,
+  load: number,
+  response: ServerResponse,
+  scene: Scene,
+) {
   const path = url.pathname;
   const param = (name: string) => url.searchParams.get(name) ?? "";
 
@@ -38,6 +45,7 @@ export function answerFixtureRequest(url: URL, load: number, response: ServerRes
   if (path === "/noise") return send(response, 200, NOISE_PAGE);
   if (path === "/visitor") return send(response, 200, VISITOR_PAGE);
   if (path === "/scripts") return send(response, 200, SCRIPTS_PAGE);
+  if (path === "/scene") return send(response, 200, scenePage(scene));
   if (path === "/metadata") return send(response, 200, METADATA_PAGE);
   if (path === "/visitor-report") {
     response.writeHead(204);

@@ -7,6 +7,7 @@ import {
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { answerFixtureRequest } from "./fixture-routes";
+import { DEFAULT_SCENE, type Scene } from "./scene-page";
 
 export interface FixtureSite {
   /** `http://127.0.0.1:PORT`, or `https://` when served over TLS. */
@@ -26,6 +27,8 @@ export interface FixtureSite {
   connections(): number;
   /** How many WebSocket upgrade requests reached `path` (each is refused once counted). */
   upgradeCount(path: string): number;
+  /** Changes what `/scene` shows from the next load on (the URL stays the same). */
+  setScene(scene: Partial<Scene>): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export interface FixtureSiteOptions {
  * - `/visitor` (`?position` to ask for one): reports its time zone, languages and position to
  *   `/visitor-report`, then marks `#done`; `/scripts`: CJK, Hangul and an emoji in boxes;
  * - `/metadata`: every tag a link preview reads, with relative URLs;
+ * - `/scene`: a clock (`#clock`) and a coloured block, which `setScene` changes between loads;
  * - `/embeds?target=ORIGIN`: a page whose image, script, iframe and fetch go to ORIGIN (with
  *   `&hold=MS`, an image of its own holds its load event that long);
  * - `/redirect?to=URL`: a 302 to URL; `/slow?ms=N`: a page answered after N ms;
@@ -61,6 +65,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const headers = new Map<string, IncomingHttpHeaders>();
   const queries = new Map<string, URLSearchParams>();
   let connections = 0;
+  let scene = DEFAULT_SCENE;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://fixture");
     const path = url.pathname;
@@ -68,7 +73,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     counts.set(path, count);
     headers.set(path, request.headers);
     queries.set(path, url.searchParams);
-    answerFixtureRequest(url, count, response);
+    answerFixtureRequest(url, count, response, scene);
   };
   const server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
   // Every TCP connection, counted before any TLS handshake or request.
@@ -92,6 +97,9 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     lastQuery: (path) => queries.get(path),
     connections: () => connections,
     upgradeCount: (path) => upgrades.get(path) ?? 0,
+    setScene: (change) => {
+      scene = { ...scene, ...change };
+    },
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

@@ -20,7 +20,8 @@ describe("the change meter", () => {
     const before = await solid(640, 360, 255);
     const after = await solid(640, 360, 0);
     const masks = [{ x: 0, y: 0, width: 320, height: 360 }];
-    const threaded = await meter.measure({ before, after, masks, diff: true });
+    expect(meter.threaded).toBe(true);
+    const threaded = await meter.compare({ before, after, masks, diff: true });
     const here = await measureChange({ before, after, masks, diff: true });
     expect(threaded.ratio).toBe(1);
     expect(threaded.comparedPixels).toBe(320 * 360);
@@ -29,9 +30,16 @@ describe("the change meter", () => {
 
   it("rejects an image it cannot decode, and goes on measuring", async () => {
     const good = await solid(10, 10, 255);
-    await expect(
-      meter.measure({ before: new Uint8Array([1, 2, 3]), after: good }),
-    ).rejects.toThrow();
-    expect((await meter.measure({ before: good, after: good })).ratio).toBe(0);
+    const broken = new Uint8Array([1, 2, 3]);
+    await expect(meter.measure({ before: broken, after: good, masks: [] })).rejects.toThrow();
+    expect(await meter.measure({ before: good, after: good, masks: [] })).toBe(0);
+  });
+
+  it("measures on this thread where its worker file is not there", async () => {
+    const here = createChangeMeter({ workerFile: new URL("file:///nowhere/worker.mjs") });
+    const image = await solid(10, 10, 255);
+    expect(here.threaded).toBe(false);
+    expect(await here.measure({ before: image, after: await solid(10, 10, 0), masks: [] })).toBe(1);
+    await here.close();
   });
 });

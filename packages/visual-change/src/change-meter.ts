@@ -1,37 +1,50 @@
 /** @module The change measure, off the thread that answers requests. */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ChangeMeter as ChangeMeterPort } from "@shotcache/core";
 import { Piscina } from "piscina";
-import type { ChangeInput, ChangeMeasure } from "./measure";
+import { type ChangeInput, type ChangeMeasure, measureChange } from "./measure";
 
 /** This package's worker, loaded as it is; a bundled app passes its bundled copy instead. */
 export const MEASURE_WORKER_FILE = new URL("./measure-worker.ts", import.meta.url);
 
 export interface ChangeMeterOptions {
-  /** The worker module: MEASURE_WORKER_FILE, or the app's bundle of it. */
+  /**
+   * The worker module: MEASURE_WORKER_FILE, or the app's bundle of it. Where the file is not
+   * there (a host that bundled this module but not the worker), measures run on this thread.
+   */
   workerFile?: URL;
   /** Threads measuring at once. @default 1: a measure is short, and renders need the cores. */
   threads?: number;
 }
 
-export interface ChangeMeter {
-  /** Measures in a worker thread: decoding and comparing never hold up the event loop. */
-  measure(input: ChangeInput): Promise<ChangeMeasure>;
+export interface ChangeMeter extends ChangeMeterPort {
+  /** The whole measure: the ratio, the pixels counted, and the diff image if asked for. */
+  compare(input: ChangeInput): Promise<ChangeMeasure>;
+  /** Whether measures run in a worker thread (false: on this one). */
+  readonly threaded: boolean;
   close(): Promise<void>;
 }
 
 /**
- * A pool of worker threads (piscina: the kept pool for Node, with queueing, idle shutdown and
- * transfer of buffers). Threads start when first needed and stop when idle for a while.
+ * A pool of worker threads (piscina: the kept pool for Node, with queueing and idle shutdown),
+ * started when first needed and stopped when idle for a while.
  */
 export function createChangeMeter(options: ChangeMeterOptions = {}): ChangeMeter {
-  const threads = options.threads ?? 1;
-  const pool = new Piscina<ChangeInput, ChangeMeasure>({
-    filename: (options.workerFile ?? MEASURE_WORKER_FILE).href,
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: 30_000,
-  });
+  const workerFile = options.workerFile ?? MEASURE_WORKER_FILE;
+  const pool = existsSync(fileURLToPath(workerFile))
+    ? new Piscina<ChangeInput, ChangeMeasure>({
+        filename: workerFile.href,
+        minThreads: 0,
+        maxThreads: options.threads ?? 1,
+        idleTimeout: 30_000,
+      })
+    : undefined;
+  const compare = (input: ChangeInput) => (pool ? pool.run(input) : measureChange(input));
   return {
-    measure: (input) => pool.run(input),
-    close: () => pool.close({ force: true }),
+    compare,
+    measure: async (input) => (await compare(input)).ratio,
+    threaded: pool !== undefined,
+    close: async () => pool?.close({ force: true }),
   };
 }

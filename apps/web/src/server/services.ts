@@ -1,3 +1,5 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type ApiContext,
   clientAddressResolver,
@@ -16,6 +18,7 @@ import {
   createUpstashRateLimiter,
   createUpstashStore,
 } from "@shotcache/store";
+import { createChangeMeter } from "@shotcache/visual-change";
 import { createWatchService } from "@shotcache/watches";
 import { browserRendererOf } from "./browser";
 import { type Config, ConfigError, environment, loadConfig, type StoreConfig } from "./config";
@@ -107,11 +110,19 @@ async function createServices(): Promise<Services> {
   const { renderer, browser, browserSource, fonts } = await rendererOf(config);
   const metrics = createMetrics({ renderLoad: renderer.load });
   const storeGuard = config.store.guard;
+  // The measure's worker, built beside the production server (tsdown.config.ts); where it is not
+  // there (Next.js's own bundles), measures run on this thread, after the answers. The path is
+  // joined, not `new URL("./…", import.meta.url)`: Next.js's bundler would look for that file.
+  const changeMeter = createChangeMeter({
+    workerFile: pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "change-worker.mjs")),
+  });
   const captureService = createCaptureService({
     store,
     renderer,
     policy: config.cache.policy,
     xfetchBeta: config.cache.xfetchBeta,
+    historyVersions: config.cache.historyVersions,
+    changeMeter,
     storeGuard,
     // The lock must outlast the longest render.
     lockWaitMs: config.render.maxRenderMs + 10_000,
@@ -189,7 +200,7 @@ async function createServices(): Promise<Services> {
         .then(() =>
           Promise.allSettled([
             renderer.close(),
-            captureService.idle(),
+            captureService.idle().then(() => changeMeter.close()),
             store.close(),
             rateLimits.anonymous?.close?.(),
             rateLimits.keyed?.close?.(),

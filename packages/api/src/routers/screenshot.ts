@@ -64,8 +64,13 @@ export const screenshotRouter = {
         renderMs: result.renderMs,
         reason: result.reason ?? null,
         ttlSource: result.ttlSource ?? null,
-        /** Whether the image differs from the variant's previous render; null with none before. */
+        /**
+         * Whether the image changed beyond the capture's `changeThreshold` since the variant's
+         * previous version (before that is measured: whether it differs at all); null with none.
+         */
         changed: result.changed ?? null,
+        /** How much it changed (0–1), its masks left out; null until measured, or with none before. */
+        changeRatio: result.changeRatio ?? null,
         /** When the content last changed: an unchanged re-render keeps the earlier time. */
         lastChangedAt: new Date(result.changedAt).toISOString(),
       },

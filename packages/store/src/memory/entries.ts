@@ -104,6 +104,15 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
       return "stored";
     },
 
+    async noteEntryChange(key, _urlKey, { etag, signature, ratio }) {
+      const entry = entryAt(key, entries.peek.bind(entries));
+      if (entry?.shot.etag !== etag) return;
+      entry.shot = {
+        ...entry.shot,
+        changeRatios: { ...entry.shot.changeRatios, [signature]: ratio },
+      };
+    },
+
     async delete(key, urlKey, at) {
       markPurged(urlKey, at);
       return entries.delete(key);

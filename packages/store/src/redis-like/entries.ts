@@ -1,5 +1,5 @@
 import type { EntryStore, StoredShot } from "@shotcache/core";
-import { decodeEntry, encodeEntry } from "../entry-codec";
+import { decodeEntry, encodeEntry, frameHeadLength } from "../entry-codec";
 import { PURGE_MARKER_SECONDS } from "../store-defaults";
 import type { RedisDriver } from "./driver";
 import type { RedisKeys } from "./layout";
@@ -42,6 +42,22 @@ export function createRedisEntries(
       if (Number(stored) !== 1) return "superseded";
       await storage.added(entryKey, shot.bytes.byteLength, leavesAt, now);
       return "stored";
+    },
+
+    async noteEntryChange(key, urlKey, { etag, signature, ratio }) {
+      const entryKey = keys.entry(key, urlKey);
+      const frame = await driver.readFrame(entryKey);
+      const shot = frame && decodeEntry(frame);
+      if (!frame || shot?.etag !== etag) return;
+      const changeRatios = { ...shot.changeRatios, [signature]: ratio };
+      // The whole frame again (the header sits before the image), written only if the entry is
+      // still the one read here: a render may have replaced it meanwhile.
+      const head = Buffer.from(frame.buffer, frame.byteOffset, frameHeadLength(frame));
+      await driver.runScript(
+        "replaceEntryIfHead",
+        [entryKey],
+        [driver.frameValue(head), driver.frameValue(encodeEntry({ ...shot, changeRatios }))],
+      );
     },
 
     async delete(key, urlKey, at) {

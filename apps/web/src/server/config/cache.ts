@@ -1,13 +1,15 @@
 /** @module How long images stay valid: TTL rules, the adaptive TTL, early refresh. */
 import {
   DEFAULT_ADAPTIVE_TTL,
+  DEFAULT_HISTORY_VERSIONS,
   DEFAULT_TTL_RULES,
   DEFAULT_TTL_SECONDS,
+  MAX_HISTORY_VERSIONS,
   MAX_TTL_SECONDS,
   type TtlRule,
 } from "@shotcache/core";
 import { z } from "zod";
-import { booleanText, positiveInt } from "./parsers";
+import { booleanText, nonNegativeInt, positiveInt } from "./parsers";
 
 const ttlSeconds = positiveInt.max(MAX_TTL_SECONDS);
 
@@ -68,6 +70,12 @@ export const cacheSettings = {
     SHOTCACHE_XFETCH_BETA: z.coerce.number().positive().max(10).default(1).meta({
       description: "how early a popular image is refreshed before it expires: above 1, earlier",
     }),
+    SHOTCACHE_HISTORY_VERSIONS: nonNegativeInt
+      .max(MAX_HISTORY_VERSIONS)
+      .default(DEFAULT_HISTORY_VERSIONS)
+      .meta({
+        description: `versions kept of each variant (its last distinct images, and how much each changed; kept through a purge, 30 days past the latest render), at most ${MAX_HISTORY_VERSIONS}; \`0\` keeps none and measures no change`,
+      }),
   }),
 };
 
@@ -88,6 +96,7 @@ export function cacheConfigOf(variables: z.output<typeof cacheSettings.variables
         : undefined,
     },
     xfetchBeta: variables.SHOTCACHE_XFETCH_BETA,
+    historyVersions: variables.SHOTCACHE_HISTORY_VERSIONS,
   };
 }
 
