@@ -1,4 +1,5 @@
 import { createShotcacheClient } from "@shotcache/sdk";
+import { pixelAt } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
@@ -37,6 +38,9 @@ describe.skipIf(!browserAvailable)("visual change through the production server"
     };
   }
 
+  const api = (path: string, url: string, query = "") =>
+    fetch(`${env.app.origin}/api/v1/${path}?url=${encodeURIComponent(url)}${query}`);
+
   beforeAll(async () => {
     env = await startAppUnderTest();
   });
@@ -74,6 +78,74 @@ describe.skipIf(!browserAvailable)("visual change through the production server"
     const client = createShotcacheClient({ baseUrl: env.app.origin });
     const shot = await client.capture({ url });
     expect(shot.cache.changeRatio).toBe(ratio);
+
+    // The diff of the two versions is red exactly where the block is, and faded elsewhere.
+    const diff = await api("diff", url);
+    expect(diff.status).toBe(200);
+    expect(diff.headers.get("content-type")).toBe("image/png");
+    expect(Number(diff.headers.get("x-content-change-ratio"))).toBe(ratio);
+    const png = new Uint8Array(await diff.arrayBuffer());
+    expect(await pixelAt(png, 320, 400)).toEqual([255, 0, 0]);
+    expect(await pixelAt(png, 639, 700)).toEqual([255, 0, 0]);
+    const [r = 0, g = 0, b = 0] = await pixelAt(png, 960, 400);
+    expect(Math.min(r, g, b)).toBeGreaterThan(200);
+  });
+
+  it("lists versions newest first, each image URL serving that version, at most five", async () => {
+    const url = newScene();
+    const etags: string[] = [];
+    for (let index = 0; index < 7; index++) {
+      env.site.setScene({ clock: `13:00:0${index}`, blockShare: 0.5, blockColor: "#3366cc" });
+      const rendered = await screenshot(url, "&refresh=true");
+      etags.unshift(rendered.headers.get("etag") ?? "");
+    }
+    const listed = async () =>
+      (await (await api("history", url)).json()) as {
+        versions: { etag: string; changeRatio: number | null; image: string }[];
+      };
+    // Versions are kept after the answers: the newest may still be on its way.
+    await expect.poll(async () => (await listed()).versions[0]?.etag).toBe(etags[0]);
+    const { versions } = await listed();
+    expect(versions.map(({ etag }) => etag)).toEqual(etags.slice(0, 5));
+    expect(versions.at(-1)?.changeRatio).toBeNull();
+    for (const version of versions.slice(0, -1)) expect(version.changeRatio).toBeGreaterThan(0);
+    for (const version of versions) {
+      const image = await fetch(version.image);
+      expect(image.status).toBe(200);
+      expect(image.headers.get("etag")).toBe(version.etag);
+      const again = await fetch(version.image, { headers: { "if-none-match": version.etag } });
+      expect(again.status).toBe(304);
+    }
+    // The newest's image is the capture's own bytes.
+    const newest = await (await fetch(versions[0]?.image ?? "")).arrayBuffer();
+    const captured = await (await api("screenshot", url)).arrayBuffer();
+    expect(Buffer.from(newest)).toEqual(Buffer.from(captured));
+  });
+
+  it("refuses bad input with a problem document naming the field", async () => {
+    const url = newScene();
+    await screenshot(url);
+    const problemOf = async (response: Response) => {
+      const body = (await response.json()) as { errors?: { field?: string }[] };
+      return [response.status, body.errors?.map(({ field }) => field)];
+    };
+    expect(await problemOf(await api("screenshot", url, "&changeThreshold=1.5"))).toEqual([
+      400,
+      ["changeThreshold"],
+    ]);
+    const [status, fields] = await problemOf(await api("screenshot", url, "&ignoreRegions=1,2,3"));
+    expect(status).toBe(400);
+    expect(fields?.[0]).toMatch(/^ignoreRegions/);
+    const selectors = Array.from({ length: 21 }, (_, i) => `&ignoreSelectors=.s${i}`).join("");
+    expect(await problemOf(await api("screenshot", url, selectors))).toEqual([
+      400,
+      ["ignoreSelectors"],
+    ]);
+    expect(await problemOf(await api("diff", url, "&from=%22nope%22"))).toEqual([404, ["from"]]);
+    expect(await problemOf(await api("history/image", url, "&etag=%22nope%22"))).toEqual([
+      404,
+      ["etag"],
+    ]);
   });
 
   it("says changed only past changeThreshold: 5 % is not, 30 % is", async () => {

@@ -1,4 +1,4 @@
-import type { CaptureService, WatchService } from "@shotcache/core";
+import type { CaptureService, HistoryService, WatchService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
 import type { ClientAddressResolver } from "./client-address";
 import type { Metrics } from "./metrics";
@@ -9,6 +9,8 @@ import type { RequestLogger } from "./request-log";
 /** What the host builds once per process and hands to every request. */
 export interface ApiContext {
   captureService: CaptureService;
+  /** A variant's versions, their images and diffs; none when the server keeps no versions. */
+  history?: HistoryService;
   /** Which cache store is in use, for health output. */
   storeKind: string;
   /** Who may call what. */

@@ -58,6 +58,7 @@ export const ERROR_KINDS: Record<ApiErrorCode, ErrorKind> = {
   WEBHOOK_REPLAYED: { status: 409, trpcCode: "CONFLICT", title: "Webhook already received" },
   WATCH_LIMIT_REACHED: { status: 409, trpcCode: "CONFLICT", title: "Too many watches" },
   NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Not found" },
+  VERSION_NOT_FOUND: { status: 404, trpcCode: "NOT_FOUND", title: "Version not found" },
   METHOD_NOT_ALLOWED: {
     status: 405,
     trpcCode: "METHOD_NOT_SUPPORTED",

@@ -29,6 +29,7 @@ export { CRON_WATCHES_PATH, handleCronWatches } from "./rest/cron";
 export { handleDevices } from "./rest/devices";
 export { fetchHandler, restRequestFrom } from "./rest/fetch-adapter";
 export { handleHealth } from "./rest/health";
+export { handleDiff, handleHistory, handleHistoryImage } from "./rest/history";
 export { handleInvalidate } from "./rest/invalidate";
 export { handleMetadata } from "./rest/metadata";
 export { handleMetrics } from "./rest/metrics";

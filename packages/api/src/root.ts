@@ -1,5 +1,6 @@
 import { healthOf } from "./health";
 import { cacheRouter } from "./routers/cache";
+import { historyRouter } from "./routers/history";
 import { metadataRouter } from "./routers/metadata";
 import { screenshotRouter } from "./routers/screenshot";
 import { statsRouter } from "./routers/stats";
@@ -9,6 +10,7 @@ import { createRouter, publicProcedure } from "./trpc";
 export const appRouter = createRouter({
   screenshot: screenshotRouter,
   metadata: metadataRouter,
+  history: historyRouter,
   cache: cacheRouter,
   stats: statsRouter,
   watch: watchRouter,

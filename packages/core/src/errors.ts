@@ -9,6 +9,7 @@
  * - `STORE_UNAVAILABLE`: an operation that needs the cache store (purge, stats) could not reach it.
  * - `ELEMENT_NOT_FOUND`: `selector` or `waitForSelector` matched nothing.
  * - `SATURATED`: every render slot is busy and the wait queue is full; retry after a moment.
+ * - `VERSION_NOT_FOUND`: the variant keeps no version with that ETag (or none to compare).
  */
 export const CAPTURE_ERROR_CODES = [
   "TARGET_NOT_ALLOWED",
@@ -20,6 +21,7 @@ export const CAPTURE_ERROR_CODES = [
   "STORE_UNAVAILABLE",
   "ELEMENT_NOT_FOUND",
   "SATURATED",
+  "VERSION_NOT_FOUND",
 ] as const;
 
 export type CaptureErrorCode = (typeof CAPTURE_ERROR_CODES)[number];

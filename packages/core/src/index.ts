@@ -64,6 +64,12 @@ export { CAPTURE_ERROR_CODES, CaptureError, type CaptureErrorCode } from "./erro
 export { etagFor, ifNoneMatchMatches, notModified } from "./etag";
 export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./guarded-store";
 export { shortHash } from "./hash";
+export {
+  createHistoryService,
+  type HistoryService,
+  type VersionDiff,
+  type VersionReport,
+} from "./history-service";
 export { HTML_PAGE_ORIGIN, htmlPageUrl, MAX_HTML_BYTES } from "./html-input";
 export { metadataOptionsObjectSchema, metadataRequestSchema } from "./metadata-request";
 export {
@@ -87,6 +93,7 @@ export {
 export type { PageMetadata } from "./page-metadata";
 export type {
   CdnPurger,
+  ChangeInput,
   ChangeMeter,
   RateLimitDecision,
   RateLimiter,

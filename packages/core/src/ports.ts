@@ -29,7 +29,16 @@ export interface Renderer {
  * differ, `masks` left out (0–1). Implemented by `@shotcache/visual-change`, off the event loop.
  */
 export interface ChangeMeter {
-  measure(input: { before: Uint8Array; after: Uint8Array; masks: Region[] }): Promise<number>;
+  measure(input: ChangeInput): Promise<number>;
+  /** The same, and a PNG of `after` faded with the changed pixels red and the masks hatched. */
+  diff(input: ChangeInput): Promise<{ ratio: number; png: Uint8Array }>;
+}
+
+/** Two images to compare, and what the comparison leaves out (image pixels). */
+export interface ChangeInput {
+  before: Uint8Array;
+  after: Uint8Array;
+  masks: Region[];
 }
 
 /** Sends watch webhooks, only where the network policy allows. Implemented by `@shotcache/renderer`. */

@@ -132,11 +132,13 @@ function itRunsTheCacheEngine(
     // A scripted measure (the real one, on real images, is @shotcache/visual-change's): a third
     // of the image changed, nothing of it under masks.
     const measured: Region[][] = [];
+    const measure = async ({ masks }: { masks: Region[] }) => {
+      measured.push(masks);
+      return masks.length > 0 ? 0 : 0.3;
+    };
     const changeMeter: ChangeMeter = {
-      measure: async ({ masks }) => {
-        measured.push(masks);
-        return masks.length > 0 ? 0 : 0.3;
-      },
+      measure,
+      diff: async (input) => ({ ratio: await measure(input), png: new Uint8Array() }),
     };
     const engine = service(open(), renderer, { changeMeter, historyVersions: 2 });
     const url = newPage();

@@ -44,6 +44,10 @@ export function createChangeMeter(options: ChangeMeterOptions = {}): ChangeMeter
   return {
     compare,
     measure: async (input) => (await compare(input)).ratio,
+    async diff(input) {
+      const { ratio, diffPng } = await compare({ ...input, diff: true });
+      return { ratio, png: diffPng ?? new Uint8Array() };
+    },
     threaded: pool !== undefined,
     close: async () => pool?.close({ force: true }),
   };

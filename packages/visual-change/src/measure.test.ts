@@ -1,3 +1,4 @@
+import { pixelAt } from "@shotcache/testkit";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { measureChange } from "./measure";
@@ -17,13 +18,6 @@ async function page(width: number, height: number, svg = ""): Promise<Uint8Array
 
 const block = (x: number, y: number, width: number, height: number, fill: string) =>
   `<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="${fill}"/>`;
-
-/** The RGB of the diff image's pixel at (x, y). */
-async function pixelOf(png: Uint8Array, x: number, y: number): Promise<number[]> {
-  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-  const at = (y * info.width + x) * info.channels;
-  return [data[at] ?? -1, data[at + 1] ?? -1, data[at + 2] ?? -1];
-}
 
 describe("the change measure", () => {
   it("is 0 for the same image, and the changed share of the pixels otherwise", async () => {
@@ -90,12 +84,12 @@ describe("the change measure", () => {
     });
     expect(diffPng).toBeDefined();
     const diff = diffPng as Uint8Array;
-    expect(await pixelOf(diff, 50, 50)).toEqual([255, 0, 0]);
-    const [r = 0, g = 0, b = 0] = await pixelOf(diff, 150, 50);
+    expect(await pixelAt(diff, 50, 50)).toEqual([255, 0, 0]);
+    const [r = 0, g = 0, b = 0] = await pixelAt(diff, 150, 50);
     expect(Math.min(r, g, b)).toBeGreaterThan(200); // unchanged white, faded: near white
     // Hatching: dark stripes across the masked block, faded pixels between them.
-    const stripe = await pixelOf(diff, 200, 0);
-    const between = await pixelOf(diff, 204, 0);
+    const stripe = await pixelAt(diff, 200, 0);
+    const between = await pixelAt(diff, 204, 0);
     expect(stripe).toEqual([90, 90, 90]);
     expect(between).not.toEqual([90, 90, 90]);
   });

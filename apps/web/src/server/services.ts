@@ -6,7 +6,7 @@ import {
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
-import { type CacheStore, createCaptureService } from "@shotcache/core";
+import { type CacheStore, createCaptureService, createHistoryService } from "@shotcache/core";
 import { createQueueRenderer } from "@shotcache/queue";
 import { createWebhookSender } from "@shotcache/renderer";
 import {
@@ -178,6 +178,10 @@ async function createServices(): Promise<Services> {
     logger,
     context: {
       captureService,
+      history:
+        config.cache.historyVersions > 0
+          ? createHistoryService({ store, meter: changeMeter })
+          : undefined,
       storeKind: store.kind,
       browserSource,
       fonts,

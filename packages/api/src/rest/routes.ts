@@ -3,6 +3,7 @@ import { cachePurgeRoute } from "./cache";
 import { cronWatchesRoute } from "./cron";
 import { devicesRoute } from "./devices";
 import { healthRoute } from "./health";
+import { diffRoute, historyImageRoute, historyRoute } from "./history";
 import { invalidateRoute } from "./invalidate";
 import { metadataRoute } from "./metadata";
 import { metricsRoute } from "./metrics";
@@ -24,6 +25,9 @@ const documentRoute = openApiRoute(() => REST_ROUTE_LIST);
 export const REST_ROUTE_LIST: readonly RestRoute[] = [
   screenshotRoute,
   metadataRoute,
+  historyRoute,
+  historyImageRoute,
+  diffRoute,
   cachePurgeRoute,
   statsRoute,
   watchesRoute,
