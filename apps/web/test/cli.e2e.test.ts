@@ -114,6 +114,32 @@ describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", ()
     });
   });
 
+  it("lists a page's versions and saves the diff of the newest two", async () => {
+    const page = env.site.url("/scene?cli=1");
+    env.site.setScene({ blockColor: "#3366cc" });
+    expect((await shotcache(["capture", page, "-o", "v1.png"])).code).toBe(0);
+    env.site.setScene({ blockColor: "#cc3333" });
+    expect((await shotcache(["capture", page, "-o", "v2.png", "--refresh"])).code).toBe(0);
+    const listed = async () => JSON.parse((await shotcache(["history", page, "--json"])).stdout);
+    await expect.poll(async () => (await listed()).versions.length).toBe(2);
+    const { versions } = await listed();
+    expect(versions[0].changeRatio).toBeGreaterThan(0.4);
+    const printed = await shotcache(["history", page]);
+    expect(printed.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/ changed$/),
+      expect.stringMatching(/ first$/),
+    ]);
+    const diff = await shotcache(["diff", page, "-o", "diff.png"]);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(`from ${versions[1].etag}`);
+    expect(readFileSync(join(scratch, "diff.png")).subarray(0, 4)).toEqual(PNG_MAGIC);
+    const unknown = await shotcache(["diff", page, "-o", "none.png", "--from", '"nope"']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringContaining("VERSION_NOT_FOUND"),
+    ]);
+  });
+
   it("prints the server's code and exits non-zero: 2 for bad input, 3 for a target that fails", async () => {
     const bad = await shotcache(["capture", "ftp://example.com/", "-o", "b.png"]);
     expect(bad.code).toBe(2);

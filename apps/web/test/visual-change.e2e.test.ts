@@ -1,5 +1,5 @@
 import { createShotcacheClient } from "@shotcache/sdk";
-import { pixelAt } from "@shotcache/testkit";
+import { boundsOfColour, pixelAt } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, browserAvailable, startAppUnderTest } from "./app-under-test";
 
@@ -85,8 +85,14 @@ describe.skipIf(!browserAvailable)("visual change through the production server"
     expect(diff.headers.get("content-type")).toBe("image/png");
     expect(Number(diff.headers.get("x-content-change-ratio"))).toBe(ratio);
     const png = new Uint8Array(await diff.arrayBuffer());
+    // Red exactly over the block, the left half of the 1280×720 viewport; faded elsewhere.
+    expect(await boundsOfColour(png, [255, 0, 0])).toEqual({
+      left: 0,
+      top: 0,
+      right: 639,
+      bottom: 719,
+    });
     expect(await pixelAt(png, 320, 400)).toEqual([255, 0, 0]);
-    expect(await pixelAt(png, 639, 700)).toEqual([255, 0, 0]);
     const [r = 0, g = 0, b = 0] = await pixelAt(png, 960, 400);
     expect(Math.min(r, g, b)).toBeGreaterThan(200);
   });
@@ -116,6 +122,18 @@ describe.skipIf(!browserAvailable)("visual change through the production server"
       const again = await fetch(version.image, { headers: { "if-none-match": version.etag } });
       expect(again.status).toBe(304);
     }
+    // The SDK lists the same, and diffs the two newest.
+    const client = createShotcacheClient({ baseUrl: env.app.origin });
+    expect(await client.history({ url })).toEqual({ versions });
+    const diff = await client.diff({ url });
+    expect([diff.from.etag, diff.to.etag]).toEqual([etags[1], etags[0]]);
+    expect(diff.changeRatio).toBe(versions[0]?.changeRatio);
+    // Only the clock changed: every red pixel is within its box (1060–1260, 20–60).
+    const changed = await boundsOfColour(diff.bytes, [255, 0, 0]);
+    expect(changed?.left).toBeGreaterThanOrEqual(1060);
+    expect(changed?.right).toBeLessThan(1260);
+    expect(changed?.top).toBeGreaterThanOrEqual(20);
+    expect(changed?.bottom).toBeLessThan(60);
     // The newest's image is the capture's own bytes.
     const newest = await (await fetch(versions[0]?.image ?? "")).arrayBuffer();
     const captured = await (await api("screenshot", url)).arrayBuffer();

@@ -38,6 +38,12 @@ describe("capture flags", () => {
           "font",
           "--media-type",
           "print",
+          "--ignore",
+          "#clock",
+          "--ignore-region",
+          "0,0,10,10",
+          "--change-threshold",
+          "0.1",
         ]),
       ),
     ).toEqual({
@@ -52,6 +58,9 @@ describe("capture flags", () => {
       imageWidth: 320,
       blockResources: ["image", "font"],
       mediaType: "print",
+      ignoreSelectors: ["#clock"],
+      ignoreRegions: ["0,0,10,10"],
+      changeThreshold: 0.1,
     });
   });
 

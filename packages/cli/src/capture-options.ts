@@ -78,6 +78,19 @@ const FLAGS: [flag: string, description: string, option: keyof CaptureInput, kin
     "number",
   ],
   ["--cache-key <name>", "your own variant name", "cacheKey", "string"],
+  ["--ignore <css...>", "elements the change measure leaves out", "ignoreSelectors", "list"],
+  [
+    "--ignore-region <x,y,w,h...>",
+    "regions the change measure leaves out, in CSS pixels",
+    "ignoreRegions",
+    "list",
+  ],
+  [
+    "--change-threshold <0-1>",
+    "the share of pixels that must change to count as changed",
+    "changeThreshold",
+    "number",
+  ],
 ];
 type Kind = "number" | "string" | "boolean" | "negated" | "list";
 

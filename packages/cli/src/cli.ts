@@ -175,6 +175,48 @@ program
       console.log(`  ${cdn.cdn}: ${cdn.status}${cdn.error ? ` (${cdn.error})` : ""}`);
   });
 
+withCaptureOptions(
+  program
+    .command("history")
+    .description("the versions of <url>'s variant, newest first, with how much each changed")
+    .argument("<url>", "the page")
+    .option("--json", "print everything as JSON"),
+).action(async (url: string, flags: Record<string, unknown> & { json?: boolean }) => {
+  const { versions } = await client().history(captureInputOf(url, flags));
+  if (flags.json) return console.log(JSON.stringify({ versions }, null, 2));
+  for (const version of versions) {
+    const ratio =
+      version.changeRatio === null
+        ? "first"
+        : `${(version.changeRatio * 100).toFixed(2)} % changed`;
+    console.log(`${version.capturedAt}  ${version.etag}  ${ratio}`);
+  }
+});
+
+withCaptureOptions(
+  program
+    .command("diff")
+    .description(
+      "a PNG of what changed between two versions of <url>'s variant (by default the newest two)",
+    )
+    .argument("<url>", "the page")
+    .requiredOption("-o, --output <file>", "where the diff image goes")
+    .option("--from <etag>", "the older version's ETag (see `history`)")
+    .option("--to <etag>", "the newer version's ETag"),
+).action(
+  async (
+    url: string,
+    flags: Record<string, unknown> & { output: string; from?: string; to?: string },
+  ) => {
+    const { output, from, to } = flags;
+    const diff = await client().diff(captureInputOf(url, flags), { from, to });
+    save(output, diff.bytes);
+    console.log(
+      `saved ${output}: ${(diff.changeRatio * 100).toFixed(2)} % changed from ${diff.from.etag} (${diff.from.capturedAt}) to ${diff.to.etag} (${diff.to.capturedAt})`,
+    );
+  },
+);
+
 program
   .command("metadata")
   .description("what a link preview shows of <url>: title, description, image, icon…, as JSON")

@@ -2,6 +2,7 @@ import type { AppRouter } from "@shotcache/api/router";
 import { queryPairs, type SignableInput } from "@shotcache/core/query-pairs";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { bytesFromBase64 } from "./base64";
 import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
 import { createETagFetch, FROM_CLIENT_CACHE_HEADER } from "./etag-fetch";
@@ -56,6 +57,17 @@ export type PageMetadata = NonNullable<Outputs["metadata"]["get"]>;
 /** A page's metadata and the facts of how it was answered. */
 export type Metadata = PageMetadata & { cache: CacheFacts };
 
+/** A variant's versions, newest first: ETag, capture time, change ratio, and its image's URL. */
+export type History = Outputs["history"]["list"];
+/** What changed between two versions: a PNG and by how much. */
+export interface Diff {
+  /** `to` faded, its changed pixels red, masked areas hatched. */
+  bytes: Uint8Array;
+  changeRatio: number;
+  from: { etag: string; capturedAt: string };
+  to: { etag: string; capturedAt: string };
+}
+
 /** A screenshot and the facts of how it was answered. */
 export interface Capture {
   /** The image, exactly as the server rendered it. */
@@ -107,6 +119,20 @@ export interface ShotcacheClient {
   purge(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["purge"]>;
   /** The cached variants of `url`: key, age, freshness left, size. */
   inspect(input: { url: string }, options?: CallOptions): Promise<Outputs["cache"]["inspect"]>;
+  /**
+   * The versions of the variant `input` names (the same options as its capture), newest first,
+   * each with its change against the one before it, measured with `input`'s masks.
+   */
+  history(input: CaptureInput, options?: CallOptions): Promise<History>;
+  /**
+   * What changed between two versions of the variant `input` names: by default the two newest,
+   * else `from` and `to` (ETags from `history`).
+   */
+  diff(
+    input: CaptureInput,
+    versions?: { from?: string; to?: string },
+    options?: CallOptions,
+  ): Promise<Diff>;
   /** Shared statistics, with `hours` of hourly buckets (default 24, up to 168). */
   stats(input?: { hours?: number }, options?: CallOptions): Promise<CacheStats>;
   /**
@@ -232,6 +258,15 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     },
     purge: (input, callOptions) => call(() => trpc.cache.purge.mutate(input, callOptions)),
     inspect: (input, callOptions) => call(() => trpc.cache.inspect.query(input, callOptions)),
+    history: (input, callOptions) => call(() => trpc.history.list.query(input, callOptions)),
+    async diff(input, versions = {}, callOptions) {
+      const {
+        image,
+        contentType: _png,
+        ...facts
+      } = await call(() => trpc.history.diff.query({ capture: input, ...versions }, callOptions));
+      return { bytes: bytesFromBase64(image), ...facts };
+    },
     stats: (input, callOptions) => call(() => trpc.stats.get.query(input, callOptions)),
     async signUrl(input, callOptions) {
       const signed = await call(() => trpc.screenshot.sign.mutate(input, callOptions));

@@ -7,6 +7,8 @@ export {
   type Capture,
   type CaptureInput,
   createShotcacheClient,
+  type Diff,
+  type History,
   type Metadata,
   type PageMetadata,
   type ShotcacheClient,

@@ -9,7 +9,7 @@ export {
 export { type ImageFacts, type Instruction, imageFactsOf, instructionsOf } from "./dockerfile";
 export { type FixtureSite, type FixtureSiteOptions, startFixtureSite } from "./fixture-site";
 export { freePort } from "./free-port";
-export { pixelAt } from "./image-pixels";
+export { boundsOfColour, pixelAt } from "./image-pixels";
 export { type NetworkNamespace, startNetworkNamespace } from "./network-namespace";
 export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, type ProcessInfo, survivorsAfter } from "./processes";
