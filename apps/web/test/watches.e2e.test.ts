@@ -30,6 +30,8 @@ interface Delivery {
     previousEtag: string;
     changedAt: string;
     imageUrl: string;
+    changeRatio: number | null;
+    diffUrl: string;
   };
 }
 
@@ -51,11 +53,11 @@ describe.skipIf(!browserAvailable || !redisAvailable)("watches on two instances"
   };
   const api = (index: number, path: string, init?: RequestInit) =>
     fetch(`${apps[index]?.app.origin}${path}`, init);
-  const createWatch = async (index: number, url: string, hook: string) => {
+  const createWatch = async (index: number, url: string, hook: string, extra = {}) => {
     const response = await api(index, "/api/v1/watches", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url, every: 2, webhook: `${hooks}${hook}` }),
+      body: JSON.stringify({ url, every: 2, webhook: `${hooks}${hook}`, ...extra }),
     });
     expect(response.status).toBe(201);
     return (await response.json()).id as string;
@@ -126,6 +128,41 @@ describe.skipIf(!browserAvailable || !redisAvailable)("watches on two instances"
     const image = await fetch(received.at(-1)?.json.imageUrl ?? "");
     expect([image.status, image.headers.get("content-type")]).toEqual([200, "image/png"]);
   }, 30_000);
+
+  it("tells a change past the watch's threshold once, with its ratio and a diff URL, and no smaller one", async () => {
+    site.setScene({ clock: "09:00:00", blockShare: 0.5, blockColor: "#3366cc" });
+    const url = site.url("/scene?watch=threshold");
+    const loads = () => site.requestCount("/scene");
+    const before = loads();
+    await createWatch(1, url, "/scene", { changeThreshold: 0.1, ignoreRegions: ["0,700,10,10"] });
+    await expect.poll(loads, { timeout: 10_000 }).toBeGreaterThan(before);
+    // Only the clock changes: well under a tenth of the image.
+    site.setScene({ clock: "09:00:01" });
+    const clockChanged = loads();
+    await expect.poll(loads, { timeout: 10_000 }).toBeGreaterThan(clockChanged + 1);
+    expect(deliveredTo("/scene")).toEqual([]);
+    // Half the image changes colour: told once, against the image first seen.
+    site.setScene({ blockColor: "#cc3333" });
+    await expect.poll(() => deliveredTo("/scene").length, { timeout: 15_000 }).toBe(1);
+    const settled = loads();
+    await expect.poll(loads, { timeout: 10_000 }).toBeGreaterThan(settled + 1);
+    const [delivery] = deliveredTo("/scene");
+    expect(deliveredTo("/scene")).toHaveLength(1);
+    expect(delivery?.json.changeRatio).toBeGreaterThan(0.45);
+    expect(delivery?.json.changeRatio).toBeLessThan(0.55);
+    // The diff URL is signed: no key needed.
+    const diff = await fetch(delivery?.json.diffUrl ?? "");
+    expect([diff.status, diff.headers.get("content-type")]).toEqual([200, "image/png"]);
+    expect(Number(diff.headers.get("x-content-change-ratio"))).toBeCloseTo(
+      delivery?.json.changeRatio ?? -1,
+      4,
+    );
+    expect(diff.headers.get("x-version-from")).toBe(delivery?.json.previousEtag);
+    // Its signature opens that diff only.
+    const tampered = new URL(delivery?.json.diffUrl ?? "");
+    tampered.searchParams.set("from", delivery?.json.etag ?? "");
+    expect((await fetch(tampered)).status).toBe(403);
+  }, 60_000);
 
   it("stops delivering once a watch is deleted", async () => {
     const id = await createWatch(1, site.url("/changing?watch=deleted"), "/deleted");

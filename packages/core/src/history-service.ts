@@ -32,6 +32,11 @@ export interface HistoryService {
     etag: string,
   ): Promise<{ bytes: Uint8Array; contentType: string } | undefined>;
   /**
+   * The change from version `from` to version `to` (ETags) with `options`' masks; null when either
+   * is no longer kept.
+   */
+  change(options: CaptureOptions, from: string, to: string): Promise<number | null>;
+  /**
    * The diff of versions `from` and `to` (ETags; by default the two newest). Throws
    * VERSION_NOT_FOUND, naming `from` or `to`, for an ETag the variant does not keep.
    */
@@ -67,8 +72,16 @@ export function createHistoryService({ store, meter }: HistoryServiceOptions): H
     return images.every((image) => image !== undefined) ? images : undefined;
   }
 
-  /** The change of `newer` against `older`, measured now, and noted for the next caller. */
-  async function measured(options: CaptureOptions, older: StoredVersion, newer: StoredVersion) {
+  /**
+   * The change of `newer` against `older`, measured now; noted for the next caller when `older`
+   * is the version just before `newer`.
+   */
+  async function measured(
+    options: CaptureOptions,
+    older: StoredVersion,
+    newer: StoredVersion,
+    adjacent = true,
+  ) {
     if (older.etag === newer.etag) return 0;
     const images = await imagesOf(options, older, newer);
     if (!images) return null;
@@ -78,6 +91,7 @@ export function createHistoryService({ store, meter }: HistoryServiceOptions): H
       after,
       masks: masksOf(options, older.boxes, newer.boxes),
     });
+    if (!adjacent) return ratio;
     const { key, urlKey } = cacheKeyFor(options);
     const signature = maskSignature(options);
     await fromStore(() =>
@@ -103,6 +117,16 @@ export function createHistoryService({ store, meter }: HistoryServiceOptions): H
         reports.push({ ...factsOf(version), changeRatio });
       }
       return reports;
+    },
+
+    async change(options, from, to) {
+      const versions = await versionsOf(options);
+      const older = versions.find(({ etag }) => etag === from);
+      const newer = versions.find(({ etag }) => etag === to);
+      if (!older || !newer) return null;
+      const known = versions[versions.indexOf(older) - 1] === newer;
+      const ratio = known ? newer.changeRatios[maskSignature(options)] : undefined;
+      return ratio ?? measured(options, older, newer, known);
     },
 
     async image(options, etag) {

@@ -11,13 +11,25 @@ const SIGNATURE_VERSION = "v1";
 export { queryPairs, type SignableInput };
 
 /**
+ * What a signed URL grants beyond a screenshot: `diff`, the diff of two versions (a screenshot's
+ * signature must not open the older versions of its page, nor the other way round).
+ */
+export type SignedPurpose = "diff";
+
+/**
  * What a signature covers: exactly the parameters the signer sent (not the options after
  * defaults, so adding an option or changing a default never breaks an issued URL, and every
- * spelling is its own signature), sorted, and the expiry.
+ * spelling is its own signature), sorted, and the expiry; and what it is for, unless a screenshot
+ * (whose payload stays as first issued).
  */
-function signedPayload(pairs: readonly [string, string][], expires: number | undefined): string {
+function signedPayload(
+  pairs: readonly [string, string][],
+  expires: number | undefined,
+  purpose?: SignedPurpose,
+): string {
   const sorted = [...pairs].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1));
-  return [SIGNATURE_VERSION, JSON.stringify(sorted), expires ?? ""].join("|");
+  const parts = [SIGNATURE_VERSION, JSON.stringify(sorted), expires ?? ""];
+  return (purpose ? [purpose, ...parts] : parts).join("|");
 }
 
 const hmac = (secret: string, payload: string) =>
@@ -52,6 +64,31 @@ export function signedScreenshotPath(
   return { path: `/api/v1/screenshot?${params}`, expires };
 }
 
+/**
+ * A signed `/api/v1/diff` URL of the versions `from` and `to` of the variant `input` names, path
+ * and query, valid for `expiresInSeconds` from `now` (epoch ms) if given, else for ever.
+ */
+export function signedDiffPath(
+  input: SignableInput,
+  versions: { from: string; to: string },
+  secret: string,
+  options: { expiresInSeconds?: number; now?: number } = {},
+): string {
+  const expires =
+    options.expiresInSeconds === undefined
+      ? undefined
+      : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
+  const pairs: [string, string][] = [
+    ...queryPairs(input),
+    ["from", versions.from],
+    ["to", versions.to],
+  ];
+  const params = new URLSearchParams(pairs);
+  if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
+  params.set(SIGNATURE_PARAM, hmac(secret, signedPayload(pairs, expires, "diff")));
+  return `/api/v1/diff?${params}`;
+}
+
 /** Headers of a signed webhook delivery, inbound or outbound. */
 export const TIMESTAMP_HEADER = "x-shotcache-timestamp";
 export const SIGNATURE_HEADER = "x-shotcache-signature";
@@ -66,15 +103,19 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 
 export type SignatureCheck = "valid" | "invalid" | "expired";
 
-/** Checks a signature over the query `pairs` in constant time; an expired one is refused. */
+/**
+ * Checks a signature over the query `pairs` (for `purpose`, if not a screenshot) in constant time;
+ * an expired one is refused.
+ */
 export function checkSignature(
   pairs: readonly [string, string][],
   secret: string,
   signature: string,
   expires: number | undefined,
   nowSeconds = Date.now() / 1000,
+  purpose?: SignedPurpose,
 ): SignatureCheck {
-  const expected = Buffer.from(hmac(secret, signedPayload(pairs, expires)));
+  const expected = Buffer.from(hmac(secret, signedPayload(pairs, expires, purpose)));
   const given = Buffer.from(signature);
   const matches = given.length === expected.length && timingSafeEqual(given, expected);
   if (!matches) return "invalid";

@@ -91,6 +91,13 @@ export interface WatchDelivery {
   changedAt: string;
   /** Where to fetch the new image: a signed public URL when the server signs, else the API's. */
   imageUrl: string;
+  /**
+   * How much the image changed since the one the watch last told of (0–1), its masks left out;
+   * null when that image is no longer kept to compare with.
+   */
+  changeRatio: number | null;
+  /** A PNG of what changed: a signed public URL when the server signs, else the API's. */
+  diffUrl: string;
 }
 
 /** How a due watch's run ended: its first image seen, no change, a change told, or a failure. */

@@ -1,22 +1,27 @@
 import {
   type CacheStore,
+  type CaptureOptions,
   type CaptureService,
   captureOptionsSchema,
+  type HistoryService,
   queryPairs,
+  signedDiffPath,
   signedScreenshotPath,
   type WatchRunOutcome,
 } from "@shotcache/core";
 import type { Deliver } from "./delivery";
 import { type StoredDefinition, storedDefinitionSchema } from "./stored-definition";
 
-/** How long the signed image URL in a delivery stays valid: a week. */
-const IMAGE_URL_SECONDS = 7 * 24 * 60 * 60;
+/** How long the signed image and diff URLs in a delivery stay valid: a week. */
+const SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
 
 export interface RunWatchOptions {
   store: Pick<CacheStore, "swapWatchEtag">;
   captureService: CaptureService;
+  /** Measures a change against the image the watch last told of; without it, none is measured. */
+  history?: Pick<HistoryService, "change">;
   deliver: Deliver;
-  /** With it, `imageUrl` is a signed public URL (valid a week). */
+  /** With it, `imageUrl` and `diffUrl` are signed public URLs (valid a week). */
   signingSecret?: string;
   now: () => number;
 }
@@ -25,22 +30,47 @@ export interface RunWatchOptions {
 export type RunWatch = (id: string, definition: string) => Promise<WatchRunOutcome>;
 
 /**
- * One run of a watch: renders it anew as a REFRESH through the cache, compares the image's ETag
- * with the one the watch saw last, and delivers the change to its webhook when they differ.
+ * One run of a watch: renders it anew as a REFRESH through the cache, compares the image with the
+ * one the watch last told of (by ETag, then by how much it changed, its masks left out), and
+ * delivers the change to its webhook when it passes the watch's `changeThreshold`.
  */
 export function createRunWatch(options: RunWatchOptions): RunWatch {
   const { store, captureService, deliver, now } = options;
+  const signed = { expiresInSeconds: SIGNED_URL_SECONDS };
 
   function imageUrlOf(definition: StoredDefinition): string {
     if (options.signingSecret) {
       const { path } = signedScreenshotPath(definition.options, options.signingSecret, {
-        expiresInSeconds: IMAGE_URL_SECONDS,
+        ...signed,
         now: now(),
       });
       return `${definition.origin}${path}`;
     }
     const query = new URLSearchParams(queryPairs(definition.options));
     return `${definition.origin}/api/v1/screenshot?${query}`;
+  }
+
+  function diffUrlOf(definition: StoredDefinition, versions: { from: string; to: string }) {
+    if (options.signingSecret) {
+      const path = signedDiffPath(definition.options, versions, options.signingSecret, {
+        ...signed,
+        now: now(),
+      });
+      return `${definition.origin}${path}`;
+    }
+    const query = new URLSearchParams([
+      ...queryPairs(definition.options),
+      ...Object.entries(versions),
+    ]);
+    return `${definition.origin}/api/v1/diff?${query}`;
+  }
+
+  /** The change from the image last told of; null where it cannot be measured. */
+  async function changeSince(capture: CaptureOptions, from: string, to: string) {
+    if (!options.history) return null;
+    // The render's version is kept just after its answer.
+    await captureService.idle();
+    return options.history.change(capture, from, to);
   }
 
   return async (id, definition) => {
@@ -53,6 +83,14 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
     const previous = await store.swapWatchEtag(id, result.etag);
     if (previous === undefined) return "first";
     if (previous === result.etag) return "unchanged";
+    const changeRatio = await changeSince(capture, previous, result.etag);
+    if (changeRatio !== null && changeRatio <= capture.changeThreshold) {
+      // Not enough to tell: the next run compares with the image last told of, so that small
+      // changes that add up are told once they pass the threshold.
+      await store.swapWatchEtag(id, previous);
+      return "unchanged";
+    }
+    const versions = { from: previous, to: result.etag };
     await deliver(id, watched.webhook, {
       watchId: id,
       url: watched.url,
@@ -60,6 +98,8 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
       previousEtag: previous,
       changedAt: new Date(result.changedAt).toISOString(),
       imageUrl: imageUrlOf(watched),
+      changeRatio,
+      diffUrl: diffUrlOf(watched, versions),
     });
     return "delivered";
   };

@@ -3,6 +3,7 @@ import {
   type CacheStore,
   type CaptureService,
   guardStore,
+  type HistoryService,
   type StoreGuardOptions,
   type Watch,
   WatchLimitError,
@@ -24,8 +25,13 @@ export interface WatchServiceOptions {
   sender: WebhookSender;
   /** Deliveries are signed with it, as the inbound webhook is. */
   webhookSecret: string;
-  /** With it, `imageUrl` is a signed public URL (valid a week). */
+  /** With it, `imageUrl` and `diffUrl` are signed public URLs (valid a week). */
   signingSecret?: string;
+  /**
+   * The variants' versions: with it, a change is measured against the image a watch last told
+   * of, and told only past the watch's `changeThreshold`; without, any new image is a change.
+   */
+  history?: HistoryService;
   /** The server's public origin, e.g. `https://shots.example`; else the one each watch was created through. */
   publicOrigin?: string;
   /** Most watches kept. @default 1000 */
@@ -65,6 +71,7 @@ export function createWatchService(options: WatchServiceOptions): WatchService {
   const runWatch = createRunWatch({
     store,
     captureService,
+    history: options.history,
     signingSecret: options.signingSecret,
     now,
     deliver: createDelivery({

@@ -136,12 +136,17 @@ async function createServices(): Promise<Services> {
     },
   });
 
+  const history =
+    config.cache.historyVersions > 0
+      ? createHistoryService({ store, meter: changeMeter })
+      : undefined;
   // Watches deliver signed webhooks: without the webhook secret there are none.
   const watches = access.webhookSecret
     ? createWatchService({
         store,
         storeGuard,
         captureService,
+        history,
         sender: createWebhookSender({ policy: config.network.policy }),
         webhookSecret: access.webhookSecret,
         signingSecret: access.signingSecret,
@@ -178,10 +183,7 @@ async function createServices(): Promise<Services> {
     logger,
     context: {
       captureService,
-      history:
-        config.cache.historyVersions > 0
-          ? createHistoryService({ store, meter: changeMeter })
-          : undefined,
+      history,
       storeKind: store.kind,
       browserSource,
       fonts,

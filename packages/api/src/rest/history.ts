@@ -4,6 +4,7 @@ import {
   captureOptionsSchema,
   type HistoryService,
   notModified,
+  type SignedPurpose,
 } from "@shotcache/core";
 import { changeRatioText } from "../cache-headers";
 import type { ApiContext } from "../context";
@@ -17,8 +18,9 @@ import {
   type OpenApiParameter,
 } from "../openapi";
 import { publicOriginOf } from "../public-origin";
-import { failure, json, refusedRequest } from "./common";
+import { failure, json, methodNotAllowed, refusedAccess } from "./common";
 import { invalidInput, problem } from "./problem";
+import { refusedSignature, splitSignature } from "./signed-query";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 /** The parameters that pick versions; every other one names the variant, as a capture does. */
@@ -29,9 +31,22 @@ type Parsed =
   | { options: CaptureOptions; pick: Picked; history: HistoryService }
   | { refused: RestResponse };
 
-/** The variant a history request names, and the versions it picks; or why it is refused. */
-function parse(request: RestRequest, context: ApiContext, what: string): Parsed {
-  const refused = refusedRequest(request, context, "GET", "read");
+/**
+ * The variant a history request names, and the versions it picks; or why it is refused. It needs
+ * the `read` scope, unless it is signed for `purpose` (a watch's diff URL).
+ */
+function parse(
+  request: RestRequest,
+  context: ApiContext,
+  what: string,
+  purpose?: SignedPurpose,
+): Parsed {
+  if (request.method !== "GET") return { refused: methodNotAllowed(["GET"]) };
+  const { params: unsigned, signature, expires } = splitSignature(request);
+  const refused =
+    signature !== null && purpose
+      ? refusedSignature(unsigned, context, signature, expires, purpose)
+      : refusedAccess(request, context, "read");
   if (refused) return { refused };
   let history: HistoryService;
   try {
@@ -39,7 +54,7 @@ function parse(request: RestRequest, context: ApiContext, what: string): Parsed 
   } catch (error) {
     return { refused: failure(error, context) };
   }
-  const params = new URLSearchParams(request.url.searchParams);
+  const params = new URLSearchParams(unsigned);
   const pick: Picked = {};
   for (const name of PICKS) {
     const value = params.get(name);
@@ -47,8 +62,9 @@ function parse(request: RestRequest, context: ApiContext, what: string): Parsed 
     params.delete(name);
   }
   const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(params));
-  if (!parsed.success)
+  if (!parsed.success) {
     return { refused: invalidInput(`The ${what} request is invalid.`, parsed.error) };
+  }
   return { options: parsed.data, pick, history };
 }
 
@@ -106,9 +122,12 @@ export async function handleHistoryImage(
   }
 }
 
-/** `GET /api/v1/diff?url=…&<options>[&from=…&to=…]`: a PNG of what changed between two versions. */
+/**
+ * `GET /api/v1/diff?url=…&<options>[&from=…&to=…]`: a PNG of what changed between two versions.
+ * A URL signed for it (a watch delivery's `diffUrl`) needs no API key.
+ */
 export async function handleDiff(request: RestRequest, context: ApiContext): Promise<RestResponse> {
-  const parsed = parse(request, context, "diff");
+  const parsed = parse(request, context, "diff", "diff");
   if ("refused" in parsed) return parsed.refused;
   try {
     const diff = await parsed.history.diff(parsed.options, parsed.pick);

@@ -27,6 +27,7 @@ import { publicOriginOf } from "../public-origin";
 import { isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
 import { limitedCapture } from "./limited-capture";
 import { invalidInput, problem } from "./problem";
+import { refusedSignature, splitSignature } from "./signed-query";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
 const METHODS = ["GET", "HEAD", "POST"] as const;
@@ -67,23 +68,6 @@ async function parseBody(request: RestRequest): Promise<Parsed | RestResponse> {
 }
 
 /**
- * A signed URL's signature and expiry, taken out of its query; the rest are the options, and
- * `query` their text. An unsigned query is used as it came, without a copy.
- */
-function splitSignature(request: RestRequest) {
-  const { searchParams } = request.url;
-  if (!searchParams.has(SIGNATURE_PARAM) && !searchParams.has(EXPIRES_PARAM)) {
-    return { params: searchParams, query: request.search, signature: null, expires: null };
-  }
-  const params = new URLSearchParams(searchParams);
-  const signature = params.get(SIGNATURE_PARAM);
-  const expires = params.get(EXPIRES_PARAM);
-  params.delete(SIGNATURE_PARAM);
-  params.delete(EXPIRES_PARAM);
-  return { params, query: `?${params}`, signature, expires };
-}
-
-/**
  * The options of a GET or HEAD and, when it is signed, the check of its signature (a problem, or
  * undefined when it holds); `verify` is null for an unsigned query.
  */
@@ -99,24 +83,6 @@ function parseQueryRequest(
     parsed: parseQuery(params, query),
     verify: signature === null ? null : () => refusedSignature(params, context, signature, expires),
   };
-}
-
-/** A problem when a signed URL does not hold; undefined when it does. */
-function refusedSignature(
-  params: URLSearchParams,
-  context: ApiContext,
-  signature: string,
-  expires: string | null,
-): RestResponse | undefined {
-  const expiry = expires === null ? undefined : Number(expires);
-  const verdict =
-    context.signingSecret && (expires === null || /^\d+$/.test(expires))
-      ? checkSignature([...params], context.signingSecret, signature, expiry)
-      : "invalid";
-  if (verdict === "valid") return undefined;
-  return verdict === "expired"
-    ? problem("SIGNATURE_EXPIRED", "This signed URL has expired.")
-    : problem("SIGNATURE_INVALID", "The signature does not match these options.");
 }
 
 /**
