@@ -4,9 +4,13 @@
  * what the event loop feels of it either way.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { captureOptionsSchema, createCaptureService } from "@shotcache/core";
+import { ALLOW_ALL, createPuppeteerRenderer, findBrowserExecutable } from "@shotcache/renderer";
+import { createMemoryStore } from "@shotcache/store";
+import type { FixtureSite } from "@shotcache/testkit";
 import { createChangeMeter, measureChange } from "@shotcache/visual-change";
 import sharp from "sharp";
-import { median, timed } from "./measure";
+import { inTurns, median, timed } from "./measure";
 import type { Recorder } from "./recorder";
 
 const RUNS = 15;
@@ -43,7 +47,53 @@ async function cost(task: () => Promise<unknown>): Promise<{ ms: number; stallMs
   return { ms: median(times), stallMs: stalls.max / 1e6 };
 }
 
-export async function changeFigures({ report, notes }: Recorder): Promise<void> {
+/**
+ * REFRESH renders of a page that changes at every render, through the capture service: with
+ * versions kept and each change measured after its answer (in the worker, beside the next
+ * render), and with none; in turns, the median of each side.
+ */
+async function refreshLatency(site: FixtureSite) {
+  const executablePath = await findBrowserExecutable(process.env);
+  const renderer = createPuppeteerRenderer({ executablePath, network: ALLOW_ALL });
+  const meter = createChangeMeter();
+  const services = {
+    on: createCaptureService({ store: createMemoryStore(), renderer, changeMeter: meter }),
+    off: createCaptureService({ store: createMemoryStore(), renderer, historyVersions: 0 }),
+  };
+  let colour = 0;
+  const refresh = (service: (typeof services)["on"], page: string) => {
+    site.setScene({ blockColor: colour++ % 2 === 0 ? "#3366cc" : "#cc3333" });
+    const options = captureOptionsSchema.parse({ url: site.url(page), refresh: true });
+    return timed(() => service.capture(options));
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      await refresh(services.on, "/scene?history=on");
+      await refresh(services.off, "/scene?history=off");
+    }
+    const { a: on, b: off } = await inTurns(
+      20,
+      () => refresh(services.on, "/scene?history=on"),
+      () => refresh(services.off, "/scene?history=off"),
+    );
+    await services.on.idle();
+    return { on: median(on), off: median(off) };
+  } finally {
+    await meter.close();
+    await renderer.close();
+  }
+}
+
+export async function changeFigures({ report, notes }: Recorder, site: FixtureSite): Promise<void> {
+  const latency = await refreshLatency(site);
+  report({
+    figure: "REFRESH latency, a page that changes at every render, versions kept and measured",
+    ours: `${latency.on.toFixed(0)} ms (history on: each change measured after its answer)`,
+    baseline: `${latency.off.toFixed(0)} ms (SHOTCACHE_HISTORY_VERSIONS=0)`,
+    ratio: latency.on / latency.off,
+    target: "≤ 1.1 × off",
+    met: latency.on / latency.off <= 1.1,
+  });
   const meter = createChangeMeter();
   try {
     for (const [width, height, target] of [
