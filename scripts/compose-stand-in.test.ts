@@ -17,6 +17,7 @@ import {
   startFixtureSite,
   startRedisServer,
   startVarnish,
+  survivorsAfter,
   type Varnish,
 } from "../packages/testkit/src/index";
 import { readYamlDocuments, serviceEnvironment } from "./deploy-schemas";
@@ -106,7 +107,10 @@ describe.skipIf(!needs)("compose.yaml's services, stood in for on loopback", () 
   }, 180_000);
 
   afterAll(async () => {
-    for (const container of containers) container.kill();
+    const pids = containers.flatMap((container) => container.processes().map(({ pid }) => pid));
+    await Promise.all(containers.map((container) => container.kill()));
+    // Killed, a sandbox leaves nothing behind: no browser, no server, no worker.
+    expect(await survivorsAfter(pids)).toEqual([]);
     await varnish?.stop();
     await redis?.stop();
     await site?.close();

@@ -51,7 +51,7 @@ describe.skipIf(!browserAvailable || !sandboxAvailable)("the image's runtime con
   }, 90_000);
 
   afterAll(async () => {
-    sandbox?.kill();
+    await sandbox?.kill();
     await site?.close();
   });
 

@@ -91,7 +91,7 @@ export interface ContainerSandbox {
   /** SIGTERM to PID 1, as `docker stop` sends it; resolves to the sandbox's exit code. */
   stop(): Promise<number | string | null>;
   /** Ends the sandbox at once (its PID 1 killed takes every process in it along). */
-  kill(): void;
+  kill(): Promise<void>;
 }
 
 async function waitForLine(
@@ -149,7 +149,6 @@ export async function startContainerSandbox(
       "--pid",
       "--fork",
       "--mount-proc",
-      "--kill-child",
       "sh",
       "-c",
       SANDBOX_SCRIPT,
@@ -173,15 +172,31 @@ export async function startContainerSandbox(
   const exited = new Promise<number | string | null>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal)),
   );
-  const kill = () => {
+  /**
+   * Kills the sandbox's PID 1, which takes every process of its namespace along, then `unshare`.
+   * (unshare's --kill-child would not do: the parent-death signal it sets is cleared when setpriv
+   * changes the user, so killing unshare alone would leave the sandbox running.)
+   */
+  const kill = async () => {
+    const sandboxPid = child.pid ?? 0;
+    for (const { pid } of descendantsOf(sandboxPid).filter(
+      (each) => each.parentPid === sandboxPid,
+    )) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
   };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   try {
     if (options.readyLine) await waitForLine(() => output, options.readyLine, child, timeoutMs);
     else await waitUntilAnswering(origin, child, timeoutMs);
   } catch (error) {
-    kill();
+    await kill();
     throw new Error(`${(error as Error).message}\n${output}`);
   }
   const sandboxPid = child.pid ?? 0;
