@@ -29,7 +29,7 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 # The image's stand-ins (container-sandbox.ts) run in sandboxes of their own, outside TMPDIR.
-sandboxes="$(pgrep -af -- "tini -- .*/deploy/docker/entrypoint.sh" || true)"
+sandboxes="$(pgrep -af -- "[t]ini -- .*/deploy/docker/entrypoint[.]sh" || true)"
 processes="$(pgrep -af -- "$run_tmp" || true)${sandboxes:+$'\n'}$sandboxes"
 folders="$(find "$run_tmp" -name 'shotcache-chromium-*' -o -name 'org.chromium.Chromium.*' \
   -o -name 'com.google.Chrome.*' -o -name 'puppeteer_dev_chrome_profile-*' \
