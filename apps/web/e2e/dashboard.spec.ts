@@ -114,6 +114,31 @@ test("inspects the cached variants of a URL", async ({ page }) => {
   await expect(variants).toHaveCount(0);
 });
 
+test("shows a page's versions with how much each changed, and the diff of two", async ({
+  page,
+}) => {
+  const url = fixtureUrl(`/changing?versions=${Date.now()}`);
+  await captureOverRest(url);
+  const refreshed = await api(`/api/v1/screenshot?url=${encodeURIComponent(url)}&refresh=true`);
+  expect(refreshed.status).toBe(200);
+  // The render's version is kept just after its answer.
+  const kept = async () =>
+    (await (await api(`/api/v1/history?url=${encodeURIComponent(url)}`)).json()).versions.length;
+  await expect.poll(kept).toBe(2);
+  await page.goto(dashboardUrl());
+
+  await page.getByLabel("URL of the page").fill(url);
+  await page.getByRole("button", { name: "Show versions" }).click();
+  const versions = page.getByRole("list", { name: "Versions" });
+  await expect(versions.getByRole("listitem")).toHaveCount(2);
+  await expect(versions.getByTestId("change")).toHaveText([/^\d+\.\d % changed$/, "first"]);
+  await expect(versions.getByRole("img")).toHaveCount(2);
+
+  await page.getByRole("button", { name: "Show the diff" }).click();
+  await expect(page.getByRole("img", { name: "What changed, in red" })).toBeVisible();
+  await expect(page.getByTestId("diff-ratio")).toHaveText(/^\d+\.\d % changed$/);
+});
+
 test("talks to no host but the app, and is accessible and saved at desktop and phone sizes", async ({
   page,
 }, testInfo) => {

@@ -50,8 +50,12 @@ function freshness(result: CaptureResult, options: CacheHeaderOptions): Record<s
   };
 }
 
-/** A ratio in four decimals (`0.0312`), never in exponent form. */
-export const changeRatioText = (ratio: number) => ratio.toFixed(4);
+/**
+ * A ratio in four decimals (`0.0312`), never in exponent form; a change too small for them still
+ * shows (`0.0001`), so the ratio says no change only with `X-Content-Changed: false`.
+ */
+export const changeRatioText = (ratio: number) =>
+  ratio > 0 && ratio < 0.0001 ? "0.0001" : ratio.toFixed(4);
 
 /**
  * The cache facts of a capture as HTTP headers, shared by REST and tRPC. `Last-Modified` is when

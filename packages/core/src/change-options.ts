@@ -18,11 +18,14 @@ export const changeAnalysisFields = {
    * are masked in the comparison, not hidden from the image.
    */
   ignoreSelectors: z.array(cssSelector).max(MAX_IGNORED).optional(),
-  /** Regions left out of the change measure, `x,y,width,height` in CSS pixels of the image, up to 20. */
+  /**
+   * Regions left out of the change measure, `x,y,width,height` in CSS pixels of the shot (times
+   * `scale` in the image; not resized with `imageWidth`/`imageHeight`), up to 20.
+   */
   ignoreRegions: z.array(rectangleSchema(3840, MAX_REGION_Y)).max(MAX_IGNORED).optional(),
   /**
    * The share of compared pixels (0–1) that must change for the image to count as changed
-   * (`X-Content-Changed`, the adaptive TTL, watches). @default 0: any pixel beyond the tolerance
+   * (`X-Content-Changed`, watches). @default 0: any pixel beyond the tolerance
    */
   changeThreshold: z.number().min(0).max(1).default(0),
 };

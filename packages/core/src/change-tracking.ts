@@ -7,7 +7,7 @@ import { maskSignature, masksOf } from "./change-masks";
 import type { ChangeMeter } from "./ports";
 import type { Job } from "./render-and-store";
 import type { CacheStore, StoredShot } from "./store-ports";
-import type { Region } from "./versions";
+import { isImage, type Region } from "./versions";
 
 export interface ChangeTrackingOptions {
   store: Pick<
@@ -32,8 +32,10 @@ export function createChangeTracking(options: ChangeTrackingOptions) {
     const { key, urlKey } = job.id;
     const version = { ...shot, boxes };
     const [newest, previous] = await store.addVersion(key, urlKey, version, keep);
-    // The same image as the newest version's is no new version: it changed by nothing.
+    // The same image as the newest version's is no new version: it changed by nothing. A PDF or
+    // metadata is compared by its bytes alone.
     if (newest?.capturedAt !== shot.capturedAt || !previous || !meter) return;
+    if (!isImage(shot.contentType) || !isImage(previous.contentType)) return;
     const before = await store.readVersionImage(key, urlKey, previous.etag);
     if (!before) return;
     const masks = masksOf(job.target, previous.boxes, boxes);

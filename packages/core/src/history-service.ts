@@ -9,7 +9,7 @@ import { CaptureError, storeUnavailable } from "./errors";
 import type { CaptureOptions } from "./options";
 import type { ChangeMeter } from "./ports";
 import type { CacheStore } from "./store-ports";
-import type { StoredVersion, VersionFacts } from "./versions";
+import { isImage, type StoredVersion, type VersionFacts } from "./versions";
 
 export interface VersionReport extends VersionFacts {
   /** The change against the version before it with the caller's masks; null for the oldest. */
@@ -55,6 +55,17 @@ const factsOf = ({ etag, contentType, capturedAt }: StoredVersion): VersionFacts
 });
 
 export function createHistoryService({ store, meter }: HistoryServiceOptions): HistoryService {
+  /** A measure whose failure (an image that cannot be decoded) is a coded render failure. */
+  async function coded<T>(measure: () => Promise<T>): Promise<T> {
+    try {
+      return await measure();
+    } catch (error) {
+      throw new CaptureError("RENDER_FAILED", "The versions could not be compared.", {
+        cause: error,
+      });
+    }
+  }
+
   /** A store call whose failure is the caller's 503. */
   async function fromStore<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -161,9 +172,18 @@ export function createHistoryService({ store, meter }: HistoryServiceOptions): H
           field: "url",
         });
       }
+      if (!isImage(from.contentType) || !isImage(to.contentType)) {
+        throw new CaptureError(
+          "VERSION_NOT_FOUND",
+          "Only images are compared: this is a PDF or metadata.",
+          {
+            field: "format",
+          },
+        );
+      }
       const [before, after] = images as [Uint8Array, Uint8Array];
       const masks = masksOf(options, from.boxes, to.boxes);
-      const { ratio, png } = await meter.diff({ before, after, masks });
+      const { ratio, png } = await coded(() => meter.diff({ before, after, masks }));
       return { png, ratio, from: factsOf(from), to: factsOf(to) };
     },
   };

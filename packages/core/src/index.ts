@@ -172,11 +172,13 @@ export {
 export {
   DEFAULT_HISTORY_VERSIONS,
   MAX_HISTORY_VERSIONS,
+  MAX_MASK_SIGNATURES,
   type NewVersion,
   type Region,
   type StoredVersion,
   type VersionFacts,
   type VersionStore,
+  withRatio,
 } from "./versions";
 export {
   type Geolocation,

@@ -14,6 +14,26 @@ export interface Region {
   height: number;
 }
 
+/** Whether versions of this type can be compared pixel by pixel (a PDF or metadata cannot). */
+export const isImage = (contentType: string) => contentType.startsWith("image/");
+
+/**
+ * Mask signatures whose ratios a version (and an entry) keeps: past them, the oldest noted goes,
+ * so that callers asking with ever new masks cannot grow the store.
+ */
+export const MAX_MASK_SIGNATURES = 8;
+
+/** Ratios with `signature`'s noted last, the oldest going past MAX_MASK_SIGNATURES. */
+export function withRatio(
+  ratios: Record<string, number> | undefined,
+  signature: string,
+  ratio: number,
+): Record<string, number> {
+  const { [signature]: _replaced, ...others } = ratios ?? {};
+  const kept = Object.entries(others).slice(-(MAX_MASK_SIGNATURES - 1));
+  return Object.fromEntries([...kept, [signature, ratio]]);
+}
+
 /** Versions kept per variant unless SHOTCACHE_HISTORY_VERSIONS says otherwise (0: none). */
 export const DEFAULT_HISTORY_VERSIONS = 5;
 /** Most versions a variant may keep, whatever the setting. */

@@ -39,8 +39,24 @@ const BOXES_SCRIPT = `(selectors, shotOf) => {
     }
   }
   const shot = shotOf ? document.querySelector(shotOf) : null;
-  return { boxes, origin: shot ? box(shot) : { x: scrollX, y: scrollY } };
+  return { boxes, origin: shot ? box(shot) : { x: scrollX, y: scrollY, width: 0, height: 0 } };
 }`;
+
+/** Most boxes kept per selector: a selector such as `div` may match thousands. */
+const MAX_BOXES = 200;
+
+/** The page's answer, as far as it is boxes: a page may say anything (it runs its own scripts). */
+function boxesOf(value: unknown): Region[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(
+      (box): box is Region =>
+        typeof box === "object" &&
+        box !== null &&
+        ["x", "y", "width", "height"].every((side) => Number.isFinite(box[side])),
+    )
+    .slice(0, MAX_BOXES);
+}
 
 /**
  * Where the elements of `ignoreSelectors` are in the shot about to be taken: from its origin
@@ -54,13 +70,14 @@ async function ignoredBoxes(
   if (!options.ignoreSelectors?.length) return undefined;
   const found = (await page.evaluate(
     `(${BOXES_SCRIPT})(${JSON.stringify(options.ignoreSelectors)}, ${JSON.stringify(options.selector ?? null)})`,
-  )) as { boxes: Record<string, Region[]>; origin: { x: number; y: number } };
-  const origin = options.clip ?? (options.fullPage ? { x: 0, y: 0 } : found.origin);
+  )) as { boxes?: Record<string, unknown>; origin?: unknown };
+  const [pageOrigin = { x: 0, y: 0 }] = boxesOf([found?.origin]);
+  const origin = options.clip ?? (options.fullPage ? { x: 0, y: 0 } : pageOrigin);
   const { scale } = options;
   return Object.fromEntries(
-    Object.entries(found.boxes).map(([selector, boxes]) => [
+    options.ignoreSelectors.map((selector) => [
       selector,
-      boxes.map(({ x, y, width, height }) => ({
+      boxesOf(found?.boxes?.[selector]).map(({ x, y, width, height }) => ({
         x: (x - origin.x) * scale,
         y: (y - origin.y) * scale,
         width: width * scale,

@@ -48,6 +48,9 @@ function describeRedisBacked(
         store: create(backends.server, backends.bridge, prefix, maxEntryBytes),
         keys: () => scanKeys(backends.server, `${prefix}*`),
         ttl: async (key) => Number((await backends.raw.send([["ttl", key]]))[0]),
+        drop: async (key) => {
+          await backends.raw.send([["del", key]]);
+        },
         corrupt: async (key, urlKey) => {
           await backends.raw.send([
             ["set", keys.entries.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2])],
@@ -90,6 +93,9 @@ describe.skipIf(!redisAvailable)("redis store on a 3-master Redis Cluster", () =
       store: createRedisStore({ clusterNodes: nodes(), prefix, maxEntryBytes }),
       keys: () => cluster.keys(`${prefix}*`),
       ttl: (key) => raw.ttl(key),
+      drop: async (key) => {
+        await raw.del(key);
+      },
       corrupt: async (key, urlKey) => {
         await raw.set(keys.entries.entry(key, urlKey), Buffer.from([0, 0, 0, 200, 1, 2]));
       },

@@ -18,6 +18,8 @@ export interface StoreUnderTest {
   keys?: () => Promise<string[]>;
   /** Seconds a backend key has left to live (Redis TTL). */
   ttl?: (key: string) => Promise<number>;
+  /** Deletes a backend key, as an eviction would. */
+  drop?: (key: string) => Promise<void>;
   /** Overwrites an entry's stored value with bytes that are not an entry. */
   corrupt?: (key: string, urlKey: string) => Promise<void>;
 }

@@ -1,4 +1,9 @@
-import { type CacheStore, HISTORY_KEEP_SECONDS, type NewVersion } from "@shotcache/core";
+import {
+  type CacheStore,
+  HISTORY_KEEP_SECONDS,
+  MAX_MASK_SIGNATURES,
+  type NewVersion,
+} from "@shotcache/core";
 import { expect, it } from "vitest";
 import { ids } from "./ids";
 
@@ -7,6 +12,8 @@ type Open = (options: { maxEntryBytes?: number }) => Promise<{
   store: CacheStore;
   keys?: () => Promise<string[]>;
   ttl?: (key: string) => Promise<number>;
+  /** Deletes a backend key, as an eviction would. */
+  drop?: (key: string) => Promise<void>;
 }>;
 
 let renders = 0;
@@ -80,6 +87,13 @@ export function itKeepsVersions(open: Open): void {
     await store.noteChangeRatio(key, urlKey, { capturedAt: 7, signature: "", ratio: 1 });
     const [newest, oldest] = await store.listVersions(key, urlKey);
     expect(newest).toMatchObject({ boxes, changeRatios: { "": 0.25, m1: 0 } });
+    // Ever new masks cannot grow a version: it keeps the ratios of a few signatures.
+    for (let index = 0; index < MAX_MASK_SIGNATURES + 3; index++) {
+      await store.noteChangeRatio(key, urlKey, { capturedAt, signature: `s${index}`, ratio: 0.5 });
+    }
+    const capped = (await store.listVersions(key, urlKey))[0]?.changeRatios ?? {};
+    expect(Object.keys(capped)).toHaveLength(MAX_MASK_SIGNATURES);
+    expect(capped[`s${MAX_MASK_SIGNATURES + 2}`]).toBe(0.5);
     expect(oldest).toMatchObject({ boxes: {}, changeRatios: {} });
     // Dropped versions take their ratios and boxes along.
     await store.addVersion(key, urlKey, versionOf("c"), 1);
@@ -100,6 +114,20 @@ export function itKeepsVersions(open: Open): void {
     await store.purgeUrl(urlKey, Date.now());
     expect((await store.listVersions(key, urlKey)).map(({ etag }) => etag)).toEqual([small.etag]);
     expect(await store.readVersionImage(key, urlKey, small.etag)).toEqual(small.bytes);
+  });
+
+  it("stores the newest image again when a render of it finds it gone", async () => {
+    const { store, keys: backendKeys, drop } = await open({});
+    if (!backendKeys || !drop) return; // the memory store lists no version whose image is gone
+    const { urlKey, keys } = ids(1);
+    const key = keys[0] ?? "";
+    const version = versionOf("a");
+    await store.addVersion(key, urlKey, version, 2);
+    const [image = ""] = (await backendKeys()).filter((name) => name.includes(":version-image:"));
+    await drop(image);
+    expect(await store.readVersionImage(key, urlKey, version.etag)).toBeUndefined();
+    await store.addVersion(key, urlKey, { ...version, capturedAt: version.capturedAt + 1 }, 2);
+    expect(await store.readVersionImage(key, urlKey, version.etag)).toEqual(version.bytes);
   });
 
   it("counts versions' images in the stored bytes, but not as entries", async () => {

@@ -5,6 +5,9 @@ import type { ChangeMeter as ChangeMeterPort } from "@shotcache/core";
 import { Piscina } from "piscina";
 import { type ChangeInput, type ChangeMeasure, measureChange } from "./measure";
 
+/** Measures that may wait for a thread. */
+const MAX_WAITING = 32;
+
 /** This package's worker, loaded as it is; a bundled app passes its bundled copy instead. */
 export const MEASURE_WORKER_FILE = new URL("./measure-worker.ts", import.meta.url);
 
@@ -38,6 +41,9 @@ export function createChangeMeter(options: ChangeMeterOptions = {}): ChangeMeter
         minThreads: 0,
         maxThreads: options.threads ?? 1,
         idleTimeout: 30_000,
+        // Each waiting measure holds two images: past this many, a measure is refused (and the
+        // version kept without a ratio) rather than memory growing with a backlog.
+        maxQueue: MAX_WAITING,
       })
     : undefined;
   const compare = (input: ChangeInput) => (pool ? pool.run(input) : measureChange(input));

@@ -6,7 +6,12 @@ import {
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
-import { type CacheStore, createCaptureService, createHistoryService } from "@shotcache/core";
+import {
+  type CacheStore,
+  createCaptureService,
+  createHistoryService,
+  guardStore,
+} from "@shotcache/core";
 import { createQueueRenderer } from "@shotcache/queue";
 import { createWebhookSender } from "@shotcache/renderer";
 import {
@@ -127,7 +132,7 @@ async function createServices(): Promise<Services> {
     // The lock must outlast the longest render.
     lockWaitMs: config.render.maxRenderMs + 10_000,
     onStoreError: (error, operation) => logger.warn({ err: error, operation }, "store failed"),
-    onBackgroundError: (error) => logger.warn({ err: error }, "background render failed"),
+    onBackgroundError: (error) => logger.warn({ err: error }, "background work failed"),
     onCaptured: metrics.observeCapture,
     cdnPurgers: config.cdn.purgers,
     onCdnPurgeFailure: (cdn, error, attempt) => {
@@ -138,7 +143,7 @@ async function createServices(): Promise<Services> {
 
   const history =
     config.cache.historyVersions > 0
-      ? createHistoryService({ store, meter: changeMeter })
+      ? createHistoryService({ store: guardStore(store, storeGuard), meter: changeMeter })
       : undefined;
   // Watches deliver signed webhooks: without the webhook secret there are none.
   const watches = access.webhookSecret

@@ -9,6 +9,7 @@ import { formatBytes, formatDuration, formatPercent, formatQuantile, formatTime 
 import { HourlyChart } from "./hourly-chart";
 import { useShotcache } from "./use-shotcache";
 import { VariantsInspector } from "./variants-inspector";
+import { VersionsViewer } from "./versions-viewer";
 
 type Health = Awaited<ReturnType<ShotcacheClient["health"]>>;
 type RenderLoad = Health["renders"];
@@ -235,6 +236,7 @@ export function Dashboard({ setup }: { setup: PageSetup }) {
       )}
 
       <VariantsInspector client={client} />
+      <VersionsViewer client={client} apiKey={apiKey} />
     </div>
   );
 }

@@ -23,6 +23,9 @@ import { invalidInput, problem } from "./problem";
 import { refusedSignature, splitSignature } from "./signed-query";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
+/** Longest ETag a request may name (ours are far shorter). */
+const MAX_ETAG_LENGTH = 256;
+
 /** The parameters that pick versions; every other one names the variant, as a capture does. */
 const PICKS = ["etag", "from", "to"] as const;
 type Picked = Partial<Record<(typeof PICKS)[number], string>>;
@@ -58,8 +61,13 @@ function parse(
   const pick: Picked = {};
   for (const name of PICKS) {
     const value = params.get(name);
-    if (value !== null) pick[name] = value;
     params.delete(name);
+    if (value === null) continue;
+    if (value.length > MAX_ETAG_LENGTH) {
+      const errors = [{ field: name, message: `is longer than ${MAX_ETAG_LENGTH} characters` }];
+      return { refused: problem("INVALID_INPUT", `The ${what} request is invalid.`, { errors }) };
+    }
+    pick[name] = value;
   }
   const parsed = captureOptionsSchema.safeParse(captureInputFromQuery(params));
   if (!parsed.success) {

@@ -481,25 +481,30 @@ for index = 1, 3 do redis.call('EXPIRE', KEYS[index], ARGV[6]) end
 return { added, dropped }
 `,
   // src/lua/versions/keep-version-image.lua
-  keepVersionImage: `-- Keeps a version's image for as long as its history: stores it when given, else only extends
--- the one already stored (a render of the newest image again sends no bytes).
+  keepVersionImage: `-- Keeps a variant's version images for as long as its history: stores the newest when given,
+-- and extends the others (a render of the newest image again sends no bytes).
 --
--- KEYS[1] the image
+-- KEYS[1] the newest version's image
+-- KEYS[2…] the images of the other versions kept
 --
--- ARGV[1] seconds to keep it
--- ARGV[2] the image's bytes, or '' to keep the stored one
+-- ARGV[1] seconds to keep them
+-- ARGV[2] the newest image's bytes, or '' to keep the stored one
 --
--- Returns 1.
+-- Returns 0 when no bytes were given and the newest image is not stored (gone, evicted): the
+-- caller sends it then. Else 1.
+local kept = 1
 if ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1])
-else
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
+elseif redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then
+  kept = 0
 end
-return 1
+for index = 2, #KEYS do redis.call('EXPIRE', KEYS[index], ARGV[1]) end
+return kept
 `,
   // src/lua/versions/note-change-ratio.lua
   noteChangeRatio: `-- Notes the change ratio of a variant's version, measured with the masks of a signature, if that
--- version is still kept (a measure may finish after its version was dropped).
+-- version is still kept (a measure may finish after its version was dropped). A version keeps the
+-- ratios of at most ARGV[4] signatures: past them, one noted earlier goes.
 --
 -- KEYS[1] the variant's versions (list of \`<captured at> <etag> <content type>\`)
 -- KEYS[2] hash of \`<captured at> <mask signature>\` -> change ratio
@@ -507,12 +512,21 @@ return 1
 -- ARGV[1] the version's capture time (epoch ms)
 -- ARGV[2] the mask signature
 -- ARGV[3] the ratio
+-- ARGV[4] most signatures per version
 --
 -- Returns 1 if noted, else 0.
 local prefix = ARGV[1] .. ' '
 for _, record in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if string.sub(record, 1, #prefix) == prefix then
-    redis.call('HSET', KEYS[2], prefix .. ARGV[2], ARGV[3])
+    local field = prefix .. ARGV[2]
+    if redis.call('HEXISTS', KEYS[2], field) == 0 then
+      local noted = {}
+      for _, other in ipairs(redis.call('HKEYS', KEYS[2])) do
+        if string.sub(other, 1, #prefix) == prefix then table.insert(noted, other) end
+      end
+      if #noted >= tonumber(ARGV[4]) then redis.call('HDEL', KEYS[2], noted[1]) end
+    end
+    redis.call('HSET', KEYS[2], field, ARGV[3])
     redis.call('EXPIRE', KEYS[2], redis.call('TTL', KEYS[1]))
     return 1
   end

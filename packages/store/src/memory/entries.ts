@@ -1,4 +1,4 @@
-import type { EntryStore, StoredShot } from "@shotcache/core";
+import { type EntryStore, type StoredShot, withRatio } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { PURGE_MARKER_SECONDS } from "../store-defaults";
 import { lruClock } from "./clock";
@@ -109,7 +109,7 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
       if (entry?.shot.etag !== etag) return;
       entry.shot = {
         ...entry.shot,
-        changeRatios: { ...entry.shot.changeRatios, [signature]: ratio },
+        changeRatios: withRatio(entry.shot.changeRatios, signature, ratio),
       };
     },
 

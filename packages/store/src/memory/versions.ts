@@ -1,4 +1,9 @@
-import { HISTORY_KEEP_SECONDS, type StoredVersion, type VersionStore } from "@shotcache/core";
+import {
+  HISTORY_KEEP_SECONDS,
+  type StoredVersion,
+  type VersionStore,
+  withRatio,
+} from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import { lruClock } from "./clock";
 import type { MemoryBlobs } from "./entries";
@@ -54,7 +59,7 @@ export function createMemoryVersions(options: MemoryVersionOptions): VersionStor
 
     async noteChangeRatio(key, _urlKey, { capturedAt, signature, ratio }) {
       const version = histories.get(key)?.find((each) => each.capturedAt === capturedAt);
-      if (version) version.changeRatios[signature] = ratio;
+      if (version) version.changeRatios = withRatio(version.changeRatios, signature, ratio);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { EntryStore, StoredShot } from "@shotcache/core";
+import { type EntryStore, type StoredShot, withRatio } from "@shotcache/core";
 import { decodeEntry, encodeEntry, frameHeadLength } from "../entry-codec";
 import { PURGE_MARKER_SECONDS } from "../store-defaults";
 import type { RedisDriver } from "./driver";
@@ -49,7 +49,7 @@ export function createRedisEntries(
       const frame = await driver.readFrame(entryKey);
       const shot = frame && decodeEntry(frame);
       if (!frame || shot?.etag !== etag) return;
-      const changeRatios = { ...shot.changeRatios, [signature]: ratio };
+      const changeRatios = withRatio(shot.changeRatios, signature, ratio);
       // The whole frame again (the header sits before the image), written only if the entry is
       // still the one read here: a render may have replaced it meanwhile.
       const head = Buffer.from(frame.buffer, frame.byteOffset, frameHeadLength(frame));

@@ -1,5 +1,6 @@
 import {
   HISTORY_KEEP_SECONDS,
+  MAX_MASK_SIGNATURES,
   type Region,
   type StoredVersion,
   type VersionStore,
@@ -83,19 +84,26 @@ export function createRedisVersions(
           HISTORY_KEEP_SECONDS,
         ]),
       );
-      // The image is sent only with a new version; else the stored one is kept as long.
       const imageKey = keys.image(key, urlKey, etag);
-      const image = Number(added) === 1 ? driver.frameValue(Buffer.from(version.bytes)) : "";
-      await driver.runScript("keepVersionImage", [imageKey], [HISTORY_KEEP_SECONDS, image]);
-      const now = Date.now();
-      const leavesAt = now + HISTORY_KEEP_SECONDS * 1000;
-      await storage.added(imageKey, version.bytes.byteLength, leavesAt, now);
       const gone = listOf(dropped).map((each) => keys.image(key, urlKey, String(each)));
       if (gone.length > 0) {
         await driver.deleteKeys(gone);
         await storage.removed(gone);
       }
-      return read(key, urlKey);
+      const versions = await read(key, urlKey);
+      // Every kept image lives as long as the history. The newest is sent only when it is a new
+      // version, or when the store no longer holds it.
+      const others = [
+        ...new Set(versions.map((each) => keys.image(key, urlKey, each.etag))),
+      ].filter((other) => other !== imageKey);
+      const keepImages = (bytes: Buffer | string) =>
+        driver.runScript("keepVersionImage", [imageKey, ...others], [HISTORY_KEEP_SECONDS, bytes]);
+      const image = () => driver.frameValue(Buffer.from(version.bytes));
+      if (Number(added) === 1 || Number(await keepImages("")) === 0) await keepImages(image());
+      const now = Date.now();
+      const leavesAt = now + HISTORY_KEEP_SECONDS * 1000;
+      await storage.added(imageKey, version.bytes.byteLength, leavesAt, now);
+      return versions;
     },
 
     listVersions: read,
@@ -110,7 +118,7 @@ export function createRedisVersions(
       await driver.runScript(
         "noteChangeRatio",
         [keys.list(key, urlKey), keys.ratios(key, urlKey)],
-        [Math.round(capturedAt), signature, ratio],
+        [Math.round(capturedAt), signature, ratio, MAX_MASK_SIGNATURES],
       );
     },
   };

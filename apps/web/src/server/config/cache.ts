@@ -72,9 +72,10 @@ export const cacheSettings = {
     }),
     SHOTCACHE_HISTORY_VERSIONS: nonNegativeInt
       .max(MAX_HISTORY_VERSIONS)
+      .refine((versions) => versions !== 1, "must be 0 (none) or at least 2: a change needs two")
       .default(DEFAULT_HISTORY_VERSIONS)
       .meta({
-        description: `versions kept of each variant (its last distinct images, and how much each changed; kept through a purge, 30 days past the latest render), at most ${MAX_HISTORY_VERSIONS}; \`0\` keeps none and measures no change`,
+        description: `versions kept of each variant (its last distinct images, and how much each changed; kept through a purge, 30 days past the latest render), 2 to ${MAX_HISTORY_VERSIONS}; \`0\` keeps none and measures no change`,
       }),
   }),
 };
