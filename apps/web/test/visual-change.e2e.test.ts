@@ -113,8 +113,8 @@ describe.skipIf(!browserAvailable)("visual change through the production server"
     await expect.poll(async () => (await listed()).versions[0]?.etag).toBe(etags[0]);
     const { versions } = await listed();
     expect(versions.map(({ etag }) => etag)).toEqual(etags.slice(0, 5));
-    expect(versions.at(-1)?.changeRatio).toBeNull();
-    for (const version of versions.slice(0, -1)) expect(version.changeRatio).toBeGreaterThan(0);
+    // Each was measured against the one before it when it was rendered, the oldest kept too.
+    for (const version of versions) expect(version.changeRatio).toBeGreaterThan(0);
     for (const version of versions) {
       const image = await fetch(version.image);
       expect(image.status).toBe(200);

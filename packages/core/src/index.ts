@@ -66,6 +66,7 @@ export { guardStore, type StoreGuardOptions, StoreUnavailableError } from "./gua
 export { shortHash } from "./hash";
 export {
   createHistoryService,
+  type DiffPick,
   type HistoryService,
   type VersionDiff,
   type VersionReport,

@@ -32,6 +32,12 @@ function signedPayload(
   return (purpose ? [purpose, ...parts] : parts).join("|");
 }
 
+/** When a signed URL expires (epoch seconds): `expiresInSeconds` from `now`, if given. */
+const expiryOf = (options: { expiresInSeconds?: number; now?: number }) =>
+  options.expiresInSeconds === undefined
+    ? undefined
+    : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
+
 const hmac = (secret: string, payload: string) =>
   createHmac("sha256", secret).update(payload).digest("base64url");
 
@@ -54,10 +60,7 @@ export function signedScreenshotPath(
 ): { path: string; expires: number | undefined } {
   // A public URL is seen by whoever holds it, and by every cache and log on its way.
   if (input.cookies !== undefined) throw new TypeError("A signed URL may not carry cookies.");
-  const expires =
-    options.expiresInSeconds === undefined
-      ? undefined
-      : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
+  const expires = expiryOf(options);
   const params = new URLSearchParams(queryPairs(input));
   if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
   params.set(SIGNATURE_PARAM, signCapture(input, secret, expires));
@@ -65,24 +68,19 @@ export function signedScreenshotPath(
 }
 
 /**
- * A signed `/api/v1/diff` URL of the versions `from` and `to` of the variant `input` names, path
- * and query, valid for `expiresInSeconds` from `now` (epoch ms) if given, else for ever.
+ * A signed `/api/v1/diff` URL of the versions `from` and `to` of the variant `input` names (and
+ * `baseline`, the watch whose baseline `from` is), path and query, valid for `expiresInSeconds`
+ * from `now` (epoch ms) if given, else for ever.
  */
 export function signedDiffPath(
   input: SignableInput,
-  versions: { from: string; to: string },
+  versions: Record<"from" | "to", string> & { baseline?: string },
   secret: string,
   options: { expiresInSeconds?: number; now?: number } = {},
 ): string {
-  const expires =
-    options.expiresInSeconds === undefined
-      ? undefined
-      : Math.floor((options.now ?? Date.now()) / 1000) + options.expiresInSeconds;
-  const pairs: [string, string][] = [
-    ...queryPairs(input),
-    ["from", versions.from],
-    ["to", versions.to],
-  ];
+  if (input.cookies !== undefined) throw new TypeError("A signed URL may not carry cookies.");
+  const expires = expiryOf(options);
+  const pairs: [string, string][] = [...queryPairs(input), ...Object.entries(versions)];
   const params = new URLSearchParams(pairs);
   if (expires !== undefined) params.set(EXPIRES_PARAM, String(expires));
   params.set(SIGNATURE_PARAM, hmac(secret, signedPayload(pairs, expires, "diff")));

@@ -1,6 +1,5 @@
 import {
   type CacheStore,
-  type CaptureOptions,
   type CaptureService,
   captureOptionsSchema,
   type HistoryService,
@@ -10,6 +9,9 @@ import {
   type WatchRunOutcome,
 } from "@shotcache/core";
 import type { Deliver } from "./delivery";
+
+type DiffVersions = { from: string; to: string; baseline: string };
+
 import { type StoredDefinition, storedDefinitionSchema } from "./stored-definition";
 
 /** How long the signed image and diff URLs in a delivery stay valid: a week. */
@@ -18,8 +20,11 @@ const SIGNED_URL_SECONDS = 7 * 24 * 60 * 60;
 export interface RunWatchOptions {
   store: Pick<CacheStore, "swapWatchEtag">;
   captureService: CaptureService;
-  /** Measures a change against the image the watch last told of; without it, none is measured. */
-  history?: Pick<HistoryService, "change">;
+  /**
+   * Keeps the image each watch last told of, and measures changes against it; without it, any
+   * new image is a change.
+   */
+  history?: Pick<HistoryService, "keepBaseline" | "changeSinceBaseline">;
   deliver: Deliver;
   /** With it, `imageUrl` and `diffUrl` are signed public URLs (valid a week). */
   signingSecret?: string;
@@ -50,7 +55,8 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
     return `${definition.origin}/api/v1/screenshot?${query}`;
   }
 
-  function diffUrlOf(definition: StoredDefinition, versions: { from: string; to: string }) {
+  /** The diff of the image last told of (the watch's baseline) and the new one. */
+  function diffUrlOf(definition: StoredDefinition, versions: DiffVersions) {
     if (options.signingSecret) {
       const path = signedDiffPath(definition.options, versions, options.signingSecret, {
         ...signed,
@@ -65,14 +71,6 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
     return `${definition.origin}/api/v1/diff?${query}`;
   }
 
-  /** The change from the image last told of; null where it cannot be measured. */
-  async function changeSince(capture: CaptureOptions, from: string, to: string) {
-    if (!options.history) return null;
-    // The render's version is kept just after its answer.
-    await captureService.idle();
-    return options.history.change(capture, from, to);
-  }
-
   return async (id, definition) => {
     const parsed = storedDefinitionSchema.safeParse(JSON.parse(definition));
     if (!parsed.success) return "failed";
@@ -81,16 +79,27 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
     const capture = captureOptionsSchema.parse({ ...watched.options, refresh: true });
     const result = await captureService.capture(capture);
     const previous = await store.swapWatchEtag(id, result.etag);
-    if (previous === undefined) return "first";
+    const { history } = options;
+    if (previous === undefined) {
+      await history?.keepBaseline(id, capture, result.etag);
+      return "first";
+    }
     if (previous === result.etag) return "unchanged";
-    const changeRatio = await changeSince(capture, previous, result.etag);
+    let changeRatio: number | null;
+    try {
+      changeRatio = history ? await history.changeSinceBaseline(id, capture, result.etag) : null;
+    } catch (error) {
+      // Measured again at the next run, against the same image.
+      await store.swapWatchEtag(id, previous);
+      throw error;
+    }
     if (changeRatio !== null && changeRatio <= capture.changeThreshold) {
       // Not enough to tell: the next run compares with the image last told of, so that small
       // changes that add up are told once they pass the threshold.
       await store.swapWatchEtag(id, previous);
       return "unchanged";
     }
-    const versions = { from: previous, to: result.etag };
+    const versions = { from: previous, to: result.etag, baseline: id };
     await deliver(id, watched.webhook, {
       watchId: id,
       url: watched.url,
@@ -101,6 +110,8 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
       changeRatio,
       diffUrl: diffUrlOf(watched, versions),
     });
+    // The image just told of is the one the next runs compare with.
+    await history?.keepBaseline(id, capture, result.etag);
     return "delivered";
   };
 }

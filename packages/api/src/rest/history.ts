@@ -27,7 +27,7 @@ import type { RestRequest, RestResponse, RestRoute } from "./types";
 const MAX_ETAG_LENGTH = 256;
 
 /** The parameters that pick versions; every other one names the variant, as a capture does. */
-const PICKS = ["etag", "from", "to"] as const;
+const PICKS = ["etag", "from", "to", "baseline"] as const;
 type Picked = Partial<Record<(typeof PICKS)[number], string>>;
 
 type Parsed =
@@ -166,6 +166,7 @@ const ETAG_PARAMETER = versionParameter("etag", "The version's ETag, as the hist
 const PICK_PARAMETERS = [
   versionParameter("from", "The ETag of the older version; by default the one before `to`."),
   versionParameter("to", "The ETag of the newer version; by default the newest."),
+  versionParameter("baseline", "A watch whose baseline `from` is (a watch delivery's `diffUrl`)."),
 ];
 
 const VERSIONS_SCHEMA = {
@@ -184,7 +185,7 @@ const VERSIONS_SCHEMA = {
           changeRatio: {
             type: ["number", "null"],
             description:
-              "The change against the version before it (0–1), with the request's masks; null for the oldest.",
+              "The change against the version before it (0–1), with the request's masks; null for a first version, a PDF or metadata, or where the image before it is gone.",
           },
           image: { type: "string", format: "uri", description: "Serves this version's image." },
         },

@@ -74,7 +74,22 @@ export function createRedisVersions(
     async addVersion(key, urlKey, version, keep) {
       if (version.bytes.byteLength > options.maxEntryBytes) return read(key, urlKey);
       const { etag, contentType, capturedAt, boxes } = version;
-      const [added, dropped] = listOf(
+      const imageKey = keys.image(key, urlKey, etag);
+      // The image first, so that no version is ever listed before its image is there; its bytes
+      // travel only when the store does not hold them (a new image, or one evicted).
+      const keepImages = (images: string[], bytes: Buffer | string) =>
+        driver.runScript("keepVersionImage", images, [HISTORY_KEEP_SECONDS, bytes]);
+      if (Number(await keepImages([imageKey], "")) === 0) {
+        await keepImages([imageKey], driver.frameValue(Buffer.from(version.bytes)));
+      }
+      const now = Date.now();
+      await storage.added(
+        imageKey,
+        version.bytes.byteLength,
+        now + HISTORY_KEEP_SECONDS * 1000,
+        now,
+      );
+      const [, dropped] = listOf(
         await driver.runScript("addVersion", factKeys(key, urlKey), [
           Math.round(capturedAt),
           etag,
@@ -84,25 +99,15 @@ export function createRedisVersions(
           HISTORY_KEEP_SECONDS,
         ]),
       );
-      const imageKey = keys.image(key, urlKey, etag);
       const gone = listOf(dropped).map((each) => keys.image(key, urlKey, String(each)));
       if (gone.length > 0) {
         await driver.deleteKeys(gone);
         await storage.removed(gone);
       }
+      // Every kept image lives as long as the history.
       const versions = await read(key, urlKey);
-      // Every kept image lives as long as the history. The newest is sent only when it is a new
-      // version, or when the store no longer holds it.
-      const others = [
-        ...new Set(versions.map((each) => keys.image(key, urlKey, each.etag))),
-      ].filter((other) => other !== imageKey);
-      const keepImages = (bytes: Buffer | string) =>
-        driver.runScript("keepVersionImage", [imageKey, ...others], [HISTORY_KEEP_SECONDS, bytes]);
-      const image = () => driver.frameValue(Buffer.from(version.bytes));
-      if (Number(added) === 1 || Number(await keepImages("")) === 0) await keepImages(image());
-      const now = Date.now();
-      const leavesAt = now + HISTORY_KEEP_SECONDS * 1000;
-      await storage.added(imageKey, version.bytes.byteLength, leavesAt, now);
+      const others = [...new Set(versions.map((each) => keys.image(key, urlKey, each.etag)))];
+      await keepImages(others, "");
       return versions;
     },
 
