@@ -1,7 +1,9 @@
 /**
  * @module After a render is stored, nobody waiting: it is kept as the variant's newest version,
  * and its change against the version before is measured (off the event loop, by the change
- * meter) and noted on the version and on the entry, for the answers that follow.
+ * meter) and noted on the version and on the entry, for the answers that follow; a change under
+ * the rendering capture's threshold is then no change for the render history either (the
+ * adaptive TTL, the statistics' change counts, Last-Modified).
  */
 import { maskSignature, masksOf } from "./change-masks";
 import type { ChangeMeter } from "./ports";
@@ -12,7 +14,7 @@ import { isImage, type Region } from "./versions";
 export interface ChangeTrackingOptions {
   store: Pick<
     CacheStore,
-    "addVersion" | "readVersionImage" | "noteChangeRatio" | "noteEntryChange"
+    "addVersion" | "readVersionImage" | "noteChangeRatio" | "noteEntryChange" | "reviseRender"
   >;
   /** Without one, versions are kept but not compared. */
   meter: ChangeMeter | undefined;
@@ -48,7 +50,13 @@ export function createChangeTracking(options: ChangeTrackingOptions) {
     }
     const signature = maskSignature(job.target);
     await store.noteChangeRatio(key, urlKey, { capturedAt: shot.capturedAt, signature, ratio });
-    await store.noteEntryChange(key, urlKey, { etag: shot.etag, signature, ratio });
+    // Too small a change for the capture that rendered it: no change for the adaptive TTL and
+    // the statistics either, and the content keeps its earlier time of change.
+    const changedAt =
+      ratio <= job.target.changeThreshold
+        ? await store.reviseRender(key, urlKey, shot.capturedAt)
+        : undefined;
+    await store.noteEntryChange(key, urlKey, { etag: shot.etag, signature, ratio, changedAt });
   }
 
   return {

@@ -100,6 +100,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
       call(() => store.rememberPublicUrl(key, urlKey, url, keep)),
     takePublicUrls: (urlKey, key) => call(() => store.takePublicUrls(urlKey, key)),
     noteRender: (key, urlKey, render) => call(() => store.noteRender(key, urlKey, render)),
+    reviseRender: (key, urlKey, at) => call(() => store.reviseRender(key, urlKey, at)),
     saveWatch: (id, definition, every, firstRunAt) =>
       call(() => store.saveWatch(id, definition, every, firstRunAt)),
     listWatches: () => call(() => store.listWatches()),

@@ -58,12 +58,12 @@ export interface EntryStore {
   set(key: string, urlKey: string, shot: StoredShot, keepSeconds: number): Promise<SetOutcome>;
   /**
    * Adds a change ratio to the entry of `key`, if it still shows the image `etag` (a newer render
-   * may have replaced it meanwhile); its expiry unchanged.
+   * may have replaced it meanwhile), and a revised time of change if given; its expiry unchanged.
    */
   noteEntryChange(
     key: string,
     urlKey: string,
-    change: { etag: string; signature: string; ratio: number },
+    change: { etag: string; signature: string; ratio: number; changedAt?: number },
   ): Promise<void>;
   /** Removes one variant; resolves to whether it existed. `at` is the purge time (epoch ms). */
   delete(key: string, urlKey: string, at: number): Promise<boolean>;
@@ -116,6 +116,14 @@ export interface RenderHistoryStore {
     urlKey: string,
     render: { url: string; etag: string; at: number },
   ): Promise<RenderNote>;
+  /**
+   * Counts the render of `key` that finished at `at` (epoch ms) as no change after all: its
+   * image differs from the one before, but less than its capture's threshold. The variant's
+   * history keeps the earlier time of change, and the URL's interval and count of changes lose
+   * it. Resolves to the render's time of change now, or undefined when it is no longer kept (or
+   * was no change).
+   */
+  reviseRender(key: string, urlKey: string, at: number): Promise<number | undefined>;
 }
 
 /** Watches (pages re-rendered on a schedule) and their schedule, shared by every instance. */

@@ -28,7 +28,7 @@ function versionOf(name: string, size = 64): NewVersion {
   };
 }
 
-/** What every store keeps of a variant's versions (core's versions.ts). */
+/** What every store keeps of a variant's versions (core's versions.ts), and revises of renders. */
 export function itKeepsVersions(open: Open): void {
   it("keeps the newest versions, newest first, each image as it was given", async () => {
     const { store } = await open({});
@@ -128,6 +128,23 @@ export function itKeepsVersions(open: Open): void {
     expect(await store.readVersionImage(key, urlKey, version.etag)).toBeUndefined();
     await store.addVersion(key, urlKey, { ...version, capturedAt: version.capturedAt + 1 }, 2);
     expect(await store.readVersionImage(key, urlKey, version.etag)).toEqual(version.bytes);
+  });
+
+  it("counts a render revised as no change as none, in the variant's and the URL's histories", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(1);
+    const key = keys[0] ?? "";
+    const url = "https://site.test/revised";
+    await store.noteRender(key, urlKey, { url, etag: '"a"', at: 1_000 });
+    const changed = await store.noteRender(key, urlKey, { url, etag: '"b"', at: 2_000 });
+    expect(changed.urlIntervals[0]?.changed).toBe(true);
+    expect(await store.reviseRender(key, urlKey, 2_000)).toBe(1_000);
+    // Once only: it is no change now.
+    expect(await store.reviseRender(key, urlKey, 2_000)).toBeUndefined();
+    expect(await store.reviseRender(key, urlKey, 9_000)).toBeUndefined();
+    const next = await store.noteRender(key, urlKey, { url, etag: '"b"', at: 3_000 });
+    expect(next.variant.map(({ changedAt }) => changedAt)).toEqual([1_000, 1_000, 1_000]);
+    expect(next.urlIntervals.map(({ changed }) => changed)).toEqual([false, false]);
   });
 
   it("counts versions' images in the stored bytes, but not as entries", async () => {

@@ -189,7 +189,8 @@ return taken
 --
 -- KEYS[1] the variant's renders: <at> <changed at> <etag>, newest first (list)
 -- KEYS[2] the URL's history: 'renders' and 'changes' (hash)
--- KEYS[3] the URL's intervals: <seconds> <changed: 0|1>, newest first (list)
+-- KEYS[3] the URL's intervals: <seconds> <changed: 0|1> <at of the render that closed it>,
+--         newest first (list; intervals noted before the third field was kept lack it)
 --
 -- ARGV[1] the render's ETag
 -- ARGV[2] when it finished (epoch ms)
@@ -209,7 +210,7 @@ if previous then
     changed = 0
   end
   local seconds = math.max(0, (tonumber(at) - tonumber(previous_at)) / 1000)
-  redis.call('LPUSH', KEYS[3], tostring(seconds) .. ' ' .. changed)
+  redis.call('LPUSH', KEYS[3], tostring(seconds) .. ' ' .. changed .. ' ' .. at)
   redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
   redis.call('HINCRBY', KEYS[2], 'changes', changed)
 end
@@ -230,6 +231,41 @@ return { redis.call('LRANGE', KEYS[1], 0, -1), redis.call('LRANGE', KEYS[3], 0, 
 -- Returns { renders, changes, intervals }.
 local counts = redis.call('HMGET', KEYS[1], 'renders', 'changes')
 return { counts[1] or '0', counts[2] or '0', redis.call('LRANGE', KEYS[2], 0, -1) }
+`,
+  // src/lua/render-history/revise-render.lua
+  reviseRender: `-- Counts a render as no change after all (its image changed less than its capture's threshold):
+-- in the variant's renders it keeps the time of change of the render before it, and the URL's
+-- interval it closed, and its count of changes, lose the change. It mirrors the memory store's
+-- reviseRender.
+--
+-- KEYS[1] the variant's renders: <at> <changed at> <etag>, newest first (list)
+-- KEYS[2] the URL's history: 'renders' and 'changes' (hash)
+-- KEYS[3] the URL's intervals: <seconds> <changed: 0|1> <at>, newest first (list)
+--
+-- ARGV[1] when the render finished (epoch ms), as noted
+--
+-- Returns the render's time of change now, or false when it is not kept or was no change.
+local at = ARGV[1]
+local renders = redis.call('LRANGE', KEYS[1], 0, -1)
+for index, record in ipairs(renders) do
+  local record_at, changed_at, etag = string.match(record, '^(%S+) (%S+) (.+)$')
+  if record_at == at then
+    local before = renders[index + 1]
+    if changed_at ~= at or not before then return false end
+    local _, before_changed_at = string.match(before, '^(%S+) (%S+) ')
+    redis.call('LSET', KEYS[1], index - 1, at .. ' ' .. before_changed_at .. ' ' .. etag)
+    for position, interval in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+      local seconds, changed, closed_at = string.match(interval, '^(%S+) (%S+) (%S+)$')
+      if closed_at == at and changed == '1' then
+        redis.call('LSET', KEYS[3], position - 1, seconds .. ' 0 ' .. at)
+        redis.call('HINCRBY', KEYS[2], 'changes', -1)
+        break
+      end
+    end
+    return before_changed_at
+  end
+end
+return false
 `,
   // src/lua/stats/read-top-urls.lua
   readTopUrls: `-- Reads the most requested URLs.

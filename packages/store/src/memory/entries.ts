@@ -104,12 +104,13 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
       return "stored";
     },
 
-    async noteEntryChange(key, _urlKey, { etag, signature, ratio }) {
+    async noteEntryChange(key, _urlKey, { etag, signature, ratio, changedAt }) {
       const entry = entryAt(key, entries.peek.bind(entries));
       if (entry?.shot.etag !== etag) return;
       entry.shot = {
         ...entry.shot,
         changeRatios: withRatio(entry.shot.changeRatios, signature, ratio),
+        changedAt: changedAt ?? entry.shot.changedAt,
       };
     },
 

@@ -44,7 +44,7 @@ export function createRedisEntries(
       return "stored";
     },
 
-    async noteEntryChange(key, urlKey, { etag, signature, ratio }) {
+    async noteEntryChange(key, urlKey, { etag, signature, ratio, changedAt }) {
       const entryKey = keys.entry(key, urlKey);
       const frame = await driver.readFrame(entryKey);
       const shot = frame && decodeEntry(frame);
@@ -56,7 +56,12 @@ export function createRedisEntries(
       await driver.runScript(
         "replaceEntryIfHead",
         [entryKey],
-        [driver.frameValue(head), driver.frameValue(encodeEntry({ ...shot, changeRatios }))],
+        [
+          driver.frameValue(head),
+          driver.frameValue(
+            encodeEntry({ ...shot, changeRatios, changedAt: changedAt ?? shot.changedAt }),
+          ),
+        ],
       );
     },
 

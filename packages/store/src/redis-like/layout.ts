@@ -31,7 +31,10 @@ export function redisKeys(prefix: string) {
       renders: (key: string, urlKey: string) => `${ofUrl(urlKey)}:renders:${key}`,
       /** Hash of the URL's counts of `renders` and `changes`. */
       counts: (urlKey: string) => `${ofUrl(urlKey)}:history`,
-      /** List of the URL's intervals between a variant's renders, `<seconds> <0|1>`, newest first. */
+      /**
+       * List of the URL's intervals between a variant's renders, `<seconds> <0|1> <at>` (the
+       * render that closed it), newest first.
+       */
       intervals: (urlKey: string) => `${ofUrl(urlKey)}:intervals`,
     },
     versions: {

@@ -16,7 +16,7 @@ function observationFrom(stored: unknown): RenderObservation[] {
   return etag ? [{ at: Number(at), changedAt: Number(changedAt), etag }] : [];
 }
 
-/** An interval as the scripts keep it: `<seconds> <0|1>`. */
+/** An interval as the scripts keep it: `<seconds> <0|1> <at>` (or, noted earlier, without `<at>`). */
 function intervalFrom(stored: unknown): ObservedInterval[] {
   const [seconds, changed] = String(stored).split(" ");
   const value = Number(seconds);
@@ -47,6 +47,16 @@ export function createRedisRenderHistory(
         variant: listOf(renders).flatMap(observationFrom),
         urlIntervals: listOf(intervals).flatMap(intervalFrom),
       };
+    },
+
+    async reviseRender(key, urlKey, at) {
+      const changedAt = await driver.runScript(
+        "reviseRender",
+        [keys.renders(key, urlKey), keys.counts(urlKey), keys.intervals(urlKey)],
+        [Math.round(at)],
+      );
+      // A script's `false` reaches Node as null.
+      return changedAt === null || changedAt === undefined ? undefined : Number(changedAt);
     },
   };
 }

@@ -4,7 +4,8 @@
 --
 -- KEYS[1] the variant's renders: <at> <changed at> <etag>, newest first (list)
 -- KEYS[2] the URL's history: 'renders' and 'changes' (hash)
--- KEYS[3] the URL's intervals: <seconds> <changed: 0|1>, newest first (list)
+-- KEYS[3] the URL's intervals: <seconds> <changed: 0|1> <at of the render that closed it>,
+--         newest first (list; intervals noted before the third field was kept lack it)
 --
 -- ARGV[1] the render's ETag
 -- ARGV[2] when it finished (epoch ms)
@@ -24,7 +25,7 @@ if previous then
     changed = 0
   end
   local seconds = math.max(0, (tonumber(at) - tonumber(previous_at)) / 1000)
-  redis.call('LPUSH', KEYS[3], tostring(seconds) .. ' ' .. changed)
+  redis.call('LPUSH', KEYS[3], tostring(seconds) .. ' ' .. changed .. ' ' .. at)
   redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
   redis.call('HINCRBY', KEYS[2], 'changes', changed)
 end
