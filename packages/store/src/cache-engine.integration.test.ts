@@ -162,6 +162,8 @@ function itRunsTheCacheEngine(
     expect(measured.at(-1)).toEqual([region]);
     const remasked = await engine.capture(options({ url, ignoreRegions: [region] }));
     expect([remasked.changed, remasked.changeRatio]).toEqual([false, 0]);
+    // No change for the render that measured none: the content keeps its earlier time of change.
+    expect(remasked.changedAt).toBe(hit.changedAt);
     // A render of the same image again changed by nothing, whatever the masks.
     renderer.script.bytes = 64;
     await engine.capture(options({ url, refresh: true }));
