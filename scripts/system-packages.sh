@@ -25,6 +25,13 @@ REQUIREMENTS=(
   "iproute2                       command ip"
   # tini: the image's init, PID 1 of the test that stands in for a container of it.
   "tini                           command tini"
+  # OpenStack Swift with its S3 API, and memcached for its tokens: the S3-compatible object store
+  # the object-store tests run against (testkit's swift.ts).
+  "swift-proxy                    command swift-proxy-server"
+  "swift-account                  command swift-account-server"
+  "swift-container                command swift-container-server"
+  "swift-object                   command swift-object-server"
+  "memcached                      command memcached"
   # CJK and emoji fonts, so pages in those scripts render as text rather than as empty boxes.
   "fonts-noto-cjk                 file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   "fonts-noto-color-emoji         file /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"

@@ -112,7 +112,8 @@ async function waitForLine(
 export function checkContainerSandbox(image: ImageFacts): void {
   if (process.getuid?.() !== 0) throw new Error("not root: namespaces cannot be made");
   const init = image.entrypoint[0] ?? "";
-  execFileSync("sh", ["-c", `command -v unshare setpriv >/dev/null && test -x "${init}"`]);
+  const tools = 'for tool in unshare setpriv; do command -v "$tool" >/dev/null; done';
+  execFileSync("sh", ["-c", `${tools} && test -x "${init}"`]);
 }
 
 /** A path of the image as it is on this machine: `/app/…` is under `appRoot`. */

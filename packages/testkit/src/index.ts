@@ -23,6 +23,7 @@ export {
 } from "./remote-browser";
 export { RespConnection, type RespReply } from "./resp-connection";
 export { type ScriptGlyphs, scriptGlyphsOf } from "./script-glyphs";
+export { findSwift, type Swift, startSwift } from "./swift";
 export { createTestCertificate, type TestCertificate } from "./test-certificate";
 export {
   startUpstashBridge,
