@@ -113,8 +113,8 @@ export function judgeChange(
   options: Pick<CaptureOptions, "ignoreSelectors" | "ignoreRegions" | "scale" | "changeThreshold">,
 ): CaptureResult {
   const { changeRatios, ...result } = answer;
-  const ratio =
-    changeRatios?.[maskSignature(options)] ?? (answer.changed === false ? 0 : undefined);
+  const measured = changeRatios && changeRatios[maskSignature(options)];
+  const ratio = measured ?? (answer.changed === false ? 0 : undefined);
   return {
     ...result,
     changeRatio: ratio,

@@ -12,11 +12,12 @@ type MaskOptions = Pick<CaptureOptions, "ignoreSelectors" | "ignoreRegions" | "s
 
 /** The signature of the options' masks: "" for none, else a short hash of them, in any order. */
 export function maskSignature(options: MaskOptions): string {
+  // Most captures mask nothing: they are answered without building anything.
+  if (!options.ignoreSelectors?.length && !options.ignoreRegions?.length) return "";
   const selectors = [...new Set(options.ignoreSelectors ?? [])].sort();
   const regions = (options.ignoreRegions ?? [])
     .map(({ x, y, width, height }) => `${x},${y},${width},${height}`)
     .sort();
-  if (selectors.length === 0 && regions.length === 0) return "";
   return shortHash(JSON.stringify([selectors, regions]), 12);
 }
 

@@ -6,6 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { exitOf, keptOutput, killWithNamespace } from "./child-process";
 import type { ImageFacts } from "./dockerfile";
 import { freePort } from "./free-port";
 import { descendantsOf, type ProcessInfo } from "./processes";
@@ -18,7 +19,6 @@ const IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 /** Where this process's Node binary is copied inside the sandbox (see SANDBOX_SCRIPT). */
 const SANDBOX_NODE_DIR = "/tmp/.node";
 const SHM_SIZE = "64m";
-const KEPT_OUTPUT_CHARS = 256 * 1024;
 
 /**
  * Run by `unshare` as root in the new mount and PID namespaces, then replaced by the image's
@@ -164,41 +164,17 @@ export async function startContainerSandbox(
     // Cast: Next.js's types declare NODE_ENV always set, as the image's ENV sets it.
     { env: env as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk).slice(-KEPT_OUTPUT_CHARS);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once("exit", (code, signal) => resolve(code ?? signal)),
-  );
-  /**
-   * Kills the sandbox's PID 1, which takes every process of its namespace along, then `unshare`.
-   * (unshare's --kill-child would not do: the parent-death signal it sets is cleared when setpriv
-   * changes the user, so killing unshare alone would leave the sandbox running.)
-   */
-  const kill = async () => {
-    const sandboxPid = child.pid ?? 0;
-    for (const { pid } of descendantsOf(sandboxPid).filter(
-      (each) => each.parentPid === sandboxPid,
-    )) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
-    }
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  };
+  const output = keptOutput(child);
+  const exited = exitOf(child);
+  // Its PID 1 first: setpriv clears the parent-death signal unshare's --kill-child would set.
+  const kill = () => killWithNamespace(child);
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   try {
-    if (options.readyLine) await waitForLine(() => output, options.readyLine, child, timeoutMs);
+    if (options.readyLine) await waitForLine(output, options.readyLine, child, timeoutMs);
     else await waitUntilAnswering(origin, child, timeoutMs);
   } catch (error) {
     await kill();
-    throw new Error(`${(error as Error).message}\n${output}`);
+    throw new Error(`${(error as Error).message}\n${output()}`);
   }
   const sandboxPid = child.pid ?? 0;
   const init = descendantsOf(sandboxPid).find(({ parentPid }) => parentPid === sandboxPid);
@@ -207,7 +183,7 @@ export async function startContainerSandbox(
     origin,
     initPid: init.pid,
     processes: () => descendantsOf(sandboxPid, { zombies: true }),
-    output: () => output,
+    output,
     stop() {
       try {
         process.kill(init.pid, "SIGTERM");

@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { keptOutput, killWithNamespace } from "./child-process";
 import { freePort } from "./free-port";
-import { descendantsOf } from "./processes";
 
 export interface Swift {
   /** The S3 endpoint, `http://127.0.0.1:PORT`. */
@@ -122,16 +122,10 @@ export async function startSwift(): Promise<Swift> {
   writeFileSync(join(etc, "proxy-server.conf"), proxyConf(proxyPort ?? 0, memcachedPort ?? 0));
 
   const endpoint = `http://127.0.0.1:${proxyPort}`;
-  let output = "";
-  let processes: ChildProcess[] = [];
+  let processes: { child: ChildProcess; output: () => string }[] = [];
   const launch = (command: string, args: string[]) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk).slice(-64 * 1024);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    processes.push(child);
+    processes.push({ child, output: keptOutput(child, 64 * 1024) });
   };
   async function start() {
     launch("memcached", ["-u", "root", "-l", "127.0.0.1", "-p", String(memcachedPort), "-U", "0"]);
@@ -146,40 +140,23 @@ export async function startSwift(): Promise<Swift> {
       "swift",
       etc,
     ]);
+    // Ready once the proxy answers and every server behind it takes requests (any answer).
+    const listening = async (url: string) =>
+      (await fetch(url).catch(() => undefined)) !== undefined;
+    const backends = serverPorts.map((port) => `http://127.0.0.1:${port}/`);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const answered = await fetch(`${endpoint}/info`).catch(() => undefined);
-      if (answered?.ok) return;
+      const proxy = await fetch(`${endpoint}/info`).catch(() => undefined);
+      if (proxy?.ok && (await Promise.all(backends.map(listening))).every(Boolean)) return;
       await sleep(100);
     }
+    const output = processes.map((each) => each.output()).join("\n");
     await pause();
     throw new Error(`Swift did not start:\n${output}`);
   }
+  /** The servers leave their process group (they call setsid): their namespace takes them. */
   async function pause() {
-    const exits = processes.map(
-      (child) =>
-        new Promise<void>((resolve) =>
-          child.exitCode !== null || child.signalCode !== null
-            ? resolve()
-            : child.once("exit", () => resolve()),
-        ),
-    );
-    // The servers leave the process group (they call setsid): Swift's namespace dies with its
-    // PID 1, which takes every process in it along.
-    const pids = processes.flatMap((child) => [
-      ...descendantsOf(child.pid ?? 0)
-        .filter(({ parentPid }) => parentPid === child.pid)
-        .map(({ pid }) => pid),
-      child.pid ?? 0,
-    ]);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }
-    await Promise.all(exits);
+    await Promise.all(processes.map(({ child }) => killWithNamespace(child)));
     processes = [];
   }
   await start();

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { exitOf, keptOutput } from "./child-process";
 import { freePort } from "./free-port";
 
 export interface WebApp {
@@ -36,7 +37,6 @@ export interface StartWebAppOptions {
 const SERVER_ENTRY = join("dist", "server.mjs");
 /** The render worker, as its `worker` script (and so `pnpm worker`) runs it. */
 const WORKER_ENTRY = join("dist", "worker.mjs");
-const KEPT_OUTPUT_CHARS = 256 * 1024;
 
 /** Resolves once `origin` answers `/api/health` with 2xx; fails if `app` exits first. */
 export async function waitUntilAnswering(origin: string, app: ChildProcess, timeoutMs: number) {
@@ -74,18 +74,11 @@ function runBuilt(
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env, ...options.env },
     stdio: ["ignore", options.keepOutput === false ? "ignore" : "pipe", "pipe"],
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk).slice(-KEPT_OUTPUT_CHARS);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once("exit", (code, signal) => resolve(code ?? signal)),
-  );
+  const output = keptOutput(child);
+  const exited = exitOf(child);
   return {
     child,
-    output: () => output,
+    output,
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;

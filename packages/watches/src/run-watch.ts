@@ -9,9 +9,6 @@ import {
   type WatchRunOutcome,
 } from "@shotcache/core";
 import type { Deliver } from "./delivery";
-
-type DiffVersions = { from: string; to: string; baseline: string };
-
 import { type StoredDefinition, storedDefinitionSchema } from "./stored-definition";
 
 /** How long the signed image and diff URLs in a delivery stay valid: a week. */
@@ -41,35 +38,26 @@ export type RunWatch = (id: string, definition: string) => Promise<WatchRunOutco
  */
 export function createRunWatch(options: RunWatchOptions): RunWatch {
   const { store, captureService, deliver, now } = options;
-  const signed = { expiresInSeconds: SIGNED_URL_SECONDS };
+  const secret = options.signingSecret;
+  const expiry = () => ({ expiresInSeconds: SIGNED_URL_SECONDS, now: now() });
+  const query = (pairs: [string, string][]) => new URLSearchParams(pairs);
 
-  function imageUrlOf(definition: StoredDefinition): string {
-    if (options.signingSecret) {
-      const { path } = signedScreenshotPath(definition.options, options.signingSecret, {
-        ...signed,
-        now: now(),
-      });
-      return `${definition.origin}${path}`;
-    }
-    const query = new URLSearchParams(queryPairs(definition.options));
-    return `${definition.origin}/api/v1/screenshot?${query}`;
-  }
+  /** The new image: a signed public URL when the server signs, else the API's own. */
+  const imageUrlOf = ({ origin, options: watched }: StoredDefinition) =>
+    origin +
+    (secret
+      ? signedScreenshotPath(watched, secret, expiry()).path
+      : `/api/v1/screenshot?${query(queryPairs(watched))}`);
 
-  /** The diff of the image last told of (the watch's baseline) and the new one. */
-  function diffUrlOf(definition: StoredDefinition, versions: DiffVersions) {
-    if (options.signingSecret) {
-      const path = signedDiffPath(definition.options, versions, options.signingSecret, {
-        ...signed,
-        now: now(),
-      });
-      return `${definition.origin}${path}`;
-    }
-    const query = new URLSearchParams([
-      ...queryPairs(definition.options),
-      ...Object.entries(versions),
-    ]);
-    return `${definition.origin}/api/v1/diff?${query}`;
-  }
+  /** The diff of the image last told of (the watch's baseline) and the new one, the same way. */
+  const diffUrlOf = (
+    { origin, options: watched }: StoredDefinition,
+    versions: { from: string; to: string; baseline: string },
+  ) =>
+    origin +
+    (secret
+      ? signedDiffPath(watched, versions, secret, expiry())
+      : `/api/v1/diff?${query([...queryPairs(watched), ...Object.entries(versions)])}`);
 
   return async (id, definition) => {
     const parsed = storedDefinitionSchema.safeParse(JSON.parse(definition));

@@ -1,5 +1,15 @@
 import type { Capture } from "@shotcache/sdk";
-import { formatTime } from "./format";
+import { formatPercent, formatTime } from "./format";
+
+/**
+ * Whether the image changed since the variant's previous version, and by how much once measured
+ * (`X-Content-Changed`, `X-Content-Change-Ratio`).
+ */
+function changeText({ changed, changeRatio }: Capture["cache"]): string {
+  if (changed === null) return "— (no version before)";
+  const ratio = changeRatio === null ? "" : `, ${formatPercent(changeRatio)}`;
+  return `${changed ? "yes" : "no"}${ratio}`;
+}
 
 /** Everything the server said about how a capture was answered. */
 export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsedMs: number }) {
@@ -18,6 +28,8 @@ export function CaptureFacts({ capture, elapsedMs }: { capture: Capture; elapsed
       <dd data-testid="age">{cache.ageSeconds} s</dd>
       <dt>TTL</dt>
       <dd data-testid="ttl">{cache.ttlSeconds} s</dd>
+      <dt>Changed</dt>
+      <dd data-testid="changed">{changeText(cache)}</dd>
       <dt>Bytes from</dt>
       <dd data-testid="bytes-from">
         {cache.fromClientCache ? "this browser (304)" : "the server"}

@@ -110,6 +110,30 @@ export const FIELD_GROUPS: { title: string; fields: FieldSpec[] }[] = [
     ],
   },
   {
+    title: "Change",
+    fields: [
+      {
+        name: "ignoreSelectors",
+        label: "Leave out elements",
+        kind: "lines",
+        hint: "CSS selectors, one per line: not compared with the previous version",
+      },
+      {
+        name: "ignoreRegions",
+        label: "Leave out regions",
+        kind: "lines",
+        hint: "x,y,width,height in CSS px, one per line",
+      },
+      {
+        name: "changeThreshold",
+        label: "Change threshold",
+        kind: "number",
+        step: 0.01,
+        hint: "0–1: the share of pixels that must change",
+      },
+    ],
+  },
+  {
     title: "Cache",
     fields: [
       { name: "ttl", label: "TTL", kind: "number", hint: "seconds; 0 = do not store" },
