@@ -1,5 +1,6 @@
 import {
   availableOrSkip,
+  clearOfWindowEdge,
   findRedisServer,
   type RedisCluster,
   startRedisCluster,
@@ -33,6 +34,7 @@ describe.skipIf(!browserAvailable || !redisAvailable)("the server on a Redis Clu
     const health = await (await fetch(`${env.app.origin}/api/health`)).json();
     expect(health.store.kind).toBe("redis");
     const url = env.site.url("/stable?cluster=1");
+    await clearOfWindowEdge();
     const first = await Promise.all([screenshot(url), screenshot(url)]);
     expect(first.map((response) => response.status)).toEqual([200, 200]);
     expect(env.site.requestCount("/stable")).toBe(1);

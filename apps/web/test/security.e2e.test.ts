@@ -1,6 +1,6 @@
 import { signCapture } from "@shotcache/api";
 import { createShotcacheClient } from "@shotcache/sdk";
-import { type FixtureSite, startFixtureSite } from "@shotcache/testkit";
+import { clearOfWindowEdge, type FixtureSite, startFixtureSite } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   browserAvailable,
@@ -83,6 +83,7 @@ describe.skipIf(!browserAvailable)(
       try {
         const url = `${limited.app.origin}/api/v1/screenshot?url=${encodeURIComponent(site.url("/stable"))}`;
         const statuses = [];
+        await clearOfWindowEdge();
         for (let i = 0; i < 2; i++) statuses.push((await fetch(url)).status);
         const refused = await fetch(url);
         expect([...statuses, refused.status]).toEqual([200, 200, 429]);
@@ -114,6 +115,7 @@ describe.skipIf(!browserAvailable)(
           return statuses;
         };
         const one = "198.51.100.20";
+        await clearOfWindowEdge();
         expect(await statusesFrom([one, one, one, one, "198.51.100.21"])).toEqual([
           200, 200, 200, 429, 200,
         ]);

@@ -13,6 +13,7 @@ export { boundsOfColour, pixelAt } from "./image-pixels";
 export { type NetworkNamespace, startNetworkNamespace } from "./network-namespace";
 export { findNginx, type Nginx, startNginx } from "./nginx";
 export { descendantsOf, isAlive, type ProcessInfo, survivorsAfter } from "./processes";
+export { clearOfWindowEdge } from "./rate-limit-window";
 export { type RedisBackends, startRedisBackends } from "./redis-backends";
 export { type RedisCluster, startRedisCluster } from "./redis-cluster";
 export { findRedisServer, type RedisServer, scanKeys, startRedisServer } from "./redis-server";
