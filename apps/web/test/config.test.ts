@@ -119,6 +119,34 @@ describe("the server's configuration", () => {
     expect(errorOf({ SHOTCACHE_BROWSER: "elsewhere" })).toContain("SHOTCACHE_BROWSER");
   });
 
+  it("keeps images in a bucket only when one is named, and refuses its options without it", () => {
+    expect(loadConfig({}).store.objects).toBeUndefined();
+    const objects = { SHOTCACHE_OBJECT_STORE: "s3://shots/cache" };
+    expect(loadConfig(objects).store.objects).toEqual({
+      location: "s3://shots/cache",
+      endpoint: undefined,
+      minBytes: 16 * 1024,
+      redirect: false,
+    });
+    const custom = {
+      ...objects,
+      SHOTCACHE_S3_ENDPOINT: "http://127.0.0.1:9000",
+      SHOTCACHE_OBJECT_MIN_BYTES: "0",
+      SHOTCACHE_OBJECT_REDIRECT: "true",
+    };
+    expect(loadConfig(custom).store.objects).toMatchObject({ minBytes: 0, redirect: true });
+    expect(errorOf({ SHOTCACHE_OBJECT_STORE: "https://shots" })).toContain(
+      "SHOTCACHE_OBJECT_STORE: must be s3://bucket or s3://bucket/prefix",
+    );
+    for (const variable of ["SHOTCACHE_S3_ENDPOINT", "SHOTCACHE_OBJECT_REDIRECT"]) {
+      const value = variable === "SHOTCACHE_S3_ENDPOINT" ? "http://127.0.0.1:9000" : "true";
+      expect(errorOf({ [variable]: value })).toContain(`${variable}: needs SHOTCACHE_OBJECT_STORE`);
+    }
+    expect(errorOf({ ...objects, SHOTCACHE_OBJECT_REDIRECT: "yes" })).toContain(
+      "SHOTCACHE_OBJECT_REDIRECT",
+    );
+  });
+
   it("runs Chromium in its sandbox unless told not to, and takes only true or false for it", () => {
     expect(loadConfig({}).browser.sandbox).toBeUndefined();
     expect(loadConfig({ SHOTCACHE_BROWSER_SANDBOX: "false" }).browser.sandbox).toBe(false);

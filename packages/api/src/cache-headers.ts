@@ -15,6 +15,8 @@ export interface CacheHeaderOptions {
   /** The caller's stale windows, in seconds, told to shared caches (RFC 5861). */
   staleWhileRevalidate?: number;
   staleIfError?: number;
+  /** Longest time caches may keep the answer, in seconds (a redirect to a short-lived URL). */
+  freshForAtMost?: number;
 }
 
 /**
@@ -30,13 +32,13 @@ export interface CacheHeaderOptions {
  * would not be cached at all.) `X-Cache-Age` still says how old the image is.
  */
 function freshness(result: CaptureResult, options: CacheHeaderOptions): Record<string, string> {
-  if (result.ttlSeconds <= 0)
-    return { age: String(result.ageSeconds), "cache-control": "no-store" };
+  const ttl = Math.min(result.ttlSeconds, options.freshForAtMost ?? Number.POSITIVE_INFINITY);
+  if (ttl <= 0) return { age: String(result.ageSeconds), "cache-control": "no-store" };
   if (!options.shared) {
-    const lifetime = result.ageSeconds + result.ttlSeconds;
+    const lifetime = result.ageSeconds + ttl;
     return { age: String(result.ageSeconds), "cache-control": `private, max-age=${lifetime}` };
   }
-  const directives = [`public, max-age=${result.ttlSeconds}`, `s-maxage=${result.ttlSeconds}`];
+  const directives = [`public, max-age=${ttl}`, `s-maxage=${ttl}`];
   if (options.staleWhileRevalidate) {
     directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
   }

@@ -13,6 +13,11 @@ export interface ApiContext {
   history?: HistoryService;
   /** Which cache store is in use, for health output. */
   storeKind: string;
+  /**
+   * Whether a REST capture answered from an image in the object store redirects to a presigned
+   * URL of it (SHOTCACHE_OBJECT_REDIRECT) instead of sending its bytes.
+   */
+  redirectToObjects?: boolean;
   /** Who may call what. */
   access: AccessPolicy;
   /** Limits on captures; none = unlimited. */

@@ -10,7 +10,13 @@ import type { StoredShot, StoredVariant } from "./store-ports";
 export type CacheReason = BypassReason | "stale-while-revalidate" | "stale-if-error";
 
 export interface CaptureResult {
+  /** The image; empty when it is answered by `location`. */
   bytes: Uint8Array;
+  /**
+   * A short-lived URL of the image in the object store, instead of its bytes: only for a capture
+   * that asked for one (`CaptureHow.location`), answered from a cache entry whose image is there.
+   */
+  location?: string;
   contentType: string;
   etag: string;
   cacheKey: string;
@@ -88,6 +94,7 @@ export function resultOf(
   const stored = status !== "BYPASS" && status !== "STALE";
   return {
     bytes: shot.bytes,
+    ...(shot.location ? { location: shot.location } : {}),
     contentType: shot.contentType,
     etag: shot.etag,
     cacheKey: key,
@@ -113,7 +120,7 @@ export function judgeChange(
   options: Pick<CaptureOptions, "ignoreSelectors" | "ignoreRegions" | "scale" | "changeThreshold">,
 ): CaptureResult {
   const { changeRatios, ...result } = answer;
-  const measured = changeRatios && changeRatios[maskSignature(options)];
+  const measured = changeRatios?.[maskSignature(options)];
   const ratio = measured ?? (answer.changed === false ? 0 : undefined);
   return {
     ...result,

@@ -54,9 +54,21 @@ export interface CaptureServiceOptions {
   onCdnPurgeFailure?: (cdn: string, error: unknown, attempt: number) => void;
 }
 
+/** How a caller takes a capture's answer. */
+export interface CaptureHow {
+  /**
+   * A URL of the image will do instead of its bytes (a redirect): a cached image kept in an object
+   * store that hands out URLs is then answered by `location`, without reading it.
+   */
+  location?: boolean;
+}
+
 export interface CaptureService {
-  /** One capture; `apiKeyId`, the id of the API key it was made with, counts it in that key's usage. */
-  capture(options: CaptureOptions, apiKeyId?: string): Promise<CaptureResult>;
+  /**
+   * One capture; `apiKeyId`, the id of the API key it was made with, counts it in that key's
+   * usage; `how` says what form of answer the caller can use.
+   */
+  capture(options: CaptureOptions, apiKeyId?: string, how?: CaptureHow): Promise<CaptureResult>;
   /**
    * Drops cached entries here and at the CDNs; resolves to how many entries were removed and what
    * each CDN said. `requestedAt` (epoch ms), when the purge was asked for earlier than now (a

@@ -15,7 +15,7 @@ import {
   resultOf,
   type ShotAnswer,
 } from "./capture-result";
-import type { CaptureService, CaptureServiceOptions } from "./capture-service-types";
+import type { CaptureHow, CaptureService, CaptureServiceOptions } from "./capture-service-types";
 import { createCdnPurge } from "./cdn-purge";
 import { createChangeTracking } from "./change-tracking";
 import type { CacheCounter } from "./counters";
@@ -195,7 +195,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   const prepare = createOptionsMemo(policy);
 
-  async function answerCapture(captureOptions: CaptureOptions): Promise<Answered> {
+  async function answerCapture(captureOptions: CaptureOptions, how: CaptureHow): Promise<Answered> {
     const { id, target, caching } = prepare(captureOptions);
     if (!caching.cacheable) {
       const { shot } = await render(target);
@@ -208,7 +208,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
     let cached: StoredShot | undefined;
     try {
-      cached = await store.get(id.key, id.urlKey);
+      cached = await store.get(id.key, id.urlKey, how.location ? "location" : "bytes");
     } catch (error) {
       storeError(error, "get");
     }
@@ -243,12 +243,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   async function capture(
     captureOptions: CaptureOptions,
     apiKeyId?: string,
+    how: CaptureHow = {},
   ): Promise<CaptureResult> {
     const started = now();
     const { id } = prepare(captureOptions);
     let answered: Answered;
     try {
-      answered = await answerCapture(captureOptions);
+      answered = await answerCapture(captureOptions, how);
     } catch (error) {
       record({ counters: { failures: 1 } });
       throw error;

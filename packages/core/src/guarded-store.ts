@@ -85,7 +85,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
   const guarded: CacheStore & { circuit(): Circuit } = {
     kind: store.kind,
     inProcess: store.inProcess,
-    get: (key, urlKey) => call(() => store.get(key, urlKey)),
+    get: (key, urlKey, read) => call(() => store.get(key, urlKey, read)),
     set: (key, urlKey, shot, keep) =>
       call(() => store.set(key, urlKey, shot, keep), writeTimeoutMs),
     noteEntryChange: (key, urlKey, change) =>

@@ -29,7 +29,11 @@ export type {
   VariantReport,
 } from "./capture-result";
 export { createCaptureService } from "./capture-service";
-export type { CaptureService, CaptureServiceOptions } from "./capture-service-types";
+export type {
+  CaptureHow,
+  CaptureService,
+  CaptureServiceOptions,
+} from "./capture-service-types";
 export {
   type CdnPurgeOptions,
   type CdnPurgeReport,
@@ -150,6 +154,7 @@ export {
 } from "./stats-report";
 export {
   type CacheStore,
+  type EntryRead,
   type EntryStore,
   type LockStore,
   PUBLIC_URLS_KEPT,
@@ -157,6 +162,7 @@ export {
   type RenderHistoryStore,
   type SetOutcome,
   type StatsStore,
+  type StoredObject,
   type StoredShot,
   type StoredVariant,
   type StoreHandle,

@@ -10,9 +10,28 @@ import type { RenderNote } from "./change-history";
 import type { StatsDelta, StatsSnapshot } from "./stats";
 import type { VersionStore } from "./versions";
 
+/** An image kept in an object store (a bucket) instead of in the entry itself. */
+export interface StoredObject {
+  /** The object's key in the bucket. */
+  key: string;
+  /** The image's size in bytes. */
+  size: number;
+}
+
+/**
+ * How a caller wants an entry's image: its bytes, or, where they are in a bucket that can hand
+ * them out itself, a short-lived URL of them (`location`) and no bytes.
+ */
+export type EntryRead = "bytes" | "location";
+
 /** A rendered image as the cache keeps it. Times are epoch milliseconds. */
 export interface StoredShot {
+  /** The image; empty when a store keeps it in a bucket (`object`), or answers with `location`. */
   bytes: Uint8Array;
+  /** Where the image is kept, when in a bucket (see `withObjectBucket` in @shotcache/bucket). */
+  object?: StoredObject;
+  /** A short-lived URL of the image, when it was read as a location (see `EntryRead`). */
+  location?: string;
   contentType: string;
   etag: string;
   /** When the render finished. */
@@ -48,8 +67,9 @@ export interface EntryStore {
   /**
    * The entry, or undefined when absent or unreadable (a corrupt entry is never served). An entry
    * past its freshness (`expiresAt`) is still returned while the store keeps it, for stale serving.
+   * `read` "location" lets a store whose image is elsewhere answer its URL instead of its bytes.
    */
-  get(key: string, urlKey: string): Promise<StoredShot | undefined>;
+  get(key: string, urlKey: string, read?: EntryRead): Promise<StoredShot | undefined>;
   /**
    * Keeps `shot` under `key` for `keepSeconds` and records `key` as a variant of `urlKey`, unless
    * it is larger than the store accepts (`too-large`) or the URL was purged after its render began

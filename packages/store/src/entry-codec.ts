@@ -1,4 +1,4 @@
-import type { StoredShot, TtlSource } from "@shotcache/core";
+import type { StoredObject, StoredShot, TtlSource } from "@shotcache/core";
 
 /**
  * The metadata stored in front of the image bytes. The change facts and the TTL's source came
@@ -14,6 +14,8 @@ interface EntryHeader {
   expiresAt: number;
   ttlSource?: TtlSource;
   renderMs: number;
+  /** Where the image is, when it is in a bucket (then the frame carries no image bytes). */
+  object?: StoredObject;
 }
 
 const TTL_SOURCES: readonly unknown[] = ["caller", "rule", "adaptive", "default"];
@@ -23,6 +25,16 @@ const isRatios = (value: unknown): value is Record<string, number> =>
   value !== null &&
   !Array.isArray(value) &&
   Object.values(value).every((ratio) => typeof ratio === "number" && ratio >= 0 && ratio <= 1);
+
+const isObject = (value: unknown): value is StoredObject => {
+  const object = value as StoredObject;
+  return (
+    typeof object === "object" &&
+    object !== null &&
+    typeof object.key === "string" &&
+    Number.isSafeInteger(object.size)
+  );
+};
 
 const isHeader = (value: unknown): value is EntryHeader => {
   const header = value as EntryHeader;
@@ -35,7 +47,8 @@ const isHeader = (value: unknown): value is EntryHeader => {
     (header.changedAt === undefined || Number.isFinite(header.changedAt)) &&
     (header.changed === undefined || typeof header.changed === "boolean") &&
     (header.changeRatios === undefined || isRatios(header.changeRatios)) &&
-    (header.ttlSource === undefined || TTL_SOURCES.includes(header.ttlSource))
+    (header.ttlSource === undefined || TTL_SOURCES.includes(header.ttlSource)) &&
+    (header.object === undefined || isObject(header.object))
   );
 };
 
@@ -54,6 +67,7 @@ export function encodeEntry(shot: StoredShot): Buffer {
     expiresAt: shot.expiresAt,
     ttlSource: shot.ttlSource,
     renderMs: shot.renderMs,
+    object: shot.object,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
@@ -74,7 +88,14 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     return undefined;
   }
   if (!isHeader(header)) return undefined;
-  const { changedAt = header.capturedAt, changed, changeRatios, ttlSource, ...facts } = header;
+  const {
+    changedAt = header.capturedAt,
+    changed,
+    changeRatios,
+    ttlSource,
+    object,
+    ...facts
+  } = header;
   // A view, not a copy: the frame was read for this entry alone.
   const bytes = new Uint8Array(
     buffer.buffer,
@@ -87,6 +108,7 @@ export function decodeEntry(frame: Uint8Array): StoredShot | undefined {
     ...(changed === undefined ? {} : { changed }),
     ...(changeRatios === undefined ? {} : { changeRatios }),
     ...(ttlSource === undefined ? {} : { ttlSource }),
+    ...(object === undefined ? {} : { object }),
     bytes,
   };
 }

@@ -7,6 +7,7 @@ export {
 } from "./rate-limiters";
 export { connectRedis, type RedisConnection } from "./redis-connection";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store";
+export { DEFAULT_MAX_ENTRY_BYTES } from "./store-defaults";
 export {
   createUpstashStore,
   UPSTASH_MAX_ENTRY_BYTES,

@@ -113,6 +113,19 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
     expect(await store.inspect(urlKey)).toEqual([]);
   });
 
+  it("keeps an entry whose image is in a bucket: its reference, and the image's size", async () => {
+    const { store } = await open({});
+    const { urlKey, keys } = ids(1);
+    const key = keys[0] ?? "";
+    const object = { key: "shots/0a1b.png", size: 250_000 };
+    const shot = { ...shotOf(new Uint8Array(0)), object };
+    expect(await store.set(key, urlKey, shot, 60)).toBe("stored");
+    expect(await store.get(key, urlKey)).toEqual(shot);
+    expect(await store.inspect(urlKey)).toEqual([
+      expect.objectContaining({ key, object, size: 250_000 }),
+    ]);
+  });
+
   it("deletes one variant and keeps the others purgeable", async () => {
     const { store } = await open({});
     const { urlKey, keys } = ids(3);

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { keptOutput, killWithNamespace } from "./child-process";
 import { freePort } from "./free-port";
 
@@ -20,6 +21,12 @@ export interface Swift {
   /** S3 credentials of its one user (tempauth's `test:tester`). */
   accessKeyId: string;
   secretAccessKey: string;
+  /** An AWS SDK client of it, as a test reads and changes its buckets around the code under test. */
+  s3: S3Client;
+  /** Makes a bucket. */
+  createBucket(name: string): Promise<void>;
+  /** The keys of a bucket's objects (under `prefix`, when given). */
+  keys(bucket: string, prefix?: string): Promise<string[]>;
   /** Stops every server of it; its data goes with its folder. */
   stop(): Promise<void>;
   /** Stops it, keeping its data, to be started again by `restart` (a store that went away). */
@@ -160,13 +167,31 @@ export async function startSwift(): Promise<Swift> {
     processes = [];
   }
   await start();
+  const credentials = { accessKeyId: "test:tester", secretAccessKey: "testing" };
+  const s3 = new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials,
+    // Swift 2.30 refuses the aws-chunked bodies that carry checksums by default.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
   return {
     endpoint,
-    accessKeyId: "test:tester",
-    secretAccessKey: "testing",
+    ...credentials,
+    s3,
+    async createBucket(name) {
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+    },
+    async keys(bucket, prefix) {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+      return (listed.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+    },
     pause,
     restart: start,
     async stop() {
+      s3.destroy();
       await pause();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -6,6 +6,7 @@ import {
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
+import { createS3Bucket, withObjectBucket } from "@shotcache/bucket";
 import {
   type CacheStore,
   createCaptureService,
@@ -22,6 +23,7 @@ import {
   createRedisStore,
   createUpstashRateLimiter,
   createUpstashStore,
+  DEFAULT_MAX_ENTRY_BYTES,
 } from "@shotcache/store";
 import { createChangeMeter } from "@shotcache/visual-change";
 import { createWatchService } from "@shotcache/watches";
@@ -82,8 +84,25 @@ async function rendererOf(config: Config) {
   return { renderer, browser: browser.description, browserSource: browser.kind, fonts };
 }
 
-/** The store the configuration selects, and how to name it in logs (never with credentials). */
+/**
+ * The store the configuration selects, with its images in the bucket when one is configured; and
+ * how to name them in logs (never with credentials).
+ */
 function createStore(config: StoreConfig): { store: CacheStore; description: string } {
+  const chosen = createChosenStore(config);
+  const { objects } = config;
+  if (!objects) return chosen;
+  const bucket = createS3Bucket({ location: objects.location, endpoint: objects.endpoint });
+  const store = withObjectBucket(chosen.store, bucket, {
+    minBytes: objects.minBytes,
+    maxEntryBytes: config.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+    onBackgroundError: (error, operation) =>
+      logger.warn({ err: error, operation }, "object store failed"),
+  });
+  return { store, description: `${chosen.description}, images in ${bucket.description}` };
+}
+
+function createChosenStore(config: StoreConfig): { store: CacheStore; description: string } {
   const shared = {
     prefix: config.keyPrefix,
     maxEntryBytes: config.maxEntryBytes,
@@ -190,6 +209,7 @@ async function createServices(): Promise<Services> {
       captureService,
       history,
       storeKind: store.kind,
+      redirectToObjects: config.store.objects?.redirect,
       browserSource,
       fonts,
       cronSecret: access.cronSecret,

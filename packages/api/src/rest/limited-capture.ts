@@ -1,4 +1,4 @@
-import type { CaptureOptions, CaptureResult } from "@shotcache/core";
+import type { CaptureHow, CaptureOptions, CaptureResult } from "@shotcache/core";
 import { matchedKey } from "../access";
 import type { ApiContext } from "../context";
 import { applyRateLimit, type RateLimitOutcome } from "../rate-limit";
@@ -14,6 +14,7 @@ export async function limitedCapture(
   request: RestRequest,
   context: ApiContext,
   options: CaptureOptions,
+  how?: CaptureHow,
 ): Promise<RestResponse | { result: CaptureResult; limited: RateLimitOutcome }> {
   const key = matchedKey(context.access, request.header("authorization"));
   const limited = await applyRateLimit(context, key, request.clientAddress());
@@ -23,7 +24,7 @@ export async function limitedCapture(
     });
   }
   try {
-    return { result: await context.captureService.capture(options, key?.id), limited };
+    return { result: await context.captureService.capture(options, key?.id, how), limited };
   } catch (error) {
     return failure(error, context);
   }

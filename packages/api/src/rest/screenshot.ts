@@ -33,6 +33,12 @@ import type { RestRequest, RestResponse, RestRoute } from "./types";
 const METHODS = ["GET", "HEAD", "POST"] as const;
 
 /**
+ * How long caches may keep a redirect to an image's presigned URL: well inside the URL's own five
+ * minutes, so a kept redirect never leads to an expired URL.
+ */
+const REDIRECT_FRESH_SECONDS = 60;
+
+/**
  * Largest JSON body of a POST: room for `html` at its 2 MB limit with JSON's escapes, so that
  * markup past its limit is refused by name (400 on `html`), not as a body (413).
  */
@@ -116,14 +122,21 @@ export async function handleScreenshot(
   }
   const refusedSigned = query?.verify?.();
   if (refusedSigned) return refusedSigned;
-  const captured = await limitedCapture(request, context, parsed.data);
+  // A redirect answers a read; a POST always gets the image.
+  const how = { location: Boolean(context.redirectToObjects) && request.method !== "POST" };
+  const captured = await limitedCapture(request, context, parsed.data, how);
   if (isRestResponse(captured)) return captured;
   const { result, limited } = captured;
 
   if (signed) context.captureService.notePublicAnswer(parsed.data, result, publicUrlOf(request));
   const { staleWhileRevalidate, staleIfError } = parsed.data;
   // One headers object, filled in place: the hit path copies none.
-  const headers = cacheHeaders(result, { shared: signed, staleWhileRevalidate, staleIfError });
+  const headers = cacheHeaders(result, {
+    shared: signed,
+    staleWhileRevalidate,
+    staleIfError,
+    ...(result.location ? { freshForAtMost: REDIRECT_FRESH_SECONDS } : {}),
+  });
   Object.assign(headers, limited.headers);
   const conditions = {
     ifNoneMatch: request.header("if-none-match"),
@@ -132,6 +145,10 @@ export async function handleScreenshot(
   // Conditional requests are for reads (RFC 9110 §13.1): a POST always gets the image.
   if (request.method !== "POST" && notModified(conditions, result.etag, result.changedAt)) {
     return { status: 304, headers, body: null };
+  }
+  if (result.location) {
+    headers.location = result.location;
+    return { status: 302, headers, body: null };
   }
   headers["content-type"] = result.contentType;
   headers["content-length"] = String(result.bytes.byteLength);
@@ -210,6 +227,14 @@ function describeScreenshot(): PathOperations {
       "304": {
         description: "Not modified: the caller's ETag is current.",
         headers: CACHE_FACT_HEADERS,
+      },
+      "302": {
+        description:
+          "With SHOTCACHE_OBJECT_REDIRECT: a cached image in the object store, at a presigned URL (Location) valid five minutes.",
+        headers: {
+          ...CACHE_FACT_HEADERS,
+          Location: { description: "The image's presigned URL.", schema: { type: "string" } },
+        },
       },
       // Signed URLs are GETs (and HEADs); only a POST has a body.
       ...errorResponses([...CAPTURE_ERRORS, "SIGNATURE_INVALID", "SIGNATURE_EXPIRED"]),

@@ -133,7 +133,7 @@ export function createMemoryEntries(options: MemoryEntryOptions): EntryStore & {
         const entry = entryAt(key, entries.peek.bind(entries));
         if (!entry) return [];
         const { bytes, ...facts } = entry.shot;
-        return [{ ...facts, key, size: bytes.byteLength }];
+        return [{ ...facts, key, size: facts.object?.size ?? bytes.byteLength }];
       });
     },
 

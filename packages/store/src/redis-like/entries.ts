@@ -97,7 +97,8 @@ export function createRedisEntries(
           const shot = frame ? decodeEntry(frame) : undefined;
           if (!shot) return undefined;
           const { bytes, ...facts } = shot;
-          return { ...facts, key: member.slice(entryPrefix.length), size: bytes.byteLength };
+          const size = facts.object?.size ?? bytes.byteLength;
+          return { ...facts, key: member.slice(entryPrefix.length), size };
         }),
       );
       return variants.filter((variant) => variant !== undefined);

@@ -48,6 +48,11 @@ function problemsBetween(variables: Variables): Problem[] {
     need("UPSTASH_REDIS_REST_TOKEN");
   }
   if (store === "redis" && !variables.REDIS_CLUSTER_NODES) need("REDIS_URL");
+  for (const variable of ["SHOTCACHE_S3_ENDPOINT", "SHOTCACHE_OBJECT_REDIRECT"] as const) {
+    if (variables[variable] && !variables.SHOTCACHE_OBJECT_STORE) {
+      problems.push([variable, "needs SHOTCACHE_OBJECT_STORE (the bucket)"]);
+    }
+  }
   if (variables.SHOTCACHE_BROWSER === "remote" && !variables.SHOTCACHE_BROWSER_URL) {
     problems.push([
       "SHOTCACHE_BROWSER_URL",

@@ -1,6 +1,9 @@
-/** @module Where cached images live: memory, Redis (or a Redis Cluster) or Upstash. */
+/**
+ * @module Where cached images live: memory, Redis (or a Redis Cluster) or Upstash, with their
+ * bytes in an S3-compatible bucket when one is configured.
+ */
 import { z } from "zod";
-import { commaList, nonNegativeInt, positiveInt } from "./parsers";
+import { booleanText, commaList, nonNegativeInt, positiveInt } from "./parsers";
 
 export const storeSettings = {
   title: "Store",
@@ -61,6 +64,32 @@ export const storeSettings = {
     SHOTCACHE_STORE_RETRY_MS: positiveInt.default(10_000).meta({
       description: "after repeated store failures, how long to leave the store alone",
     }),
+    SHOTCACHE_OBJECT_STORE: z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/,
+        "must be s3://bucket or s3://bucket/prefix",
+      )
+      .optional()
+      .meta({
+        description:
+          "`s3://bucket/prefix`: images go to this bucket, the store keeps the rest; credentials and region as the AWS SDK reads them (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, a profile or a role)",
+      }),
+    SHOTCACHE_S3_ENDPOINT: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({
+        description:
+          "endpoint of an S3-compatible service (R2, B2, MinIO, Ceph, Swift); unset: AWS S3",
+      }),
+    SHOTCACHE_OBJECT_MIN_BYTES: nonNegativeInt.default(16 * 1024).meta({
+      description:
+        "smaller images stay in the store, so their hits take one round trip (0: all go to the bucket)",
+    }),
+    SHOTCACHE_OBJECT_REDIRECT: booleanText.default(false).meta({
+      description:
+        "a REST hit on an image in the bucket answers 302 to a presigned URL of it (valid 5 minutes) instead of its bytes",
+    }),
   }),
 };
 
@@ -85,6 +114,15 @@ export function storeConfigOf(variables: StoreVariables) {
     /** One Redis server or a Redis Cluster: the store's, the rate limiters' and the queue's. */
     redis: { url: variables.REDIS_URL, clusterNodes: variables.REDIS_CLUSTER_NODES },
     upstash: url && token ? { url, token } : undefined,
+    /** The bucket that keeps the images, when one is configured. */
+    objects: variables.SHOTCACHE_OBJECT_STORE
+      ? {
+          location: variables.SHOTCACHE_OBJECT_STORE,
+          endpoint: variables.SHOTCACHE_S3_ENDPOINT,
+          minBytes: variables.SHOTCACHE_OBJECT_MIN_BYTES,
+          redirect: variables.SHOTCACHE_OBJECT_REDIRECT,
+        }
+      : undefined,
     /** A store call slower than `timeoutMs` fails; after repeated failures, `openMs` of rest. */
     guard: {
       timeoutMs: variables.SHOTCACHE_STORE_TIMEOUT_MS,
