@@ -4,11 +4,8 @@ import {
   type CaptureOptions,
   captureInputFromQuery,
   captureOptionsSchema,
-  checkSignature,
   contentTypeOf,
-  EXPIRES_PARAM,
   notModified,
-  SIGNATURE_PARAM,
 } from "@shotcache/core";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
@@ -26,7 +23,7 @@ import {
 import { publicOriginOf } from "../public-origin";
 import { isRestResponse, jsonBodyOf, methodNotAllowed, refusedAccess } from "./common";
 import { limitedCapture } from "./limited-capture";
-import { invalidInput, problem } from "./problem";
+import { invalidInput } from "./problem";
 import { refusedSignature, splitSignature } from "./signed-query";
 import type { RestRequest, RestResponse, RestRoute } from "./types";
 
