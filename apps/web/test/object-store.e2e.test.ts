@@ -83,7 +83,8 @@ describe.skipIf(!browserAvailable || !redisAvailable || !swiftAvailable)(
       const screenshot = (url: string, headers: Record<string, string> = {}) =>
         fetch(`${env.app.origin}/api/v1/screenshot?url=${encodeURIComponent(url)}`, { headers });
       beforeAll(async () => {
-        env = await startOn(kind, prefix);
+        // No copies of images in the process: every hit reads the bucket, as one without a copy.
+        env = await startOn(kind, prefix, { SHOTCACHE_LOCAL_CACHE_MAX_BYTES: "0" });
       });
       afterAll(() => env?.close());
 

@@ -25,12 +25,12 @@ export const HIT_METHOD_NOTE =
   "turns that off).";
 
 const perSecond = (value: number) => `${Math.round(value).toLocaleString("en")} req/s`;
-const latency = (result: LoadResult) =>
+export const latency = (result: LoadResult) =>
   `${perSecond(result.requestsPerSecond)}, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`;
 
 const answerBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
-function hitRow(
+export function hitRow(
   notes: string[],
   figure: string,
   { ours, baseline, ratio }: SideBySide,

@@ -9,6 +9,7 @@ import { changeFigures } from "./change-figures";
 import { clientFigures } from "./client-figures";
 import { HIT_METHOD_NOTE, hitFigures } from "./hit-figures";
 import { LOAD_TOOL } from "./load";
+import { objectFigures } from "./object-figures";
 import { createRecorder, type Recorder } from "./recorder";
 import { renderFigures } from "./render-figures";
 import { machine, type Results, table } from "./report";
@@ -24,6 +25,7 @@ const GROUPS = {
   client: clientFigures,
   sources: sourceFigures,
   changes: changeFigures,
+  objects: objectFigures,
 } satisfies Record<string, (recorder: Recorder, site: FixtureSite) => Promise<void>>;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in GROUPS));

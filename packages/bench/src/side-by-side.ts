@@ -29,12 +29,27 @@ const medianRun = (runs: LoadResult[]) => {
 };
 
 /**
- * Loads `url` and a baseline server (hit-server.ts) answering the same `bytes` in short turns,
- * ROUNDS times, the order swapped each round (ABBA), and takes the median of the rounds' ratios.
- * This shared 2-core machine is throttled in spells that last seconds (its steal time climbs
- * under load): two runs side by side fall in the same spell, and the median round is neither
- * side's lucky one.
+ * Loads `url` and `baselineUrl` in short turns, ROUNDS times, the order swapped each round
+ * (ABBA), and takes the median of the rounds' ratios. This shared 2-core machine is throttled in
+ * spells that last seconds (its steal time climbs under load): two runs side by side fall in the
+ * same spell, and the median round is neither side's lucky one.
  */
+export async function compareLoads(url: string, baselineUrl: string): Promise<SideBySide> {
+  await warm(url);
+  await warm(baselineUrl);
+  const { a: ours, b: baseline } = await inTurns(
+    ROUNDS,
+    () => runLoad(url, LOAD),
+    () => runLoad(baselineUrl, LOAD),
+  );
+  const ratios = ours.map(
+    (run, round) => run.requestsPerSecond / (baseline[round] as LoadResult).requestsPerSecond,
+  );
+  console.log(`  rounds' ratios: ${ratios.map((ratio) => ratio.toFixed(2)).join(" ")}`);
+  return { ours: medianRun(ours), baseline: medianRun(baseline), ratio: median(ratios) };
+}
+
+/** `compareLoads` against a baseline server (hit-server.ts) answering the same `bytes`. */
 export async function loadSideBySide(
   url: string,
   baselineMode: string[],
@@ -43,20 +58,8 @@ export async function loadSideBySide(
   const file = join(mkdtempSync(join(tmpdir(), "shotcache-bench-")), "answer");
   writeFileSync(file, bytes);
   const server = await startChild("hit-server.ts", [...baselineMode, file]);
-  const baselineUrl = `http://127.0.0.1:${server.ready}/`;
   try {
-    await warm(url);
-    await warm(baselineUrl);
-    const { a: ours, b: baseline } = await inTurns(
-      ROUNDS,
-      () => runLoad(url, LOAD),
-      () => runLoad(baselineUrl, LOAD),
-    );
-    const ratios = ours.map(
-      (run, round) => run.requestsPerSecond / (baseline[round] as LoadResult).requestsPerSecond,
-    );
-    console.log(`  rounds' ratios: ${ratios.map((ratio) => ratio.toFixed(2)).join(" ")}`);
-    return { ours: medianRun(ours), baseline: medianRun(baseline), ratio: median(ratios) };
+    return await compareLoads(url, `http://127.0.0.1:${server.ready}/`);
   } finally {
     await server.stop();
     rmSync(dirname(file), { recursive: true, force: true });

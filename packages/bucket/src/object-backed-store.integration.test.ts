@@ -78,7 +78,7 @@ describe.skipIf(!swiftAvailable || !redisAvailable)(
 
     describe.each(kinds)("on the %s store", (kind, create) => {
       /** The store as it is, under the store with a bucket, each in a prefix of its own. */
-      const open = () => {
+      const open = (localCopyMaxBytes = 0) => {
         const prefix = `${kind}${++stores}`;
         const inner = create(`${prefix}:`);
         const bucket = createS3Bucket({
@@ -89,6 +89,7 @@ describe.skipIf(!swiftAvailable || !redisAvailable)(
         const store = withObjectBucket(inner, bucket, {
           minBytes: MIN_BYTES,
           maxEntryBytes: 64 * 1024,
+          localCopyMaxBytes,
         });
         return {
           inner,
@@ -165,6 +166,21 @@ describe.skipIf(!swiftAvailable || !redisAvailable)(
         expect(await store.delete(nextKey, next, Date.now())).toBe(true);
         expect(await objects()).toEqual([shown]);
       });
+
+      it("answers a hit on an image it holds a copy of without the bucket", async () => {
+        const { store } = open(16 * 1024);
+        const { urlKey, key, other } = idsOf();
+        const [copied, tooLarge] = [shotOf(), shotOf(32 * 1024)];
+        await store.set(key, urlKey, copied, 60);
+        await store.set(other, urlKey, tooLarge, 60);
+        await swift.pause();
+        try {
+          expect((await store.get(key, urlKey))?.bytes).toEqual(copied.bytes);
+          await expect(store.get(other, urlKey)).rejects.toThrow();
+        } finally {
+          await swift.restart();
+        }
+      }, 60_000);
 
       it("fails while the bucket is away, and keeps images again once it is back", async () => {
         const { store } = open();

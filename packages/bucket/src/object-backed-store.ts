@@ -28,6 +28,12 @@ export interface ObjectBackedStoreOptions {
   minBytes?: number;
   /** Largest image cached, as for the store: larger ones are refused. */
   maxEntryBytes: number;
+  /**
+   * Bytes of images also kept in this process, so that a hit on a popular image needs no trip to
+   * the bucket: an object never changes (its key is its content), so a copy is never stale.
+   * @default 0
+   */
+  localCopyMaxBytes?: number;
   /** How long the URL of a capture read as a location serves it. @default 300 */
   locationSeconds?: number;
   /** Told of a bucket failure nobody waits on (deleting an unused image); the rule catches up. */
@@ -55,12 +61,30 @@ export function withObjectBucket(
    * always put, so that an image deleted meanwhile (by another instance, or by hand) comes back.
    */
   const justPut = new LRUCache<string, true>({ max: 256, ttl: 10_000 });
+  const copies = options.localCopyMaxBytes
+    ? new LRUCache<string, Uint8Array>({
+        maxSize: options.localCopyMaxBytes,
+        sizeCalculation: (bytes) => Math.max(1, bytes.byteLength),
+      })
+    : undefined;
+
+  /**
+   * Presigned URLs of images seen in the bucket lately, for redirects without a HEAD each: reused
+   * for two fifths of their life, so a URL handed out (and kept by caches up to a minute) always
+   * has minutes left. An image deleted by this process is forgotten at once; one deleted by
+   * another hand (the lifecycle rule, after weeks unrendered) may be redirected to until then.
+   */
+  const located = new LRUCache<string, string>({
+    max: 10_000,
+    ttl: (locationSeconds * 1000 * 2) / 5,
+  });
 
   async function put(bytes: Uint8Array, contentType: string, again = true): Promise<StoredObject> {
     const key = objectKeyFor(bucket.prefix, bytes, contentType);
     if (again || !justPut.has(key)) {
       await bucket.put(key, bytes, contentType);
       justPut.set(key, true);
+      copies?.set(key, bytes);
     }
     return { key, size: bytes.byteLength };
   }
@@ -72,6 +96,8 @@ export function withObjectBucket(
       const versions = await store.listVersions(key, urlKey);
       if (versions.some((version) => version.etag === etag)) continue;
       justPut.delete(object.key);
+      copies?.delete(object.key);
+      located.delete(object.key);
       await bucket.delete(object.key);
     }
   }
@@ -86,12 +112,21 @@ export function withObjectBucket(
   async function read(shot: StoredShot, how: EntryRead = "bytes") {
     const { object } = shot;
     if (!object) return shot;
-    // A missing image makes the entry a miss, never a broken answer.
+    // A missing image makes the entry a miss, never a broken answer or a redirect to nothing.
     if (how === "location") {
-      if (!(await bucket.exists(object.key))) return undefined;
-      return { ...shot, location: await bucket.presign(object.key, locationSeconds) };
+      let location = located.get(object.key);
+      if (!location) {
+        if (!(await bucket.exists(object.key))) return undefined;
+        location = await bucket.presign(object.key, locationSeconds);
+        located.set(object.key, location);
+      }
+      return { ...shot, location };
     }
+    // A copy held here is the image itself (its key is its content), wherever the object is now.
+    const copy = copies?.get(object.key);
+    if (copy) return { ...shot, bytes: copy };
     const bytes = await bucket.get(object.key);
+    if (bytes) copies?.set(object.key, bytes);
     return bytes && { ...shot, bytes };
   }
 

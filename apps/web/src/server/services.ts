@@ -95,6 +95,7 @@ function createStore(config: StoreConfig): { store: CacheStore; description: str
   const bucket = createS3Bucket({ location: objects.location, endpoint: objects.endpoint });
   const store = withObjectBucket(chosen.store, bucket, {
     minBytes: objects.minBytes,
+    localCopyMaxBytes: config.localCacheMaxBytes,
     maxEntryBytes: config.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
     onBackgroundError: (error, operation) =>
       logger.warn({ err: error, operation }, "object store failed"),

@@ -56,7 +56,7 @@ export const storeSettings = {
     }),
     SHOTCACHE_LOCAL_CACHE_MAX_BYTES: nonNegativeInt.default(64 * 1024 * 1024).meta({
       description:
-        "Redis/Upstash: recently served images also kept in this process; each hit still asks the store (0 = off)",
+        "Redis/Upstash, or a bucket: recently served images also kept in this process; each hit still asks the store (0 = off)",
     }),
     SHOTCACHE_STORE_TIMEOUT_MS: positiveInt.default(1_000).meta({
       description: "a slower store call counts as failed (the capture goes on without the cache)",
