@@ -107,6 +107,13 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     deleteWatch: (id) => call(() => store.deleteWatch(id)),
     claimDueWatches: (at, limit) => call(() => store.claimDueWatches(at, limit)),
     swapWatchEtag: (id, etag) => call(() => store.swapWatchEtag(id, etag)),
+    saveBatch: (id, definition, createdAt, keep) =>
+      call(() => store.saveBatch(id, definition, createdAt, keep)),
+    readBatch: (id) => call(() => store.readBatch(id)),
+    noteBatchResult: (id, index, result) => call(() => store.noteBatchResult(id, index, result)),
+    cancelBatch: (id) => call(() => store.cancelBatch(id)),
+    finishBatch: (id, at) => call(() => store.finishBatch(id, at)),
+    runningBatches: () => call(() => store.runningBatches()),
     recordStats: (deltas) => call(() => store.recordStats(deltas)),
     readStats: (query) => call(() => store.readStats(query)),
     addVersion: (key, urlKey, version, keep) =>

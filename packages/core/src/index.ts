@@ -1,4 +1,21 @@
 export {
+  BATCH_KEEP_SECONDS,
+  type BatchCaller,
+  type BatchCaptureReport,
+  type BatchCaptureStatus,
+  type BatchDelivery,
+  type BatchInput,
+  BatchLimitError,
+  type BatchProgress,
+  type BatchReport,
+  type BatchRequest,
+  type BatchService,
+  type BatchStore,
+  batchInputSchema,
+  MAX_BATCH_CAPTURES,
+  type StoredBatch,
+} from "./batches";
+export {
   CACHE_CONTROL_OPTIONS,
   type CacheKey,
   CHANGE_ANALYSIS_OPTIONS,

@@ -5,6 +5,7 @@
  * the same conformance suite. Throughout, `key` is a variant's cache key and `urlKey` the key of
  * its URL (see `cacheKeyFor`).
  */
+import type { BatchStore } from "./batches";
 import type { TtlSource } from "./cache-policy";
 import type { RenderNote } from "./change-history";
 import type { StatsDelta, StatsSnapshot } from "./stats";
@@ -197,5 +198,6 @@ export interface CacheStore
     PublicUrlStore,
     RenderHistoryStore,
     WatchStore,
+    BatchStore,
     StatsStore,
     VersionStore {}

@@ -4,6 +4,7 @@
  * `memory/`; this module puts them together.
  */
 import type { CacheStore } from "@shotcache/core";
+import { createMemoryBatches } from "./memory/batches";
 import { createMemoryEntries } from "./memory/entries";
 import { createMemoryLocks } from "./memory/locks";
 import { createMemoryPublicUrls } from "./memory/public-urls";
@@ -49,6 +50,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     ...createMemoryPublicUrls(options.now),
     ...renderHistory,
     ...createMemoryWatches(),
+    ...createMemoryBatches(options.now),
     ...createMemoryStats({ storage, peekUrlHistory }),
     ...createMemoryVersions({ blobs, maxEntryBytes, now: options.now }),
     async close() {

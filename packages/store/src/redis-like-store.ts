@@ -4,6 +4,7 @@
  * (`redis-like/layout.ts`) and Lua scripts (`lua/<concern>/`); this module puts them together.
  */
 import type { CacheStore } from "@shotcache/core";
+import { createRedisBatches } from "./redis-like/batches";
 import type { RedisDriver } from "./redis-like/driver";
 import { createRedisEntries } from "./redis-like/entries";
 import { redisKeys } from "./redis-like/layout";
@@ -35,6 +36,7 @@ export function createRedisLikeStore(driver: RedisDriver, options: RedisLikeOpti
     ...createRedisPublicUrls(driver, keys.publicUrls),
     ...createRedisRenderHistory(driver, keys.renderHistory),
     ...createRedisWatches(driver, keys.watches),
+    ...createRedisBatches(driver, keys.batches),
     ...createRedisStats(driver, keys.stats, {
       // Entries, and the bytes of their images and of versions' images.
       storage: {

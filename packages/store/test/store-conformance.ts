@@ -9,6 +9,7 @@ import {
   VARIANT_RENDERS_KEPT,
 } from "@shotcache/core";
 import { expect, it } from "vitest";
+import { itKeepsBatches } from "./batch-conformance";
 import { ids } from "./ids";
 import { itKeepsVersions } from "./version-conformance";
 
@@ -422,4 +423,5 @@ export function itBehavesAsACacheStore(open: OpenStore): void {
   });
 
   itKeepsVersions(open);
+  itKeepsBatches(open);
 }

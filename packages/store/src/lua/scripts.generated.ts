@@ -6,6 +6,98 @@
  * are compiled in, not read from disk, so that the store works bundled too.
  */
 export const SCRIPTS = {
+  // src/lua/batches/cancel-batch.lua
+  cancelBatch: `-- Marks a running batch cancelled.
+--
+-- KEYS[1] the batch's definition (string)
+-- KEYS[2] the batch's state: created-at, cancelled, finished-at (hash)
+--
+-- No ARGV.
+--
+-- Returns 1 when it was running, else 0.
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[2], 'finished-at') == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[2], 'cancelled', '1')
+return 1
+`,
+  // src/lua/batches/finish-batch.lua
+  finishBatch: `-- Marks a batch done, once: of several instances finishing it at once, one is told it did.
+--
+-- KEYS[1] the batch's state: created-at, cancelled, finished-at (hash)
+-- KEYS[2] running batches: ids by creation (epoch ms) (sorted set)
+--
+-- ARGV[1] batch id
+-- ARGV[2] finished at (epoch ms)
+--
+-- Returns 1 for the caller that finished it, else 0.
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], 'finished-at', ARGV[2])
+`,
+  // src/lua/batches/note-batch-result.lua
+  noteBatchResult: `-- Notes the result of one capture of a batch that is still kept, for as long as the batch is.
+--
+-- KEYS[1] the batch's definition (string)
+-- KEYS[2] the batch's results: capture index -> result (JSON) (hash)
+--
+-- ARGV[1] capture index
+-- ARGV[2] result (JSON)
+local left = redis.call('TTL', KEYS[1])
+if left <= 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], left)
+return 1
+`,
+  // src/lua/batches/read-batch.lua
+  readBatch: `-- A batch: its definition, its results and its state, in one step.
+--
+-- KEYS[1] the batch's definition (string)
+-- KEYS[2] the batch's results: capture index -> result (JSON) (hash)
+-- KEYS[3] the batch's state: created-at, cancelled, finished-at (hash)
+--
+-- No ARGV.
+--
+-- Returns { definition, { index, result, … }, { field, value, … } }, or false when not kept.
+local definition = redis.call('GET', KEYS[1])
+if not definition then return false end
+return { definition, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]) }
+`,
+  // src/lua/batches/running-batches.lua
+  runningBatches: `-- The batches still running, oldest first; those no longer kept leave the list.
+--
+-- KEYS[1] running batches: ids by creation (epoch ms) (sorted set)
+--
+-- ARGV[1] the prefix of a batch's definition key, which the id completes
+--
+-- Returns the ids.
+local running = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if redis.call('EXISTS', ARGV[1] .. id) == 1 then
+    running[#running + 1] = id
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return running
+`,
+  // src/lua/batches/save-batch.lua
+  saveBatch: `-- Keeps a new batch, running: its definition, its state, and its place among the running ones.
+--
+-- KEYS[1] the batch's definition (string)
+-- KEYS[2] the batch's state: created-at, cancelled, finished-at (hash)
+-- KEYS[3] running batches: ids by creation (epoch ms) (sorted set)
+--
+-- ARGV[1] batch id
+-- ARGV[2] definition (JSON)
+-- ARGV[3] created at (epoch ms)
+-- ARGV[4] seconds to keep it
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[4]))
+redis.call('HSET', KEYS[2], 'created-at', ARGV[3])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[1])
+return 1
+`,
   // src/lua/entries/delete-entry.lua
   deleteEntry: `-- Removes one variant of a URL, and marks the URL purged so that a render already under way does
 -- not store its image afterwards.

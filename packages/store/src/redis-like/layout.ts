@@ -1,8 +1,8 @@
 /**
  * @module Where the Redis and Upstash stores keep things: the key names, by concern.
  *
- * All keys of one URL share a hash tag, `{urlKey}`, all statistics keys share `{stats}` and all
- * watch keys `{watches}`, so that the keys of each script live in one Redis Cluster slot (a
+ * All keys of one URL share a hash tag, `{urlKey}`, all statistics keys share `{stats}`, all
+ * watch keys `{watches}` and all batch keys `{batches}`, so that the keys of each script live in one Redis Cluster slot (a
  * script may only touch keys of one slot, and only those it declares). These names are stored
  * data: changing one orphans what deployments already keep under it.
  */
@@ -10,6 +10,7 @@ export function redisKeys(prefix: string) {
   const ofUrl = (urlKey: string) => `${prefix}{${urlKey}}`;
   const stats = `${prefix}{stats}`;
   const watches = `${prefix}{watches}`;
+  const batches = `${prefix}{batches}`;
   return {
     entries: {
       /** An entry: its frame (see entry-codec). */
@@ -55,6 +56,16 @@ export function redisKeys(prefix: string) {
       etags: `${watches}:etags`,
       /** Sorted set of watch ids by their next run (epoch ms). */
       due: `${watches}:due`,
+    },
+    batches: {
+      /** A batch's definition (JSON); the id completes the key. */
+      definitionPrefix: `${batches}:definition:`,
+      /** Hash of a batch's capture index → result (JSON). */
+      results: (id: string) => `${batches}:results:${id}`,
+      /** Hash of a batch's `created-at`, `cancelled` and `finished-at`. */
+      state: (id: string) => `${batches}:state:${id}`,
+      /** Sorted set of the running batches' ids, by creation (epoch ms). */
+      running: `${batches}:running`,
     },
     stats: {
       /** Hash of counter → count, all time. */
