@@ -141,6 +141,8 @@ export interface BatchStore {
   saveBatch(id: string, definition: string, createdAt: number, keepSeconds: number): Promise<void>;
   /** The batch, or undefined when it is not kept. */
   readBatch(id: string): Promise<StoredBatch | undefined>;
+  /** Whether a kept batch was cancelled, and when it was done: what a runner looks at often. */
+  readBatchState(id: string): Promise<Pick<StoredBatch, "cancelled" | "finishedAt"> | undefined>;
   /** Notes the result of capture `index` of a batch that is kept. */
   noteBatchResult(id: string, index: number, result: string): Promise<void>;
   /** Marks a running batch cancelled; resolves to whether it was running. */

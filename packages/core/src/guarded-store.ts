@@ -110,6 +110,7 @@ export function guardStore(store: CacheStore, options: StoreGuardOptions = {}) {
     saveBatch: (id, definition, createdAt, keep) =>
       call(() => store.saveBatch(id, definition, createdAt, keep)),
     readBatch: (id) => call(() => store.readBatch(id)),
+    readBatchState: (id) => call(() => store.readBatchState(id)),
     noteBatchResult: (id, index, result) => call(() => store.noteBatchResult(id, index, result)),
     cancelBatch: (id) => call(() => store.cancelBatch(id)),
     finishBatch: (id, at) => call(() => store.finishBatch(id, at)),

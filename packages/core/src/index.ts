@@ -133,6 +133,7 @@ export {
   type SignableInput,
   type SignatureCheck,
   type SignedPurpose,
+  screenshotPathOf,
   signCapture,
   signedDiffPath,
   signedScreenshotPath,

@@ -72,6 +72,19 @@ export function signedScreenshotPath(
  * `baseline`, the watch whose baseline `from` is), path and query, valid for `expiresInSeconds`
  * from `now` (epoch ms) if given, else for ever.
  */
+/**
+ * The path that serves a capture's image: signed (a public URL, valid for `expiresInSeconds`) when
+ * the server signs, else the API's own, which asks for a key where keys are required.
+ */
+export function screenshotPathOf(
+  input: SignableInput,
+  secret: string | undefined,
+  options: { expiresInSeconds?: number; now?: number } = {},
+): string {
+  if (secret) return signedScreenshotPath(input, secret, options).path;
+  return `/api/v1/screenshot?${new URLSearchParams(queryPairs(input))}`;
+}
+
 export function signedDiffPath(
   input: SignableInput,
   versions: Record<"from" | "to", string> & { baseline?: string },

@@ -31,8 +31,10 @@ export function itKeepsBatches(open: Open): void {
     const { store } = await open({});
     const [finished, cancelled] = [idOf(), idOf()];
     for (const id of [finished, cancelled]) await store.saveBatch(id, "{}", Date.now(), 60);
+    expect(await store.readBatchState(cancelled)).toEqual({ cancelled: false });
     expect(await store.cancelBatch(cancelled)).toBe(true);
     expect((await store.readBatch(cancelled))?.cancelled).toBe(true);
+    expect(await store.readBatchState(cancelled)).toEqual({ cancelled: true });
     const at = Date.now();
     const finishes = await Promise.all([
       store.finishBatch(finished, at),
@@ -40,6 +42,7 @@ export function itKeepsBatches(open: Open): void {
     ]);
     expect(finishes.sort()).toEqual([false, true]);
     expect((await store.readBatch(finished))?.finishedAt).toBe(at);
+    expect(await store.readBatchState(finished)).toEqual({ cancelled: false, finishedAt: at });
     expect(await store.cancelBatch(finished)).toBe(false);
     expect(await store.cancelBatch(idOf())).toBe(false);
     expect(await store.finishBatch(idOf(), at)).toBe(false);
@@ -54,6 +57,7 @@ export function itKeepsBatches(open: Open): void {
     await store.noteBatchResult(id, 0, "{}");
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await store.readBatch(id)).toBeUndefined();
+    expect(await store.readBatchState(id)).toBeUndefined();
     expect(await store.runningBatches()).not.toContain(id);
     await store.noteBatchResult(id, 1, "{}");
     expect(await store.readBatch(id)).toBeUndefined();

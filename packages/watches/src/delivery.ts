@@ -3,7 +3,6 @@ import {
   type CaptureService,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
-  type WatchDelivery,
   type WebhookSender,
   webhookSignature,
 } from "@shotcache/core";
@@ -26,12 +25,14 @@ export interface DeliveryOptions {
    * delivery and attempt: the service makes a new signal each time it is started again.
    */
   stopSignal: () => AbortSignal;
-  /** Told of each failed attempt (it is retried, up to `retries`). */
-  onError?: (error: unknown, watchId: string, stage: "delivery") => void;
+  /** Told of each failed attempt (it is retried, up to `retries`), with what it was for. */
+  onError?: (error: unknown, id: string, stage: "delivery") => void;
+  /** Who the receiver is told the sender is. @default "shotcache-watch" */
+  userAgent?: string;
 }
 
-/** Delivers one change to a watch's webhook. */
-export type Deliver = (watchId: string, webhook: string, delivery: WatchDelivery) => Promise<void>;
+/** Delivers one payload (a watch's change, a batch's end) to a webhook, for the watch or batch `id`. */
+export type Deliver = (id: string, webhook: string, delivery: object) => Promise<void>;
 
 /**
  * POSTs a delivery as JSON, signed with a fresh timestamp at every attempt (so a receiver that
@@ -39,14 +40,14 @@ export type Deliver = (watchId: string, webhook: string, delivery: WatchDelivery
  */
 export function createDelivery(options: DeliveryOptions): Deliver {
   const { sender, counters, now } = options;
-  return async (watchId, webhook, delivery) => {
+  return async (id, webhook, delivery) => {
     const body = JSON.stringify(delivery);
     await pRetry(
       async () => {
         const timestamp = Math.floor(now() / 1000);
         const headers = {
           "content-type": "application/json",
-          "user-agent": "shotcache-watch",
+          "user-agent": options.userAgent ?? "shotcache-watch",
           [TIMESTAMP_HEADER]: String(timestamp),
           [SIGNATURE_HEADER]: webhookSignature(options.webhookSecret, timestamp, body),
         };
@@ -66,7 +67,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
         shouldRetry: ({ error }) => !CaptureError.is(error),
         onFailedAttempt: ({ error }) => {
           counters.count({ webhookFailures: 1 });
-          options.onError?.(error, watchId, "delivery");
+          options.onError?.(error, id, "delivery");
         },
       },
     );

@@ -4,8 +4,9 @@ import {
   captureOptionsSchema,
   type HistoryService,
   queryPairs,
+  screenshotPathOf,
   signedDiffPath,
-  signedScreenshotPath,
+  type WatchDelivery,
   type WatchRunOutcome,
 } from "@shotcache/core";
 import type { Deliver } from "./delivery";
@@ -44,10 +45,7 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
 
   /** The new image: a signed public URL when the server signs, else the API's own. */
   const imageUrlOf = ({ origin, options: watched }: StoredDefinition) =>
-    origin +
-    (secret
-      ? signedScreenshotPath(watched, secret, expiry()).path
-      : `/api/v1/screenshot?${query(queryPairs(watched))}`);
+    origin + screenshotPathOf(watched, secret, expiry());
 
   /** The diff of the image last told of (the watch's baseline) and the new one, the same way. */
   const diffUrlOf = (
@@ -97,7 +95,7 @@ export function createRunWatch(options: RunWatchOptions): RunWatch {
       imageUrl: imageUrlOf(watched),
       changeRatio,
       diffUrl: diffUrlOf(watched, versions),
-    });
+    } satisfies WatchDelivery);
     // The image just told of is the one the next runs compare with.
     await history?.keepBaseline(id, capture, result.etag);
     return "delivered";

@@ -22,6 +22,13 @@ export function createMemoryBatches(now: () => number = () => performance.now())
       return { ...stored, results: { ...results } };
     },
 
+    async readBatchState(id) {
+      const batch = kept(id);
+      if (!batch) return undefined;
+      const { cancelled, finishedAt } = batch;
+      return { cancelled, ...(finishedAt === undefined ? {} : { finishedAt }) };
+    },
+
     async noteBatchResult(id, index, result) {
       const batch = kept(id);
       if (batch) batch.results[index] = result;

@@ -15,6 +15,15 @@ function recordOf(reply: unknown): Record<string, string> {
   );
 }
 
+/** A batch's state hash as the store port gives it. */
+function stateOf(reply: unknown): { cancelled: boolean; finishedAt?: number } {
+  const { cancelled, "finished-at": finishedAt } = recordOf(reply);
+  return {
+    cancelled: cancelled === "1",
+    ...(finishedAt ? { finishedAt: Number(finishedAt) } : {}),
+  };
+}
+
 /**
  * Batches as a definition, a hash of results and a hash of state each, expiring together, and a
  * sorted set of the running ones, which the scripts keep in step.
@@ -38,13 +47,12 @@ export function createRedisBatches(driver: RedisDriver, keys: RedisKeys["batches
       );
       const [json, results, state] = listOf(reply);
       if (typeof json !== "string") return undefined;
-      const { cancelled, "finished-at": finishedAt } = recordOf(state);
-      return {
-        definition: json,
-        results: recordOf(results),
-        cancelled: cancelled === "1",
-        ...(finishedAt ? { finishedAt: Number(finishedAt) } : {}),
-      };
+      return { definition: json, results: recordOf(results), ...stateOf(state) };
+    },
+
+    async readBatchState(id) {
+      const reply = await driver.runScript("readBatchState", [definition(id), keys.state(id)], []);
+      return reply ? stateOf(reply) : undefined;
     },
 
     async noteBatchResult(id, index, result) {

@@ -1,0 +1,5 @@
+export {
+  type BatchServiceOptions,
+  createBatchService,
+  UnsignedWebhookError,
+} from "./batch-service";
