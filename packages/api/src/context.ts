@@ -1,4 +1,4 @@
-import type { CaptureService, HistoryService, WatchService } from "@shotcache/core";
+import type { BatchService, CaptureService, HistoryService, WatchService } from "@shotcache/core";
 import type { AccessPolicy } from "./access";
 import type { ClientAddressResolver } from "./client-address";
 import type { Metrics } from "./metrics";
@@ -28,6 +28,8 @@ export interface ApiContext {
   webhookSecret?: string;
   /** Watches of pages, told to webhooks when they change; none = watches are off. */
   watches?: WatchService;
+  /** Batches of captures answered later; none = batches are off. */
+  batches?: BatchService;
   /** Shortest interval a watch may ask for, in seconds. @default 60 */
   watchMinSeconds?: number;
   /** This process's Prometheus metrics, for `/api/metrics`. */

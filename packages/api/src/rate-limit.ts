@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RateLimiter } from "@shotcache/core";
 import type { ApiKey } from "./access";
 import { rateLimitGroupOf } from "./client-address";
@@ -17,6 +18,14 @@ export interface RateLimitOutcome {
 const ALLOWED: RateLimitOutcome = { allowed: true, headers: {} };
 
 /**
+ * Who a capture counts against: its API key (by the key matched, not by how the header spells it;
+ * the key itself never becomes a store key or a log line, only its id, a part of its digest,
+ * does), else its address's group.
+ */
+export const rateLimitIdentifierOf = (key: ApiKey | undefined, clientAddress: string) =>
+  key ? `key:${key.id}` : `ip:${rateLimitGroupOf(clientAddress)}`;
+
+/**
  * Counts a capture against the caller's limit: its API key's (`key`, the one it presented), else its
  * address's. A limiter that fails (its store is down) lets the
  * request through: rate limiting must not turn a store outage into an API outage.
@@ -29,9 +38,7 @@ export async function applyRateLimit(
   if (!context.rateLimits?.keyed && !context.rateLimits?.anonymous) return ALLOWED;
   const limiter = key ? context.rateLimits?.keyed : context.rateLimits?.anonymous;
   if (!limiter) return ALLOWED;
-  // Counted by the key matched, not by how the header spells it. The key itself never becomes a
-  // store key or a log line: only its id, a part of its digest, does.
-  const identifier = key ? `key:${key.id}` : `ip:${rateLimitGroupOf(clientAddress)}`;
+  const identifier = rateLimitIdentifierOf(key, clientAddress);
   let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
   try {
     decision = await limiter.limit(identifier);
@@ -47,4 +54,22 @@ export async function applyRateLimit(
   };
   if (!decision.success) headers["retry-after"] = String(Math.max(1, resetSeconds));
   return { allowed: decision.success, headers };
+}
+
+/**
+ * Waits until the limit of the caller a batch counts against (`limitedAs`, see
+ * `rateLimitIdentifierOf`) lets one more capture through, and counts it: a batch runs at its
+ * caller's pace. A limiter that fails lets the capture through, as for a request; `signal` ends
+ * the wait (the caller then looks whether to go on).
+ */
+export function batchQuota(rateLimits: RateLimits | undefined) {
+  return async ({ limitedAs }: { limitedAs: string }, signal?: AbortSignal): Promise<void> => {
+    const limiter = limitedAs.startsWith("key:") ? rateLimits?.keyed : rateLimits?.anonymous;
+    while (limiter && !signal?.aborted) {
+      const decision = await limiter.limit(limitedAs).catch(() => undefined);
+      if (!decision || decision.success) return;
+      const wait = Math.max(250, decision.reset - Date.now());
+      await sleep(wait, undefined, { signal }).catch(() => {});
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import { healthOf } from "./health";
+import { batchRouter } from "./routers/batch";
 import { cacheRouter } from "./routers/cache";
 import { historyRouter } from "./routers/history";
 import { metadataRouter } from "./routers/metadata";
@@ -14,6 +15,7 @@ export const appRouter = createRouter({
   cache: cacheRouter,
   stats: statsRouter,
   watch: watchRouter,
+  batch: batchRouter,
   health: publicProcedure.query(({ ctx }) => healthOf(ctx)),
 });
 

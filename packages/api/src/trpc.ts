@@ -1,4 +1,4 @@
-import { CaptureError, WatchLimitError } from "@shotcache/core";
+import { BatchLimitError, CaptureError, WatchLimitError } from "@shotcache/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { type AccessScope, checkAccess, REFUSAL_MESSAGES } from "./access";
@@ -26,6 +26,7 @@ function stableCode(error: TRPCError): ApiErrorCode {
   if (error.cause instanceof ZodError) return "INVALID_INPUT";
   if (CaptureError.is(error.cause)) return error.cause.code;
   if (error.cause instanceof WatchLimitError) return "WATCH_LIMIT_REACHED";
+  if (error.cause instanceof BatchLimitError) return "SATURATED";
   if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
   if (error.code === "NOT_FOUND") return "NOT_FOUND";
   if (error.code === "METHOD_NOT_SUPPORTED") return "METHOD_NOT_ALLOWED";

@@ -28,7 +28,8 @@ export interface BatchRunOptions {
   captureService: Pick<CaptureService, "capture">;
   /** Where every capture of every batch waits for its turn. */
   captures: PQueue;
-  waitForQuota?: (caller: BatchCaller) => Promise<void>;
+  /** Waits until the caller's rate limit lets one more capture through, or `signal` aborts. */
+  waitForQuota?: (caller: BatchCaller, signal: AbortSignal) => Promise<void>;
   leaseMs: number;
   now: () => number;
   /** Aborted when the service stops: no capture starts after it. */
@@ -102,7 +103,8 @@ export function createBatchRun(options: BatchRunOptions) {
         const state = await store.readBatchState(id);
         cancelled ||= !state || state.cancelled;
         if (cancelled) return;
-        await options.waitForQuota?.(definition.caller);
+        await options.waitForQuota?.(definition.caller, options.stopSignal());
+        if (!goOn()) return;
         const result = await captureOne(
           definition.captures[index] as CaptureOptions,
           definition.caller,

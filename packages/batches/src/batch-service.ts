@@ -29,8 +29,8 @@ export interface BatchServiceOptions {
    * captures always leave room for (see docs/batches.md).
    */
   concurrency: number;
-  /** Waits until the caller's rate limit lets one more capture through. */
-  waitForQuota?: (caller: BatchCaller) => Promise<void>;
+  /** Waits until the caller's rate limit lets one more capture through, or `signal` aborts. */
+  waitForQuota?: (caller: BatchCaller, signal: AbortSignal) => Promise<void>;
   sender: WebhookSender;
   /** Webhook deliveries are signed with it; without it, a batch may not name a webhook. */
   webhookSecret?: string;

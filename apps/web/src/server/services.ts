@@ -2,10 +2,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type ApiContext,
+  batchQuota,
   clientAddressResolver,
   createMetrics,
   type RateLimits,
 } from "@shotcache/api";
+import { createBatchService } from "@shotcache/batches";
 import { createS3Bucket, withObjectBucket } from "@shotcache/bucket";
 import {
   type CacheStore,
@@ -202,6 +204,23 @@ async function createServices(): Promise<Services> {
   }
 
   const rateLimits = createRateLimits(config);
+  // Batches run in the background: not where an instance may be frozen between requests.
+  const batches = browserConfig.serverlessHost
+    ? undefined
+    : createBatchService({
+        store,
+        storeGuard,
+        captureService,
+        concurrency: config.render.batchConcurrency,
+        waitForQuota: batchQuota(rateLimits),
+        sender: createWebhookSender({ policy: config.network.policy }),
+        webhookSecret: access.webhookSecret,
+        signingSecret: access.signingSecret,
+        publicOrigin: config.watches.publicOrigin,
+        onError: (error, batchId, stage) =>
+          logger.warn({ err: error, batchId, stage }, `batch ${stage} failed`),
+      });
+  batches?.start();
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -217,6 +236,7 @@ async function createServices(): Promise<Services> {
       access: { keys: access.keys, captureRequiresKey: access.captureRequiresKey },
       metrics,
       watches,
+      batches,
       watchMinSeconds: config.watches.minEverySeconds,
       rateLimits,
       clientAddressOf: clientAddressResolver(access.trustedProxies),
@@ -227,8 +247,9 @@ async function createServices(): Promise<Services> {
       onUnexpectedError: (error) => logger.error({ err: error }, "unexpected error"),
     },
     shutdown() {
-      // Watch runs under way finish (or give up their retries) before the browser goes.
-      closing ??= (watches?.stop() ?? Promise.resolve())
+      // Watch runs and batch captures under way finish (or give up their retries) before the
+      // browser goes.
+      closing ??= Promise.all([watches?.stop(), batches?.stop()])
         .then(() =>
           Promise.allSettled([
             renderer.close(),

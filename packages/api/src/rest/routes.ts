@@ -1,4 +1,5 @@
 import type { ApiContext } from "../context";
+import { batchesRoute, batchRoute } from "./batches";
 import { cachePurgeRoute } from "./cache";
 import { cronWatchesRoute } from "./cron";
 import { devicesRoute } from "./devices";
@@ -32,6 +33,8 @@ export const REST_ROUTE_LIST: readonly RestRoute[] = [
   statsRoute,
   watchesRoute,
   watchRoute,
+  batchesRoute,
+  batchRoute,
   invalidateRoute,
   devicesRoute,
   cronWatchesRoute,

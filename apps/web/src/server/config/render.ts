@@ -1,5 +1,6 @@
 /** @module How renders run: where, how many at once, and their limits. */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { nonNegativeInt, parsedList, positiveInt } from "./parsers";
 
@@ -20,6 +21,11 @@ export const renderSettings = {
     SHOTCACHE_RENDER_QUEUE: nonNegativeInt.optional().meta({
       description: "renders that may wait; more are refused with 503 `SATURATED`",
       shownDefault: "4 × concurrency",
+    }),
+    SHOTCACHE_BATCH_CONCURRENCY: positiveInt.optional().meta({
+      description:
+        "captures of batches this process runs at once, all batches together; the rest of the renderer is left to synchronous captures",
+      shownDefault: "half the render concurrency, at least 1",
     }),
     SHOTCACHE_READY_CONTEXTS: nonNegativeInt.max(64).optional().meta({
       description:
@@ -62,6 +68,12 @@ export function renderConfigOf(variables: RenderVariables, serverlessHost: strin
     where: variables.SHOTCACHE_RENDER,
     queueNoWorkerMs: variables.SHOTCACHE_QUEUE_NO_WORKER_MS,
     concurrency: variables.SHOTCACHE_RENDER_CONCURRENCY,
+    batchConcurrency:
+      variables.SHOTCACHE_BATCH_CONCURRENCY ??
+      Math.max(
+        1,
+        Math.floor((variables.SHOTCACHE_RENDER_CONCURRENCY ?? availableParallelism()) / 2),
+      ),
     maxQueued: variables.SHOTCACHE_RENDER_QUEUE,
     readyContexts: variables.SHOTCACHE_READY_CONTEXTS ?? (serverlessHost ? 0 : undefined),
     maxRenderMs: variables.SHOTCACHE_MAX_RENDER_MS,
