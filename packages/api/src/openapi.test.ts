@@ -21,6 +21,8 @@ describe("OpenAPI document", () => {
         "/api/health",
         "/api/metrics",
         "/api/openapi.json",
+        "/api/v1/batches",
+        "/api/v1/batches/{id}",
         "/api/v1/cache",
         "/api/v1/devices",
         "/api/v1/diff",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { handleBatch } from "./batches";
 import { handleOpenApi, REST_PREFIX_ROUTES, REST_ROUTE_LIST, REST_ROUTES } from "./routes";
 import { handleScreenshot } from "./screenshot";
 import { handleWatch, handleWatches } from "./watches";
@@ -11,6 +12,7 @@ describe("the REST route list", () => {
         "/api/health",
         "/api/metrics",
         "/api/openapi.json",
+        "/api/v1/batches",
         "/api/v1/cache",
         "/api/v1/devices",
         "/api/v1/diff",
@@ -26,7 +28,10 @@ describe("the REST route list", () => {
     expect(REST_ROUTES["/api/v1/screenshot"]).toBe(handleScreenshot);
     expect(REST_ROUTES["/api/v1/watches"]).toBe(handleWatches);
     expect(REST_ROUTES["/api/openapi.json"]).toBe(handleOpenApi);
-    expect(REST_PREFIX_ROUTES).toEqual({ "/api/v1/watches/": handleWatch });
+    expect(REST_PREFIX_ROUTES).toEqual({
+      "/api/v1/watches/": handleWatch,
+      "/api/v1/batches/": handleBatch,
+    });
   });
 
   // The router tables and the document are keyed by path: a second route on a path would
