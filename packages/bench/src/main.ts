@@ -5,6 +5,7 @@
  * working on one figure.
  */
 import { type FixtureSite, startFixtureSite } from "@shotcache/testkit";
+import { batchFigures } from "./batch-figures";
 import { changeFigures } from "./change-figures";
 import { clientFigures } from "./client-figures";
 import { HIT_METHOD_NOTE, hitFigures } from "./hit-figures";
@@ -26,6 +27,7 @@ const GROUPS = {
   sources: sourceFigures,
   changes: changeFigures,
   objects: objectFigures,
+  batches: batchFigures,
 } satisfies Record<string, (recorder: Recorder, site: FixtureSite) => Promise<void>>;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in GROUPS));
