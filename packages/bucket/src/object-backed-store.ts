@@ -40,8 +40,9 @@ export interface ObjectBackedStoreOptions {
   onBackgroundError?: (error: unknown, operation: string) => void;
 }
 
-/** An entry's image and the version it was last seen as (the ETag tells its content). */
+/** The image of a variant's entry (`key`): its ETag, which names its content, and where it is. */
 interface EntryImage {
+  key: string;
   etag: string;
   object?: StoredObject;
 }
@@ -90,7 +91,7 @@ export function withObjectBucket(
   }
 
   /** Deletes the images of `entries` (variants of `urlKey`) that none of their versions shows. */
-  async function dropUnused(urlKey: string, entries: (EntryImage & { key: string })[]) {
+  async function dropUnused(urlKey: string, entries: EntryImage[]) {
     for (const { key, etag, object } of entries) {
       if (!object) continue;
       const versions = await store.listVersions(key, urlKey);
@@ -103,7 +104,7 @@ export function withObjectBucket(
   }
 
   /** Runs `dropUnused` without delaying its caller's answer; failures are reported, not thrown. */
-  function dropUnusedSoon(urlKey: string, entries: (EntryImage & { key: string })[]): void {
+  function dropUnusedSoon(urlKey: string, entries: EntryImage[]): void {
     dropUnused(urlKey, entries).catch((error: unknown) =>
       options.onBackgroundError?.(error, "delete unused objects"),
     );
