@@ -98,6 +98,20 @@ describe.skipIf(!browserAvailable)("scoped API keys through the production serve
         { method: "DELETE" },
         expected("purge", 404),
       ],
+      // Let in, an empty batch is refused for what it is: 400; an unknown one is not found.
+      ["POST /api/v1/batches", "/api/v1/batches", post({}), expected("capture", 400)],
+      [
+        "GET /api/v1/batches/{id}",
+        `/api/v1/batches/${NO_SUCH_WATCH}`,
+        {},
+        expected("capture", 404),
+      ],
+      [
+        "DELETE /api/v1/batches/{id}",
+        `/api/v1/batches/${NO_SUCH_WATCH}`,
+        { method: "DELETE" },
+        expected("capture", 404),
+      ],
       ["GET /api/health", "/api/health", {}, expected("open", 200)],
       ["GET /api/openapi.json", "/api/openapi.json", {}, expected("open", 200)],
       // The webhook is authenticated by its HMAC signature, never by API keys: unsigned, 401.
@@ -129,6 +143,13 @@ describe.skipIf(!browserAvailable)("scoped API keys through the production serve
         "/api/trpc/watch.delete",
         post({ id: NO_SUCH_WATCH }),
         expected("purge", 404),
+      ],
+      ["tRPC batch.create", "/api/trpc/batch.create", post({}), expected("capture", 400)],
+      [
+        "tRPC batch.get",
+        trpcQuery("batch.get", { id: NO_SUCH_WATCH }),
+        {},
+        expected("capture", 404),
       ],
       ["tRPC health", trpcQuery("health"), {}, expected("open", 200)],
     ];

@@ -158,6 +158,30 @@ describe.skipIf(!browserAvailable || !redisAvailable)("batches, end to end", () 
     expect(batch.progress.done + batch.progress.cancelled).toBe(20);
   }, 60_000);
 
+  it("is made, read and cancelled over tRPC too", async () => {
+    const made = await api("/api/trpc/batch.create", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ captures: [{ url: site.url("/stable?trpc=1") }] }),
+    });
+    const { id } = (await made.json()).result.data;
+    const get = async () => {
+      const input = encodeURIComponent(JSON.stringify({ id }));
+      return (await (await api(`/api/trpc/batch.get?input=${input}`)).json()).result.data;
+    };
+    await expect.poll(async () => (await get()).status, { timeout: 30_000 }).toBe("completed");
+    expect((await get()).captures[0]).toMatchObject({
+      status: "done",
+      url: site.url("/stable?trpc=1"),
+    });
+    const cancelled = await api("/api/trpc/batch.cancel", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id }),
+    });
+    expect((await cancelled.json()).result.data.status).toBe("completed");
+  });
+
   it("refuses 1,001 captures, and names a bad capture's field", async () => {
     const tooMany = await create({
       captures: Array.from({ length: 1001 }, () => ({ url: site.url("/stable") })),
