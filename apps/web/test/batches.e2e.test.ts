@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { webhookSignature } from "@shotcache/api";
 import type { BatchDelivery, BatchReport } from "@shotcache/core";
 import {
@@ -9,6 +7,8 @@ import {
   type RedisServer,
   startFixtureSite,
   startRedisServer,
+  startWebhookReceiver,
+  type WebhookReceiver,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
@@ -17,33 +17,10 @@ const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisSe
 
 const WEBHOOK_SECRET = "b".repeat(40);
 
-interface Received {
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A webhook receiver on loopback that keeps every delivery. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): void }> {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => {
-      body += chunk;
-    });
-    request.on("end", () => {
-      received.push({ body, headers: request.headers });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => server.close() };
-}
-
 describe.skipIf(!browserAvailable || !redisAvailable)("batches, end to end", () => {
   let redis: RedisServer;
   let site: FixtureSite;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver<BatchDelivery>;
   let app: RunningApp;
   const env = () => ({
     REDIS_URL: redis.url,
@@ -70,13 +47,13 @@ describe.skipIf(!browserAvailable || !redisAvailable)("batches, end to end", () 
     [redis, site, receiver] = await Promise.all([
       startRedisServer(),
       startFixtureSite(),
-      startReceiver(),
+      startWebhookReceiver<BatchDelivery>(),
     ]);
     app = await startApp(env());
   });
   afterAll(async () => {
     await app?.stop();
-    receiver?.close();
+    await receiver?.close();
     await site?.close();
     await redis?.stop();
   });
@@ -88,7 +65,7 @@ describe.skipIf(!browserAvailable || !redisAvailable)("batches, end to end", () 
     }
     const failing = [site.url("/status/500"), "http://127.0.0.1:1/closed"];
     const captures = [...pages, ...failing].map((url) => ({ url }));
-    const made = await create({ captures, webhook: receiver.url });
+    const made = await create({ captures, webhook: `${receiver.origin}/hook` });
     expect(made.status).toBe(202);
     const { id } = await made.json();
     expect(made.headers.get("location")).toBe(`/api/v1/batches/${id}`);
@@ -107,20 +84,16 @@ describe.skipIf(!browserAvailable || !redisAvailable)("batches, end to end", () 
     const image = await fetch(new URL(sample?.image ?? "", app.app.origin));
     expect([image.status, image.headers.get("etag")]).toEqual([200, sample?.etag]);
 
-    await expect.poll(() => receiver.received.length).toBe(1);
+    await expect.poll(() => receiver.deliveries.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.received).toHaveLength(1);
-    const [{ body, headers }] = receiver.received as [Received];
-    const timestamp = Number(headers["x-shotcache-timestamp"]);
-    expect(headers["x-shotcache-signature"]).toBe(
-      webhookSignature(WEBHOOK_SECRET, timestamp, body),
-    );
-    const delivery = JSON.parse(body) as BatchDelivery;
+    expect(receiver.deliveries).toHaveLength(1);
+    const { body, timestamp, signature, json: delivery } = receiver.deliveries[0] ?? {};
+    expect(signature).toBe(webhookSignature(WEBHOOK_SECRET, Number(timestamp), body ?? ""));
     expect(delivery).toMatchObject({
       event: "batch.completed",
       batch: { id, status: "completed", progress: { done: 48, failed: 2 } },
     });
-    expect(new URL(delivery.url).pathname).toBe(`/api/v1/batches/${id}`);
+    expect(new URL(delivery?.url ?? "").pathname).toBe(`/api/v1/batches/${id}`);
   }, 120_000);
 
   it("goes on after the server is restarted mid-way, rendering each page once", async () => {

@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { webhookSignature } from "@shotcache/api";
+import type { WatchDelivery } from "@shotcache/core";
 import {
   availableOrSkip,
   type FixtureSite,
@@ -8,6 +7,9 @@ import {
   type RedisServer,
   startFixtureSite,
   startRedisServer,
+  startWebhookReceiver,
+  type WebhookDelivery,
+  type WebhookReceiver,
 } from "@shotcache/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
@@ -18,30 +20,15 @@ import { browserAvailable, type RunningApp, startApp } from "./app-under-test";
 const redisAvailable = Boolean(await availableOrSkip("redis-server", findRedisServer));
 const SECRET = "watch-webhook-secret-".repeat(2);
 
-interface Delivery {
-  path: string;
-  timestamp: string;
-  signature: string;
-  body: string;
-  json: {
-    watchId: string;
-    url: string;
-    etag: string;
-    previousEtag: string;
-    changedAt: string;
-    imageUrl: string;
-    changeRatio: number | null;
-    diffUrl: string;
-  };
-}
+type Delivery = WebhookDelivery<WatchDelivery>;
 
 describe.skipIf(!browserAvailable || !redisAvailable)("watches on two instances", () => {
   let redis: RedisServer;
   let site: FixtureSite;
-  let receiver: Server;
+  let receiver: WebhookReceiver<WatchDelivery>;
   let hooks = "";
   let apps: RunningApp[] = [];
-  const deliveries: Delivery[] = [];
+  let deliveries: Delivery[] = [];
   const env = () => ({
     REDIS_URL: redis.url,
     SHOTCACHE_WEBHOOK_SECRET: SECRET,
@@ -67,29 +54,13 @@ describe.skipIf(!browserAvailable || !redisAvailable)("watches on two instances"
 
   beforeAll(async () => {
     [redis, site] = await Promise.all([startRedisServer(), startFixtureSite()]);
-    receiver = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => {
-        body += chunk;
-      });
-      request.on("end", () => {
-        deliveries.push({
-          path: request.url ?? "",
-          timestamp: String(request.headers["x-shotcache-timestamp"]),
-          signature: String(request.headers["x-shotcache-signature"]),
-          body,
-          json: JSON.parse(body),
-        });
-        response.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await startWebhookReceiver();
+    ({ origin: hooks, deliveries } = receiver);
     await startBoth();
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
     await site?.close();
     await redis?.stop();
   });

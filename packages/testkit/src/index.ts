@@ -39,3 +39,8 @@ export {
   startWebApp,
   type WebApp,
 } from "./web-app";
+export {
+  startWebhookReceiver,
+  type WebhookDelivery,
+  type WebhookReceiver,
+} from "./webhook-receiver";
