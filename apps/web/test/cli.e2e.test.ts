@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -196,5 +196,29 @@ describe.skipIf(!browserAvailable)("the shotcache CLI, packed and installed", ()
     expect((await shotcache(["stats"])).stdout).toMatch(/^requests \d+, hit rate [\d.]+ %/);
     const sign = await shotcache(["sign", page]);
     expect([sign.code, sign.stderr]).toEqual([2, expect.stringContaining("NOT_FOUND")]);
+  });
+
+  it("saves a batch's images, names a failure, and resumes without rendering or saving again", async () => {
+    const pages = [0, 1, 2].map((i) => env.site.url(`/stable?cli-batch=${i}`));
+    const list = [...pages, "# not a page", "", env.site.url("/status/500")].join("\n");
+    writeFileSync(join(scratch, "urls.txt"), list);
+    const batch = () => shotcache(["batch", "urls.txt", "--out", "shots", "--width", "640"]);
+    const first = await batch();
+    expect([first.code, first.stderr]).toEqual([3, expect.stringContaining("TARGET_HTTP_ERROR")]);
+    const folder = join(scratch, "shots");
+    const images = readdirSync(folder).filter((name) => name.endsWith(".png"));
+    expect(images).toHaveLength(3);
+    for (const name of images) {
+      expect(readFileSync(join(folder, name)).subarray(0, 4)).toEqual(PNG_MAGIC);
+    }
+    const written = images.map((name) => statSync(join(folder, name)).mtimeMs);
+    const renders = env.site.requestCount("/stable");
+
+    // Again: the failure is tried anew, the images already saved are neither rendered nor saved.
+    const again = await batch();
+    expect(again.code).toBe(3);
+    expect(again.stdout).toContain("0 saved, 3 already there, 1 failed");
+    expect(env.site.requestCount("/stable")).toBe(renders);
+    expect(images.map((name) => statSync(join(folder, name)).mtimeMs)).toEqual(written);
   });
 });

@@ -5,16 +5,18 @@
  * unchanged page costs a 304 and leaves the file alone.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Capture, createShotcacheClient, isShotcacheError } from "@shotcache/sdk";
 import { createFileETagCache } from "@shotcache/sdk/node";
 import { Command, InvalidArgumentError } from "commander";
+import { parseUrlList, runBatch, STATE_FILE } from "./batch";
 import { captureInputOf, withCaptureOptions } from "./capture-options";
-import { EXIT, EXIT_CODES_HELP, exitCodeOf } from "./exit-codes";
-import { withProgress } from "./progress";
+import { EXIT, EXIT_CODES_HELP, exitCodeOf, exitCodeOfFailures } from "./exit-codes";
+import { createProgress, withProgress } from "./progress";
+import { save } from "./save-file";
 
 const program = new Command("shotcache")
   .description("Screenshots from a shotcache server, revalidated by ETag.")
@@ -29,12 +31,16 @@ const program = new Command("shotcache")
   )
   .addHelpText("after", EXIT_CODES_HELP);
 
+/** The server: `--url`, else SHOTCACHE_URL, else the local default. */
+const serverUrl = () =>
+  program.opts<{ url?: string }>().url ?? process.env.SHOTCACHE_URL ?? "http://127.0.0.1:3000";
+
 function client() {
-  const options = program.opts<{ url?: string; cacheDir?: string }>();
+  const options = program.opts<{ cacheDir?: string }>();
   const cacheDir =
     options.cacheDir ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "shotcache");
   return createShotcacheClient({
-    baseUrl: options.url ?? process.env.SHOTCACHE_URL ?? "http://127.0.0.1:3000",
+    baseUrl: serverUrl(),
     apiKey: process.env.SHOTCACHE_API_KEY || undefined,
     cache: createFileETagCache(cacheDir),
   });
@@ -49,13 +55,6 @@ const seconds = (text: string) => {
 
 const sameBytes = (file: string, bytes: Uint8Array) =>
   existsSync(file) && Buffer.from(bytes).equals(readFileSync(file));
-
-/** Writes the file whole or not at all (a reader never sees half an image). */
-function save(file: string, bytes: Uint8Array): void {
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, file);
-}
 
 const summary = (capture: Capture, file: string) =>
   `${file} (${capture.bytes.byteLength.toLocaleString("en")} bytes, ${capture.cache.status}, ${capture.etag})`;
@@ -254,6 +253,69 @@ withCaptureOptions(
   });
   console.log(signed.url);
 });
+
+/** The text of a file, or of stdin for `-`; else a one-line reason and exit 2. */
+async function readList(file: string): Promise<string> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    return program.error(`cannot read ${file}: ${(error as Error).message}`, {
+      exitCode: EXIT.input,
+    });
+  }
+}
+
+withCaptureOptions(
+  program
+    .command("batch")
+    .description(
+      "capture every URL of <file> into --out through server-side batches; run it again to resume",
+    )
+    .argument("<file>", "the URLs, one a line (blank lines and # comments skipped); - for stdin")
+    .requiredOption(
+      "--out <dir>",
+      `where the images go, one per URL, with the run's state (${STATE_FILE})`,
+    )
+    .option("--webhook <url>", "told by the server when each batch is over"),
+).action(
+  async (file: string, flags: Record<string, unknown> & { out: string; webhook?: string }) => {
+    const list = parseUrlList(await readList(file));
+    if (list.invalid.length > 0) {
+      const lines = list.invalid.slice(0, 20).map(({ line, text }) => `\n  line ${line}: ${text}`);
+      const more = list.invalid.length > 20 ? `\n  and ${list.invalid.length - 20} more` : "";
+      program.error(`not absolute http(s) URLs:${lines.join("")}${more}`, {
+        exitCode: EXIT.input,
+      });
+    }
+    if (list.urls.length === 0) program.error(`no URLs in ${file}`, { exitCode: EXIT.input });
+    const { url: _none, html: _markup, cookies, ...options } = captureInputOf(undefined, flags);
+    if (cookies !== undefined) program.error("a batch takes no cookies", { exitCode: EXIT.input });
+    if (list.duplicates > 0) {
+      const times = list.duplicates === 1 ? "1 URL is" : `${list.duplicates} URLs are`;
+      console.error(`${times} listed more than once: each is captured once`);
+    }
+    const outcome = await runBatch({
+      client: client(),
+      urls: list.urls,
+      options,
+      dir: flags.out,
+      server: serverUrl().replace(/\/+$/, ""),
+      webhook: flags.webhook,
+      progress: (total) => createProgress("Capturing", total),
+      log: (line) => console.error(line),
+    });
+    const { saved, skipped, failures } = outcome;
+    console.log(
+      `${saved} saved, ${skipped} already there, ${failures.length} failed, in ${flags.out}`,
+    );
+    process.exitCode = exitCodeOfFailures(failures.map((failure) => failure.code));
+  },
+);
 
 /** A failure as one line: the server's code and message, and the fields it names. */
 function describe(error: unknown): string {

@@ -35,12 +35,25 @@ const TARGET_CODES = new Set<ShotcacheErrorCode>([
   "RENDER_TIMEOUT",
 ]);
 
+/** The exit code of an error code; every other code (5xx, transport) is the server's. */
+function exitCodeOfCode(code: string): number {
+  if (INPUT_CODES.has(code as ShotcacheErrorCode)) return EXIT.input;
+  if (TARGET_CODES.has(code as ShotcacheErrorCode)) return EXIT.target;
+  return EXIT.server;
+}
+
 /** The exit code for a failure; every other SDK code (5xx, transport) is the server's. */
 export function exitCodeOf(error: unknown): number {
   if (!isShotcacheError(error)) return EXIT.failed;
-  if (INPUT_CODES.has(error.code)) return EXIT.input;
-  if (TARGET_CODES.has(error.code)) return EXIT.target;
-  return EXIT.server;
+  return exitCodeOfCode(error.code);
+}
+
+/**
+ * The exit code of a run whose captures failed with `codes`: 0 with none, else the highest of
+ * theirs (a capture cancelled on the server, `CANCELLED`, is the server's).
+ */
+export function exitCodeOfFailures(codes: readonly string[]): number {
+  return Math.max(EXIT.ok, ...codes.map(exitCodeOfCode));
 }
 
 export const EXIT_CODES_HELP = `
@@ -51,6 +64,7 @@ Exit codes:
   3  the page could not be captured (TARGET_NOT_ALLOWED, TARGET_UNREACHABLE, TARGET_HTTP_ERROR,
      ELEMENT_NOT_FOUND, RENDER_TIMEOUT)
   4  the server or the way to it failed (NETWORK_ERROR, TIMEOUT, SATURATED, RATE_LIMITED, 5xx)
+  batch exits with the highest code of its failed captures (a cancelled one counts as 4)
 
 Environment:
   SHOTCACHE_URL      the server, when --url is not given (default http://127.0.0.1:3000)

@@ -17,10 +17,12 @@ const declarationBytes = readdirSync(dist)
   .filter((name) => name.endsWith(".d.ts"))
   .reduce((sum, name) => sum + statSync(join(dist, name)).size, 0);
 // The router's types are spelled out once per procedure that takes capture options (capture,
-// sign, metadata, watches, history.list, history.diff): the bound keeps that from growing
-// unnoticed. It was 48 KB until the history procedures came (56 KB with them).
-if (declarationBytes >= 64 * 1024)
-  failures.push(`declarations are ${declarationBytes} bytes, not under 64 KB`);
+// sign, metadata, watches, history.list, history.diff, batch.create), and each procedure repeats
+// the error shape: the bound keeps that from growing unnoticed. It was 48 KB until the history
+// procedures came (56 KB with them); the batch procedures took it to 64 KB, and the SDK's
+// client.batch() to 66 KB.
+if (declarationBytes >= 72 * 1024)
+  failures.push(`declarations are ${declarationBytes} bytes, not under 72 KB`);
 
 // The main entry runs in browsers and edge runtimes: nothing it loads may import from `node:`.
 const seen = new Set();

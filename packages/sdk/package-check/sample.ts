@@ -32,5 +32,15 @@ try {
     console.log(code, error.status, error.fieldErrors);
   }
 }
+const batch = await shot.batch({ captures: [{ url: "https://example.com", width: 800 }] });
+for await (const result of batch) {
+  const state: "queued" | "done" | "failed" | "cancelled" = result.status;
+  if (result.status === "done") console.log((await shot.batchImage(result)).bytes.byteLength);
+  console.log(state, result.error?.code);
+}
+// @ts-expect-error: a batch's captures take no markup
+await shot.batch({ captures: [{ url: "https://example.com", html: "<p>" }] });
+const { progress } = await shot.openBatch(batch.id).status();
+console.log(progress.done, progress.total);
 const src: string = signedScreenshotUrl("https://shots.example", { url: "https://a.test" }, "s");
 console.log(hits, misses, unknownStatus, src);

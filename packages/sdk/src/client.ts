@@ -3,6 +3,8 @@ import { queryPairs, type SignableInput } from "@shotcache/core/query-pairs";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { bytesFromBase64 } from "./base64";
+import { type Batch, type BatchCaptureReport, type BatchInput, batchHandle } from "./batch";
+import type { CallOptions } from "./call-options";
 import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
 import { createETagFetch, FROM_CLIENT_CACHE_HEADER } from "./etag-fetch";
@@ -95,11 +97,6 @@ export interface ShotcacheClientOptions {
   timeout?: number;
 }
 
-/** Per call: a signal that abandons it (the SDK then throws `ShotcacheError` code `ABORTED`). */
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
 /** The typed calls of shotcache; every failure is thrown as a `ShotcacheError`. */
 export interface ShotcacheClient {
   /**
@@ -144,6 +141,18 @@ export interface ShotcacheClient {
     input: { options: CaptureInput; expiresInSeconds?: number },
     options?: CallOptions,
   ): Promise<{ url: string; expiresAt: string | null }>;
+  /**
+   * Up to 1,000 captures by URL, run by the server in the background: resolves, once the server
+   * took them, to the batch, whose results come as they finish (`for await … of batch`).
+   */
+  batch(input: BatchInput, options?: CallOptions): Promise<Batch>;
+  /** A batch made earlier, by its id (a batch is kept a day); no request is made until used. */
+  openBatch(id: string): Batch;
+  /**
+   * The image of a `done` capture of a batch, fetched from this client's server (its `image`
+   * URL's path and query, with this client's key); not kept in the ETag cache.
+   */
+  batchImage(result: BatchCaptureReport, options?: CallOptions): Promise<Capture>;
   /** Whether the server's store and browser are well. */
   health(options?: CallOptions): Promise<Outputs["health"]>;
   /**
@@ -219,6 +228,25 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     }
   };
 
+  /** An image answer as a Capture, or its problem as a ShotcacheError. */
+  const captureOf = async (response: Response): Promise<Capture> => {
+    if (!response.ok) throw await ShotcacheError.fromResponse(response);
+    const bytes = await call(async () => new Uint8Array(await response.arrayBuffer()));
+    return {
+      bytes,
+      contentType: response.headers.get("content-type") ?? "application/octet-stream",
+      etag: response.headers.get("etag") ?? "",
+      cache: factsOf(response.headers),
+    };
+  };
+
+  /** The batch `id`: its report and cancellation over tRPC. */
+  const batchOf = (id: string): Batch =>
+    batchHandle(id, {
+      status: (signal) => call(() => trpc.batch.get.query({ id }, { signal })),
+      cancel: (signal) => call(() => trpc.batch.cancel.mutate({ id }, { signal })),
+    });
+
   return {
     async capture(input, callOptions) {
       const signal = callOptions?.signal;
@@ -235,14 +263,7 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
               signal,
             }),
       );
-      if (!response.ok) throw await ShotcacheError.fromResponse(response);
-      const bytes = await call(async () => new Uint8Array(await response.arrayBuffer()));
-      return {
-        bytes,
-        contentType: response.headers.get("content-type") ?? "application/octet-stream",
-        etag: response.headers.get("etag") ?? "",
-        cache: factsOf(response.headers),
-      };
+      return captureOf(response);
     },
     async metadata(url, callOptions) {
       const query = new URLSearchParams({ url });
@@ -271,6 +292,39 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     async signUrl(input, callOptions) {
       const signed = await call(() => trpc.screenshot.sign.mutate(input, callOptions));
       return { url: baseUrl + signed.path, expiresAt: signed.expiresAt };
+    },
+    async batch(input, callOptions) {
+      // Over REST: a thousand captures do not fit in a tRPC body (64 KB); a batch's may be 4 MB.
+      const response = await call(() =>
+        baseFetch(`${baseUrl}/api/v1/batches`, {
+          method: "POST",
+          headers: { ...authorization, "content-type": "application/json" },
+          body: JSON.stringify(input),
+          signal: callOptions?.signal,
+        }),
+      );
+      if (!response.ok) throw await ShotcacheError.fromResponse(response);
+      const { id } = await call(async () => (await response.json()) as { id: string });
+      return batchOf(id);
+    },
+    openBatch: batchOf,
+    async batchImage(result, callOptions) {
+      if (result.status !== "done" || !result.image) {
+        throw new ShotcacheError(
+          "NOT_FOUND",
+          `Capture ${result.index} of the batch is ${result.status}: it has no image.`,
+        );
+      }
+      // The server names its own origin as the caller reached it; this client may reach it by
+      // another (a proxy, a private address): the path is the server's either way.
+      const { pathname, search } = new URL(result.image, "http://server.invalid");
+      const response = await call(() =>
+        baseFetch(`${baseUrl}${pathname}${search}`, {
+          headers: authorization,
+          signal: callOptions?.signal,
+        }),
+      );
+      return captureOf(response);
     },
     health: (callOptions) => call(() => trpc.health.query(undefined, callOptions)),
     watch: {

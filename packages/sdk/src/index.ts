@@ -1,9 +1,16 @@
 import "./disposable-types";
 
+export type {
+  Batch,
+  BatchCaptureReport,
+  BatchInput,
+  BatchReport,
+  BatchResultsOptions,
+} from "./batch";
+export type { CallOptions } from "./call-options";
 export {
   type CacheFacts,
   type CacheStats,
-  type CallOptions,
   type Capture,
   type CaptureInput,
   createShotcacheClient,
