@@ -86,10 +86,14 @@ function serviceOn(
   concurrency = 2,
 ) {
   const captureService = createCaptureService({ store, renderer });
+  const quotaAskedFor: string[] = [];
   const service = createBatchService({
     store,
     captureService,
     concurrency,
+    waitForQuota: async (who) => {
+      quotaAskedFor.push(who.limitedAs);
+    },
     sender,
     webhookSecret: SECRET,
     signingSecret: SIGNING,
@@ -97,7 +101,7 @@ function serviceOn(
     leaseMs: 300,
   });
   stops.push(service);
-  return { service, captureService, sender };
+  return { service, captureService, sender, quotaAskedFor };
 }
 
 const requestOf = (urls: string[], webhook?: string) =>
@@ -122,7 +126,7 @@ describe("batches", () => {
   it("answers cached captures from the cache, renders the rest, codes failures, and tells its webhook once", async () => {
     const store = createMemoryStore();
     const { renderer, state } = pagesRenderer();
-    const { service, captureService, sender } = serviceOn(store, renderer);
+    const { service, captureService, sender, quotaAskedFor } = serviceOn(store, renderer);
     await captureService.capture(captureOptionsSchema.parse({ url: page("/a") }));
     const urls = [page("/a"), page("/b"), page("/broken"), page("/c")];
     const id = await service.create(requestOf(urls, "https://hooks.test/done"), caller, ORIGIN);
@@ -140,6 +144,8 @@ describe("batches", () => {
       code: "TARGET_HTTP_ERROR",
       message: "The page answered 500.",
     });
+    // Each capture counted against its caller's rate limit, cached or not.
+    expect(quotaAskedFor).toEqual(Array(4).fill(caller.limitedAs));
     // The cached page rendered once, before the batch; an image link is a signed public URL.
     expect(state.renders.filter((url) => url === page("/a"))).toHaveLength(1);
     const image = new URL(report.captures[1]?.image ?? "");
