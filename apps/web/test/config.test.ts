@@ -125,6 +125,7 @@ describe("the server's configuration", () => {
     expect(loadConfig(objects).store.objects).toEqual({
       location: "s3://shots/cache",
       endpoint: undefined,
+      region: "us-east-1",
       minBytes: 16 * 1024,
       redirect: false,
     });
@@ -135,6 +136,10 @@ describe("the server's configuration", () => {
       SHOTCACHE_OBJECT_REDIRECT: "true",
     };
     expect(loadConfig(custom).store.objects).toMatchObject({ minBytes: 0, redirect: true });
+    const regions = { AWS_DEFAULT_REGION: "eu-west-3" };
+    expect(loadConfig({ ...objects, ...regions }).store.objects?.region).toBe("eu-west-3");
+    const both = { ...regions, AWS_REGION: "ap-south-1" };
+    expect(loadConfig({ ...objects, ...both }).store.objects?.region).toBe("ap-south-1");
     expect(errorOf({ SHOTCACHE_OBJECT_STORE: "https://shots" })).toContain(
       "SHOTCACHE_OBJECT_STORE: must be s3://bucket or s3://bucket/prefix",
     );

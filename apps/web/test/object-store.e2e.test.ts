@@ -1,4 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { createShotcacheClient } from "@shotcache/sdk";
 import {
   availableOrSkip,
   findRedisServer,
@@ -171,6 +172,15 @@ describe.skipIf(!browserAvailable || !redisAvailable || !swiftAvailable)(
         expect(Buffer.from(await (await fetch(location)).arrayBuffer())).toEqual(bytes);
         const etag = hit.headers.get("etag") ?? "";
         expect((await fetch(api, { headers: { "if-none-match": etag } })).status).toBe(304);
+        // The SDK follows the redirect itself, keeping the server's cache facts.
+        const sdk = createShotcacheClient({ baseUrl: env.app.origin, retry: false, cache: false });
+        const shot = await sdk.capture({ url });
+        expect(Buffer.from(shot.bytes)).toEqual(bytes);
+        expect([shot.etag, shot.cache.status, shot.contentType]).toEqual([
+          etag,
+          "HIT",
+          "image/png",
+        ]);
         // A POST wants the image itself.
         const posted = await fetch(`${env.app.origin}/api/v1/screenshot`, {
           method: "POST",
@@ -183,7 +193,8 @@ describe.skipIf(!browserAvailable || !redisAvailable || !swiftAvailable)(
         await fetch(`${env.app.origin}/api/v1/cache?url=${encodeURIComponent(url)}`, {
           method: "DELETE",
         });
-        expect(await swift.keys(BUCKET, `${prefix}/`)).toEqual([]);
+        // Deleted just after the purge's answer.
+        await expect.poll(() => swift.keys(BUCKET, `${prefix}/`)).toEqual([]);
       } finally {
         await env.close();
       }

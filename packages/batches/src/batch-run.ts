@@ -34,6 +34,8 @@ export interface BatchRunOptions {
   now: () => number;
   /** Aborted when the service stops: no capture starts after it. */
   stopSignal: () => AbortSignal;
+  /** Told of a capture that failed in a way no capture error names (noted as RENDER_FAILED). */
+  onUnexpectedError: (error: unknown, batchId: string) => void;
   /** Told once per batch, across instances, when it ended. */
   onFinished: (id: string, definition: BatchDefinition) => Promise<void>;
 }
@@ -48,6 +50,7 @@ export function createBatchRun(options: BatchRunOptions) {
 
   /** A capture's result, waiting out a saturated renderer; undefined when stopped meanwhile. */
   async function captureOne(
+    batchId: string,
     capture: CaptureOptions,
     caller: BatchCaller,
   ): Promise<CaptureResultNote | undefined> {
@@ -57,6 +60,7 @@ export function createBatchRun(options: BatchRunOptions) {
         return { status: "done", etag: result.etag, cache: result.status };
       } catch (error) {
         if (!CaptureError.is(error)) {
+          options.onUnexpectedError(error, batchId);
           return { status: "failed", code: "RENDER_FAILED", message: "The capture failed." };
         }
         if (error.code !== "SATURATED") {
@@ -78,18 +82,29 @@ export function createBatchRun(options: BatchRunOptions) {
     if (!token) return; // another instance runs it, or the store is down
     let lost = false;
     let cancelled = false;
+    let renewedAt = now();
     const renewal = setInterval(() => {
       store.renewLock(lockName, token, options.leaseMs).then(
         (held) => {
-          lost ||= !held;
+          if (held) renewedAt = now();
+          else lost = true;
         },
-        () => {}, // tried again a third of the lease later
+        // Tried again a third of the lease later; once the lease could have run out, another
+        // instance may hold it.
+        () => {
+          lost ||= now() - renewedAt >= options.leaseMs;
+        },
       );
     }, options.leaseMs / 3);
     try {
       const stored = await store.readBatch(id);
-      const definition = stored && definitionOf(stored.definition);
-      if (!stored || !definition || stored.finishedAt !== undefined) return;
+      if (!stored || stored.finishedAt !== undefined) return;
+      const definition = definitionOf(stored.definition);
+      if (!definition) {
+        // Unreadable (not ours, or damaged): it would hold a place among the running for a day.
+        await store.finishBatch(id, now());
+        return;
+      }
       cancelled = stored.cancelled;
       const results = resultsOf(stored);
       const pending = definition.captures.flatMap((_, index) =>
@@ -97,26 +112,27 @@ export function createBatchRun(options: BatchRunOptions) {
       );
       const goOn = () => !lost && !cancelled && !options.stopSignal().aborted;
 
-      const runCapture = async (index: number) => {
-        if (!goOn()) return;
-        // Cancelled meanwhile (through any instance), or gone, the batch starts no more captures.
+      /** Whether another capture may start: any instance may have cancelled the batch meanwhile. */
+      const mayStart = async () => {
+        if (!goOn()) return false;
         const state = await store.readBatchState(id);
         cancelled ||= !state || state.cancelled;
-        if (cancelled) return;
-        await options.waitForQuota?.(definition.caller, options.stopSignal());
-        if (!goOn()) return;
-        const result = await captureOne(
-          definition.captures[index] as CaptureOptions,
-          definition.caller,
-        );
+        return goOn();
+      };
+      const runCapture = async (index: number) => {
+        if (!(await mayStart())) return;
+        const capture = definition.captures[index] as CaptureOptions;
+        const result = await captureOne(id, capture, definition.caller);
         if (result) await store.noteBatchResult(id, index, JSON.stringify(result));
       };
       // As many workers as captures may run at once, each with one capture in the shared queue:
-      // the queue then takes the batches' captures in turns.
+      // the queue then takes the batches' captures in turns. The caller's rate limit is waited
+      // for before the queue, so that a caller out of quota holds up no one else's batch.
       let next = 0;
       const worker = async () => {
         while (goOn() && next < pending.length) {
           const index = pending[next++] ?? 0;
+          await options.waitForQuota?.(definition.caller, options.stopSignal());
           await captures.add(() => runCapture(index));
         }
       };

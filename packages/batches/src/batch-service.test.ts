@@ -166,6 +166,31 @@ describe("batches", () => {
     expect(delivery.batch).not.toHaveProperty("captures");
   });
 
+  it("links to cached images only: never one that renders again, none that was not kept", async () => {
+    const { renderer } = pagesRenderer();
+    const { service } = serviceOn(createMemoryStore(), renderer);
+    const request = batchInputSchema.parse({
+      captures: [
+        { url: page("/again"), refresh: true },
+        { url: page("/unkept"), noCache: true },
+      ],
+    });
+    const report = await untilDone(service, await service.create(request, caller, ORIGIN));
+    const [again, unkept] = report.captures;
+    const link = new URL(again?.image ?? "");
+    expect([link.searchParams.get("url"), link.searchParams.has("refresh")]).toEqual([
+      page("/again"),
+      false,
+    ]);
+    expect(unkept).toMatchObject({ status: "done", cache: "BYPASS" });
+    expect(unkept).not.toHaveProperty("image");
+    // Request headers (credentials, often) are not taken: a batch is kept, listed and linked.
+    const withHeaders = batchInputSchema.safeParse({
+      captures: [{ url: page("/a"), headers: { authorization: "Bearer x" } }],
+    });
+    expect(withHeaders.error?.issues[0]?.path).toEqual(["captures", 0]);
+  });
+
   it("cancels the captures not started, and ends as cancelled", async () => {
     const { renderer, release, waiting } = pagesRenderer();
     const { service } = serviceOn(createMemoryStore(), renderer, recordingSender(), 1);
@@ -217,6 +242,33 @@ describe("batches", () => {
     for (const id of ids) expect((await untilDone(service, id)).progress.done).toBe(6);
     expect(state.mostAtOnce).toBe(2);
     expect(state.saturated).toBeLessThan(0);
+  });
+
+  it("lets a caller out of quota hold up no one else's batch", async () => {
+    const store = createMemoryStore();
+    const { renderer } = pagesRenderer();
+    let letThrough: () => void = () => {};
+    const quotaBack = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    const service = createBatchService({
+      store,
+      captureService: createCaptureService({ store, renderer }),
+      concurrency: 1,
+      sender: recordingSender(),
+      waitForQuota: (who) => (who.limitedAs === "ip:spent" ? quotaBack : Promise.resolve()),
+    });
+    stops.push(service);
+    const spent = await service.create(
+      requestOf([page("/s/1")]),
+      { limitedAs: "ip:spent" },
+      ORIGIN,
+    );
+    const other = await service.create(requestOf([page("/o/1"), page("/o/2")]), caller, ORIGIN);
+    expect((await untilDone(service, other)).progress.done).toBe(2);
+    expect((await service.get(spent))?.progress.queued).toBe(1);
+    letThrough();
+    expect((await untilDone(service, spent)).progress.done).toBe(1);
   });
 
   it("refuses a webhook it cannot sign, and more batches than it may run", async () => {

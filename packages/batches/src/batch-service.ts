@@ -19,6 +19,9 @@ import PQueue from "p-queue";
 import { createBatchRun } from "./batch-run";
 import { type BatchDefinition, definitionOf, reportOf } from "./stored-batch";
 
+/** How long deliveries under way at `stop()` may still take, retries included. */
+const DELIVERY_GRACE_MS = 10_000;
+
 export interface BatchServiceOptions {
   store: CacheStore;
   /** Deadlines and circuit breaking for store calls. */
@@ -78,6 +81,8 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
   /** Batches this instance runs, by id. */
   const runs = new Map<string, Promise<void>>();
   let stopping = new AbortController();
+  /** Webhook deliveries get a grace after `stop()`: a batch that just ended is still told. */
+  let delivering = new AbortController();
   let timer: NodeJS.Timeout | undefined;
 
   const report = (
@@ -94,7 +99,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
         retries: options.deliveryRetries,
         retryBackoffMs: options.retryBackoffMs,
         now,
-        stopSignal: () => stopping.signal,
+        stopSignal: () => delivering.signal,
         onError: options.onError,
         userAgent: "shotcache-batch",
       })
@@ -122,6 +127,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
     leaseMs: options.leaseMs ?? 15_000,
     now,
     stopSignal: () => stopping.signal,
+    onUnexpectedError: (error, id) => options.onError?.(error, id, "run"),
     onFinished: (id, definition) =>
       tellWebhook(id, definition).catch((error) => options.onError?.(error, id, "delivery")),
   });
@@ -200,6 +206,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
     start() {
       if (timer) return;
       stopping = new AbortController();
+      delivering = new AbortController();
       timer = setInterval(() => void tick(), tickMs);
       timer.unref();
       void tick();
@@ -208,8 +215,10 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       clearInterval(timer);
       timer = undefined;
       stopping.abort();
+      const grace = setTimeout(() => delivering.abort(), DELIVERY_GRACE_MS);
       // Each run lets go of its batch as it ends: another instance takes it up at its next look.
       await Promise.allSettled([...runs.values()]);
+      clearTimeout(grace);
     },
   };
 }

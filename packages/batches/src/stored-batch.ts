@@ -78,21 +78,26 @@ export function reportOf(
   signing: { secret: string | undefined; now: number },
 ): BatchReport {
   const results = resultsOf(stored);
-  const expiry = { expiresInSeconds: BATCH_KEEP_SECONDS, now: signing.now };
+  // Signed links last as long as the batch is kept.
+  const keptUntil = definition.createdAt + BATCH_KEEP_SECONDS * 1000;
+  const expiry = {
+    expiresInSeconds: Math.max(60, Math.ceil((keptUntil - signing.now) / 1000)),
+    now: signing.now,
+  };
   const captures = definition.captures.map((options, index): BatchCaptureReport => {
     const url = options.url ?? "";
     const result = results.get(index);
     if (!result) return { index, url, status: stored.cancelled ? "cancelled" : "queued" };
     if (result.status === "failed") {
-      return {
-        index,
-        url,
-        status: "failed",
-        error: { code: result.code, message: result.message },
-      };
+      const error = { code: result.code, message: result.message };
+      return { index, url, status: "failed", error };
     }
-    const image = definition.origin + screenshotPathOf(options, signing.secret, expiry);
-    return { index, url, status: "done", etag: result.etag, cache: result.cache, image };
+    const done = { index, url, status: "done", etag: result.etag, cache: result.cache } as const;
+    // A link answers from the cache: never one that renders again (`refresh`), and none at all
+    // for an image that was not kept (`noCache`).
+    if (options.noCache) return done;
+    const { refresh: _refresh, noCache: _noCache, ...cached } = options;
+    return { ...done, image: definition.origin + screenshotPathOf(cached, signing.secret, expiry) };
   });
   const count = (status: BatchCaptureReport["status"]) =>
     captures.filter((capture) => capture.status === status).length;

@@ -156,16 +156,18 @@ export function withObjectBucket(
       }
       return outcome;
     },
+    // The images a purge leaves unused go after its answer: a slow bucket neither delays a purge
+    // nor fails one whose entries are gone (nor the CDN purge after it).
     async delete(key, urlKey, at) {
       const entry = await store.get(key, urlKey);
       const existed = await store.delete(key, urlKey, at);
-      if (entry) await dropUnused(urlKey, [{ key, ...entry }]);
+      if (entry) dropUnusedSoon(urlKey, [{ key, ...entry }]);
       return existed;
     },
     async purgeUrl(urlKey, at) {
       const variants = await store.inspect(urlKey);
       const purged = await store.purgeUrl(urlKey, at);
-      await dropUnused(urlKey, variants);
+      dropUnusedSoon(urlKey, variants);
       return purged;
     },
     async addVersion(key, urlKey, version, keep) {

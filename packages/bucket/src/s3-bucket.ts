@@ -13,15 +13,14 @@ export interface S3BucketOptions {
   location: string;
   /** An S3-compatible service's endpoint (R2, B2, MinIO, Swift, Ceph); AWS's own without it. */
   endpoint?: string;
-  /**
-   * Otherwise the AWS SDK's own: AWS_REGION, then the profile's; `us-east-1` where neither is
-   * set (S3-compatible services mostly ignore it).
-   */
+  /** The bucket's region (S3-compatible services mostly take any). @default "us-east-1" */
   region?: string;
   /** Otherwise the AWS SDK's chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, a role. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Longest wait for a connection; the store's guard bounds whole calls. @default 1000 */
+  /** Longest wait for a connection; the store's guard bounds calls on the capture path. @default 1000 */
   connectionTimeoutMs?: number;
+  /** Longest wait for an answer, for calls nobody waits on (deleting unused images). @default 10000 */
+  requestTimeoutMs?: number;
 }
 
 /** Whether the SDK's error says there is no such object. */
@@ -33,7 +32,7 @@ export function createS3Bucket(options: S3BucketOptions): ObjectBucket {
   const { bucket, prefix } = parseBucketLocation(options.location);
   const client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-    region: options.region ?? (async () => process.env.AWS_REGION || "us-east-1"),
+    region: options.region ?? "us-east-1",
     ...(options.credentials ? { credentials: options.credentials } : {}),
     // Checksums only where S3 requires them: S3-compatible services (Swift 2.30 among them)
     // refuse the aws-chunked bodies the SDK sends with its default checksums.
@@ -41,7 +40,10 @@ export function createS3Bucket(options: S3BucketOptions): ObjectBucket {
     responseChecksumValidation: "WHEN_REQUIRED",
     // One retry: a bucket that fails degrades the cache at once, rather than holding requests.
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 1000 },
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? 1000,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+    },
   });
   const object = (key: string) => ({ Bucket: bucket, Key: key });
 

@@ -304,31 +304,46 @@ export async function runBatch(run: BatchRunOptions): Promise<BatchRunOutcome> {
     writeState(dir, state);
   };
 
-  const following: Promise<void>[] = plan.reattach.map(follow);
+  // Each follow's outcome is kept as it ends (never an unhandled rejection while later batches
+  // are made), and the progress bar stops however the run ends.
+  const following: Promise<PromiseSettledResult<void>>[] = [];
+  const track = (batch: BatchRunState["batches"][number]) =>
+    following.push(
+      follow(batch).then(
+        (value) => ({ status: "fulfilled", value }),
+        (reason: unknown) => ({ status: "rejected", reason }),
+      ),
+    );
   let refused: { error: unknown } | undefined;
-  for (const urls of plan.chunks) {
-    let made: Pick<Batch, "id">;
-    try {
-      made = await client.batch({
-        captures: urls.map((url) => ({ ...run.options, url })),
-        ...(run.webhook ? { webhook: run.webhook } : {}),
-      });
-    } catch (error) {
-      // No more batches; those under way are still saved, and the next run makes the rest.
-      refused = { error };
-      break;
+  try {
+    for (const batch of plan.reattach) track(batch);
+    for (const urls of plan.chunks) {
+      let made: Pick<Batch, "id">;
+      try {
+        made = await client.batch({
+          captures: urls.map((url) => ({ ...run.options, url })),
+          ...(run.webhook ? { webhook: run.webhook } : {}),
+        });
+      } catch (error) {
+        // No more batches; those under way are still saved, and the next run makes the rest.
+        refused = { error };
+        break;
+      }
+      const batch = { id: made.id, urls };
+      // Noted before anything else: a run stopped from here on finds it again.
+      state.batches.push(batch);
+      writeState(dir, state);
+      outcome.created.push(made.id);
+      track(batch);
     }
-    const batch = { id: made.id, urls };
-    // Noted before anything else: a run stopped from here on finds it again.
-    state.batches.push(batch);
-    writeState(dir, state);
-    outcome.created.push(made.id);
-    following.push(follow(batch));
+  } finally {
+    const ended = await Promise.all(following);
+    progress.stop();
+    if (!refused) {
+      const failed = ended.find((end) => end.status === "rejected");
+      if (failed) refused = { error: failed.reason };
+    }
   }
-  const ended = await Promise.allSettled(following);
-  progress.stop();
   if (refused) throw refused.error;
-  const failed = ended.find((end) => end.status === "rejected");
-  if (failed) throw failed.reason;
   return outcome;
 }

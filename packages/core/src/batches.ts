@@ -18,11 +18,12 @@ export const MAX_BATCH_CAPTURES = 1_000;
 export const BATCH_KEEP_SECONDS = 24 * 60 * 60;
 
 /**
- * One capture of a batch: the options of a capture of a page by its address. Markup (`html`) and
- * cookies are left out: a batch is kept in the store for a day, and its captures listed.
+ * One capture of a batch: the options of a capture of a page by its address. Markup (`html`),
+ * cookies and request headers are left out: a batch is kept in the store for a day, its captures
+ * are listed, and their image links carry their options.
  */
 const batchCaptureSchema = captureOptionsObjectSchema
-  .omit({ html: true, cookies: true })
+  .omit({ html: true, cookies: true, headers: true })
   .extend({ url: pageUrlSchema })
   .transform((input, context) => {
     // With every default and cross-field rule of a single capture.

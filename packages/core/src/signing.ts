@@ -68,11 +68,6 @@ export function signedScreenshotPath(
 }
 
 /**
- * A signed `/api/v1/diff` URL of the versions `from` and `to` of the variant `input` names (and
- * `baseline`, the watch whose baseline `from` is), path and query, valid for `expiresInSeconds`
- * from `now` (epoch ms) if given, else for ever.
- */
-/**
  * The path that serves a capture's image: signed (a public URL, valid for `expiresInSeconds`) when
  * the server signs, else the API's own, which asks for a key where keys are required.
  */
@@ -85,6 +80,11 @@ export function screenshotPathOf(
   return `/api/v1/screenshot?${new URLSearchParams(queryPairs(input))}`;
 }
 
+/**
+ * A signed `/api/v1/diff` URL of the versions `from` and `to` of the variant `input` names (and
+ * `baseline`, the watch whose baseline `from` is), path and query, valid for `expiresInSeconds`
+ * from `now` (epoch ms) if given, else for ever.
+ */
 export function signedDiffPath(
   input: SignableInput,
   versions: Record<"from" | "to", string> & { baseline?: string },

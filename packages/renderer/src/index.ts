@@ -19,6 +19,7 @@ export {
 } from "./network-guard";
 export {
   createPuppeteerRenderer,
+  defaultRenderConcurrency,
   type PuppeteerRenderer,
   type PuppeteerRendererOptions,
 } from "./puppeteer-renderer";

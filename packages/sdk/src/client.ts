@@ -8,6 +8,7 @@ import type { CallOptions } from "./call-options";
 import { ShotcacheError } from "./errors";
 import { createMemoryETagCache, type ETagCache } from "./etag-cache";
 import { createETagFetch, FROM_CLIENT_CACHE_HEADER } from "./etag-fetch";
+import { createObjectRedirectFetch } from "./object-redirect-fetch";
 import { createRetryFetch, type RetryOptions } from "./retry-fetch";
 import { createSharedFetch } from "./shared-fetch";
 
@@ -206,7 +207,8 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
         ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs),
     });
-  const retried = options.retry === false ? timed : createRetryFetch(timed, options.retry);
+  const followed = createObjectRedirectFetch(timed);
+  const retried = options.retry === false ? followed : createRetryFetch(followed, options.retry);
   const baseFetch = createSharedFetch(retried);
   const cache = options.cache ?? createMemoryETagCache();
   // Images come as bytes, from the REST endpoint, and are revalidated by ETag.
@@ -295,8 +297,9 @@ export function createShotcacheClient(options: ShotcacheClientOptions): Shotcach
     },
     async batch(input, callOptions) {
       // Over REST: a thousand captures do not fit in a tRPC body (64 KB); a batch's may be 4 MB.
+      // Never tried again: a batch made twice would render and count everything twice.
       const response = await call(() =>
-        baseFetch(`${baseUrl}/api/v1/batches`, {
+        timed(`${baseUrl}/api/v1/batches`, {
           method: "POST",
           headers: { ...authorization, "content-type": "application/json" },
           body: JSON.stringify(input),

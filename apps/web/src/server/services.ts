@@ -16,7 +16,7 @@ import {
   guardStore,
 } from "@shotcache/core";
 import { createQueueRenderer } from "@shotcache/queue";
-import { createWebhookSender } from "@shotcache/renderer";
+import { createWebhookSender, defaultRenderConcurrency } from "@shotcache/renderer";
 import {
   connectRedis,
   createMemoryRateLimiter,
@@ -94,7 +94,7 @@ function createStore(config: StoreConfig): { store: CacheStore; description: str
   const chosen = createChosenStore(config);
   const { objects } = config;
   if (!objects) return chosen;
-  const bucket = createS3Bucket({ location: objects.location, endpoint: objects.endpoint });
+  const bucket = createS3Bucket(objects);
   const store = withObjectBucket(chosen.store, bucket, {
     minBytes: objects.minBytes,
     localCopyMaxBytes: config.localCacheMaxBytes,
@@ -211,7 +211,9 @@ async function createServices(): Promise<Services> {
         store,
         storeGuard,
         captureService,
-        concurrency: config.render.batchConcurrency,
+        concurrency:
+          config.render.batchConcurrency ??
+          Math.max(1, Math.floor((config.render.concurrency ?? defaultRenderConcurrency()) / 2)),
         waitForQuota: batchQuota(rateLimits),
         sender: createWebhookSender({ policy: config.network.policy }),
         webhookSecret: access.webhookSecret,

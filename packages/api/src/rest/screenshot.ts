@@ -128,12 +128,13 @@ export async function handleScreenshot(
   if (signed) context.captureService.notePublicAnswer(parsed.data, result, publicUrlOf(request));
   const { staleWhileRevalidate, staleIfError } = parsed.data;
   // One headers object, filled in place: the hit path copies none.
-  const headers = cacheHeaders(result, {
-    shared: signed,
-    staleWhileRevalidate,
-    staleIfError,
-    ...(result.location ? { freshForAtMost: REDIRECT_FRESH_SECONDS } : {}),
-  });
+  // A redirect is kept briefly, and never served stale: its URL expires.
+  const headers = cacheHeaders(
+    result,
+    result.location
+      ? { shared: signed, freshForAtMost: REDIRECT_FRESH_SECONDS }
+      : { shared: signed, staleWhileRevalidate, staleIfError },
+  );
   Object.assign(headers, limited.headers);
   const conditions = {
     ifNoneMatch: request.header("if-none-match"),

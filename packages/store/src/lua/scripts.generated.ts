@@ -19,13 +19,14 @@ if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[2], 'finishe
   return 0
 end
 redis.call('HSET', KEYS[2], 'cancelled', '1')
+redis.call('EXPIRE', KEYS[2], redis.call('TTL', KEYS[1]))
 return 1
 `,
   // src/lua/batches/finish-batch.lua
   finishBatch: `-- Marks a batch done, once: of several instances finishing it at once, one is told it did.
 --
 -- KEYS[1] the batch's state: created-at, cancelled, finished-at (hash)
--- KEYS[2] running batches: ids by creation (epoch ms) (sorted set)
+-- KEYS[2] running batches: ids by when they are no longer kept (epoch ms) (sorted set)
 --
 -- ARGV[1] batch id
 -- ARGV[2] finished at (epoch ms)
@@ -76,29 +77,23 @@ if not definition then return false end
 return { definition, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]) }
 `,
   // src/lua/batches/running-batches.lua
-  runningBatches: `-- The batches still running, oldest first; those no longer kept leave the list.
+  runningBatches: `-- The batches still running, oldest first (all are kept as long); those no longer kept leave the
+-- list.
 --
--- KEYS[1] running batches: ids by creation (epoch ms) (sorted set)
+-- KEYS[1] running batches: ids by when they are no longer kept (epoch ms) (sorted set)
 --
--- ARGV[1] the prefix of a batch's definition key, which the id completes
+-- ARGV[1] now (epoch ms)
 --
 -- Returns the ids.
-local running = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if redis.call('EXISTS', ARGV[1] .. id) == 1 then
-    running[#running + 1] = id
-  else
-    redis.call('ZREM', KEYS[1], id)
-  end
-end
-return running
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]))
+return redis.call('ZRANGE', KEYS[1], 0, -1)
 `,
   // src/lua/batches/save-batch.lua
   saveBatch: `-- Keeps a new batch, running: its definition, its state, and its place among the running ones.
 --
 -- KEYS[1] the batch's definition (string)
 -- KEYS[2] the batch's state: created-at, cancelled, finished-at (hash)
--- KEYS[3] running batches: ids by creation (epoch ms) (sorted set)
+-- KEYS[3] running batches: ids by when they are no longer kept (epoch ms) (sorted set)
 --
 -- ARGV[1] batch id
 -- ARGV[2] definition (JSON)
@@ -107,7 +102,7 @@ return running
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[4]))
 redis.call('HSET', KEYS[2], 'created-at', ARGV[3])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
-redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[1])
+redis.call('ZADD', KEYS[3], tonumber(ARGV[3]) + 1000 * tonumber(ARGV[4]), ARGV[1])
 return 1
 `,
   // src/lua/entries/delete-entry.lua

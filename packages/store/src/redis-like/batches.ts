@@ -79,11 +79,8 @@ export function createRedisBatches(driver: RedisDriver, keys: RedisKeys["batches
     },
 
     async runningBatches() {
-      const reply = await driver.runScript(
-        "runningBatches",
-        [keys.running],
-        [keys.definitionPrefix],
-      );
+      // Batches are kept until an epoch-ms time, as their creation time is given.
+      const reply = await driver.runScript("runningBatches", [keys.running], [Date.now()]);
       return listOf(reply).map(String);
     },
   };

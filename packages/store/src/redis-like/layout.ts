@@ -64,7 +64,7 @@ export function redisKeys(prefix: string) {
       results: (id: string) => `${batches}:results:${id}`,
       /** Hash of a batch's `created-at`, `cancelled` and `finished-at`. */
       state: (id: string) => `${batches}:state:${id}`,
-      /** Sorted set of the running batches' ids, by creation (epoch ms). */
+      /** Sorted set of the running batches' ids, by when they are no longer kept (epoch ms). */
       running: `${batches}:running`,
     },
     stats: {

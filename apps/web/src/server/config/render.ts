@@ -1,6 +1,5 @@
 /** @module How renders run: where, how many at once, and their limits. */
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { nonNegativeInt, parsedList, positiveInt } from "./parsers";
 
@@ -68,12 +67,8 @@ export function renderConfigOf(variables: RenderVariables, serverlessHost: strin
     where: variables.SHOTCACHE_RENDER,
     queueNoWorkerMs: variables.SHOTCACHE_QUEUE_NO_WORKER_MS,
     concurrency: variables.SHOTCACHE_RENDER_CONCURRENCY,
-    batchConcurrency:
-      variables.SHOTCACHE_BATCH_CONCURRENCY ??
-      Math.max(
-        1,
-        Math.floor((variables.SHOTCACHE_RENDER_CONCURRENCY ?? availableParallelism()) / 2),
-      ),
+    /** Unset: half the render concurrency (see services.ts), so that half stays synchronous. */
+    batchConcurrency: variables.SHOTCACHE_BATCH_CONCURRENCY,
     maxQueued: variables.SHOTCACHE_RENDER_QUEUE,
     readyContexts: variables.SHOTCACHE_READY_CONTEXTS ?? (serverlessHost ? 0 : undefined),
     maxRenderMs: variables.SHOTCACHE_MAX_RENDER_MS,

@@ -73,7 +73,7 @@ export const storeSettings = {
       .optional()
       .meta({
         description:
-          "`s3://bucket/prefix`: images go to this bucket, the store keeps the rest; credentials and region as the AWS SDK reads them (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, a profile or a role)",
+          "`s3://bucket/prefix`: images go to this bucket, the store keeps the rest; credentials as the AWS SDK reads them (`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, a profile or a role)",
       }),
     SHOTCACHE_S3_ENDPOINT: z
       .url({ protocol: /^https?$/ })
@@ -82,6 +82,13 @@ export const storeSettings = {
         description:
           "endpoint of an S3-compatible service (R2, B2, MinIO, Ceph, Swift); unset: AWS S3",
       }),
+    AWS_REGION: z.string().min(1).optional().meta({
+      description:
+        "the bucket's region, as the AWS SDK reads it; unset: `AWS_DEFAULT_REGION`, else `us-east-1` (a profile's region is not read)",
+    }),
+    AWS_DEFAULT_REGION: z.string().min(1).optional().meta({
+      description: "the bucket's region where `AWS_REGION` is unset",
+    }),
     SHOTCACHE_OBJECT_MIN_BYTES: nonNegativeInt.default(16 * 1024).meta({
       description:
         "smaller images stay in the store, so their hits take one round trip (0: all go to the bucket)",
@@ -119,6 +126,7 @@ export function storeConfigOf(variables: StoreVariables) {
       ? {
           location: variables.SHOTCACHE_OBJECT_STORE,
           endpoint: variables.SHOTCACHE_S3_ENDPOINT,
+          region: variables.AWS_REGION ?? variables.AWS_DEFAULT_REGION ?? "us-east-1",
           minBytes: variables.SHOTCACHE_OBJECT_MIN_BYTES,
           redirect: variables.SHOTCACHE_OBJECT_REDIRECT,
         }

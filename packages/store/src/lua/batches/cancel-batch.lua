@@ -10,4 +10,5 @@ if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[2], 'finishe
   return 0
 end
 redis.call('HSET', KEYS[2], 'cancelled', '1')
+redis.call('EXPIRE', KEYS[2], redis.call('TTL', KEYS[1]))
 return 1

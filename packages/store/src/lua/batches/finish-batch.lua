@@ -1,7 +1,7 @@
 -- Marks a batch done, once: of several instances finishing it at once, one is told it did.
 --
 -- KEYS[1] the batch's state: created-at, cancelled, finished-at (hash)
--- KEYS[2] running batches: ids by creation (epoch ms) (sorted set)
+-- KEYS[2] running batches: ids by when they are no longer kept (epoch ms) (sorted set)
 --
 -- ARGV[1] batch id
 -- ARGV[2] finished at (epoch ms)

@@ -1,16 +1,10 @@
--- The batches still running, oldest first; those no longer kept leave the list.
+-- The batches still running, oldest first (all are kept as long); those no longer kept leave the
+-- list.
 --
--- KEYS[1] running batches: ids by creation (epoch ms) (sorted set)
+-- KEYS[1] running batches: ids by when they are no longer kept (epoch ms) (sorted set)
 --
--- ARGV[1] the prefix of a batch's definition key, which the id completes
+-- ARGV[1] now (epoch ms)
 --
 -- Returns the ids.
-local running = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if redis.call('EXISTS', ARGV[1] .. id) == 1 then
-    running[#running + 1] = id
-  else
-    redis.call('ZREM', KEYS[1], id)
-  end
-end
-return running
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]))
+return redis.call('ZRANGE', KEYS[1], 0, -1)
