@@ -59,8 +59,8 @@ const sameBytes = (file: string, bytes: Uint8Array) =>
 const summary = (capture: Capture, file: string) =>
   `${file} (${capture.bytes.byteLength.toLocaleString("en")} bytes, ${capture.cache.status}, ${capture.etag})`;
 
-/** An HTML file's text, or a one-line reason and exit 2. */
-function readHtml(file: string): string {
+/** A file's text (an HTML file, a list of URLs), or a one-line reason and exit 2. */
+function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
@@ -91,7 +91,7 @@ withCaptureOptions(
       });
     }
     const input = flags.html
-      ? { ...captureInputOf(undefined, flags), html: readHtml(flags.html) }
+      ? { ...captureInputOf(undefined, flags), html: readText(flags.html) }
       : captureInputOf(url, flags);
     const shot = await withProgress(`Capturing ${url ?? flags.html}`, () =>
       client().capture(input),
@@ -261,13 +261,7 @@ async function readList(file: string): Promise<string> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8");
   }
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    return program.error(`cannot read ${file}: ${(error as Error).message}`, {
-      exitCode: EXIT.input,
-    });
-  }
+  return readText(file);
 }
 
 withCaptureOptions(
