@@ -1,10 +1,12 @@
 import {
+  BATCH_KEEP_SECONDS,
   type BatchDelivery,
   BatchLimitError,
   batchInputSchema,
   type CacheStore,
   CaptureError,
   captureOptionsSchema,
+  checkSignature,
   createCaptureService,
   type Renderer,
   SIGNATURE_HEADER,
@@ -150,7 +152,15 @@ describe("batches", () => {
     expect(state.renders.filter((url) => url === page("/a"))).toHaveLength(1);
     const image = new URL(report.captures[1]?.image ?? "");
     expect(image.origin + image.pathname).toBe(`${ORIGIN}/api/v1/screenshot`);
-    expect(image.searchParams.get("signature")).toBeTruthy();
+    // Signed with the server's secret, and valid until the batch is no longer kept (a day).
+    const query = new URLSearchParams(image.search);
+    const signature = query.get("signature") ?? "";
+    const expires = Number(query.get("expires"));
+    query.delete("signature");
+    query.delete("expires");
+    expect(checkSignature([...query], SIGNING, signature, expires)).toBe("valid");
+    expect(checkSignature([...query], "another secret", signature, expires)).toBe("invalid");
+    expect(expires * 1000 - Date.now()).toBeGreaterThan(BATCH_KEEP_SECONDS * 1000 - 60_000);
 
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sender.sent).toHaveLength(1);

@@ -20,7 +20,9 @@ describe("object names", () => {
     expect(key).toBe("p/039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81.png");
     expect(objectKeyFor("p/", Uint8Array.from([1, 2, 3]), "image/png")).toBe(key);
     expect(objectKeyFor("p/", Uint8Array.from([1, 2, 4]), "image/png")).not.toBe(key);
-    expect(objectKeyFor("", bytes, "application/json")).toMatch(/^[0-9a-f]{64}$/);
+    expect(objectKeyFor("", bytes, "image/jpeg")).toMatch(/^[0-9a-f]{64}\.jpg$/);
+    expect(objectKeyFor("", bytes, "application/json")).toMatch(/^[0-9a-f]{64}\.json$/);
+    expect(objectKeyFor("", bytes, "text/plain")).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("tells a reference to an object from an image's own bytes", () => {

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import type { StoredObject } from "@shotcache/core";
-
-const EXTENSIONS: Record<string, string> = {
-  "image/png": ".png",
-  "image/jpeg": ".jpg",
-  "image/webp": ".webp",
-  "application/pdf": ".pdf",
-};
+import {
+  CAPTURE_FORMATS,
+  contentTypeOf,
+  extensionOf,
+  isStoredObject,
+  type StoredObject,
+} from "@shotcache/core";
 
 /**
  * The object key of an image: its content's SHA-256, so an image rendered for several variants,
@@ -14,7 +13,8 @@ const EXTENSIONS: Record<string, string> = {
  */
 export function objectKeyFor(prefix: string, bytes: Uint8Array, contentType: string): string {
   const hash = createHash("sha256").update(bytes).digest("hex");
-  return `${prefix}${hash}${EXTENSIONS[contentType] ?? ""}`;
+  const format = CAPTURE_FORMATS.find((each) => contentTypeOf(each) === contentType);
+  return `${prefix}${hash}${format ? `.${extensionOf(format)}` : ""}`;
 }
 
 /**
@@ -34,9 +34,7 @@ export function decodeObjectReference(bytes: Uint8Array): StoredObject | undefin
   if (!buffer.subarray(0, REFERENCE_MAGIC.length).equals(REFERENCE_MAGIC)) return undefined;
   try {
     const object = JSON.parse(buffer.subarray(REFERENCE_MAGIC.length).toString("utf8"));
-    return typeof object?.key === "string" && Number.isSafeInteger(object.size)
-      ? object
-      : undefined;
+    return isStoredObject(object) ? object : undefined;
   } catch {
     return undefined;
   }

@@ -195,7 +195,10 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   const prepare = createOptionsMemo(policy);
 
-  async function answerCapture(captureOptions: CaptureOptions, how: CaptureHow): Promise<Answered> {
+  async function answerCapture(
+    captureOptions: CaptureOptions,
+    how: CaptureHow | undefined,
+  ): Promise<Answered> {
     const { id, target, caching } = prepare(captureOptions);
     if (!caching.cacheable) {
       const { shot } = await render(target);
@@ -208,7 +211,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
     let cached: StoredShot | undefined;
     try {
-      cached = await store.get(id.key, id.urlKey, how.location ? "location" : "bytes");
+      cached = await store.get(id.key, id.urlKey, how?.location ? "location" : "bytes");
     } catch (error) {
       storeError(error, "get");
     }
@@ -243,7 +246,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
   async function capture(
     captureOptions: CaptureOptions,
     apiKeyId?: string,
-    how: CaptureHow = {},
+    how?: CaptureHow,
   ): Promise<CaptureResult> {
     const started = now();
     const { id } = prepare(captureOptions);

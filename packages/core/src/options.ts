@@ -16,6 +16,9 @@ export const MAX_URL_LENGTH = 2048;
  */
 export const CAPTURE_FORMATS = ["png", "jpeg", "webp", "avif", "pdf", "metadata"] as const;
 export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
+/** The file extension of a format, without its dot. */
+export const extensionOf = (format: CaptureFormat) =>
+  format === "jpeg" ? "jpg" : format === "metadata" ? "json" : format;
 /** The content type of a format's bytes. */
 export const contentTypeOf = (format: CaptureFormat) =>
   format === "pdf"

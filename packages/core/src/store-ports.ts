@@ -19,6 +19,17 @@ export interface StoredObject {
   size: number;
 }
 
+/** Whether a value read back from a store is a `StoredObject` (never trusted blindly). */
+export function isStoredObject(value: unknown): value is StoredObject {
+  const object = value as StoredObject;
+  return (
+    typeof object === "object" &&
+    object !== null &&
+    typeof object.key === "string" &&
+    Number.isSafeInteger(object.size)
+  );
+}
+
 /**
  * How a caller wants an entry's image: its bytes, or, where they are in a bucket that can hand
  * them out itself, a short-lived URL of them (`location`) and no bytes.

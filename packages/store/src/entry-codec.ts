@@ -1,4 +1,9 @@
-import type { StoredObject, StoredShot, TtlSource } from "@shotcache/core";
+import {
+  isStoredObject,
+  type StoredObject,
+  type StoredShot,
+  type TtlSource,
+} from "@shotcache/core";
 
 /**
  * The metadata stored in front of the image bytes. The change facts and the TTL's source came
@@ -26,16 +31,6 @@ const isRatios = (value: unknown): value is Record<string, number> =>
   !Array.isArray(value) &&
   Object.values(value).every((ratio) => typeof ratio === "number" && ratio >= 0 && ratio <= 1);
 
-const isObject = (value: unknown): value is StoredObject => {
-  const object = value as StoredObject;
-  return (
-    typeof object === "object" &&
-    object !== null &&
-    typeof object.key === "string" &&
-    Number.isSafeInteger(object.size)
-  );
-};
-
 const isHeader = (value: unknown): value is EntryHeader => {
   const header = value as EntryHeader;
   return (
@@ -48,7 +43,7 @@ const isHeader = (value: unknown): value is EntryHeader => {
     (header.changed === undefined || typeof header.changed === "boolean") &&
     (header.changeRatios === undefined || isRatios(header.changeRatios)) &&
     (header.ttlSource === undefined || TTL_SOURCES.includes(header.ttlSource)) &&
-    (header.object === undefined || isObject(header.object))
+    (header.object === undefined || isStoredObject(header.object))
   );
 };
 

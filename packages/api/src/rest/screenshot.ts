@@ -35,6 +35,9 @@ const METHODS = ["GET", "HEAD", "POST"] as const;
  */
 const REDIRECT_FRESH_SECONDS = 60;
 
+/** How a read takes its answer where the server redirects to images in the bucket. */
+const BY_LOCATION = Object.freeze({ location: true });
+
 /**
  * Largest JSON body of a POST: room for `html` at its 2 MB limit with JSON's escapes, so that
  * markup past its limit is refused by name (400 on `html`), not as a body (413).
@@ -120,7 +123,7 @@ export async function handleScreenshot(
   const refusedSigned = query?.verify?.();
   if (refusedSigned) return refusedSigned;
   // A redirect answers a read; a POST always gets the image.
-  const how = { location: Boolean(context.redirectToObjects) && request.method !== "POST" };
+  const how = context.redirectToObjects && request.method !== "POST" ? BY_LOCATION : undefined;
   const captured = await limitedCapture(request, context, parsed.data, how);
   if (isRestResponse(captured)) return captured;
   const { result, limited } = captured;

@@ -1,23 +1,10 @@
 import type { BatchStore } from "@shotcache/core";
-import { listOf, type RedisDriver } from "./driver";
+import { listOf, pairsOf, type RedisDriver } from "./driver";
 import type { RedisKeys } from "./layout";
-
-/** A flat `field, value, …` reply (or an object, as Upstash may give it) as a record. */
-function recordOf(reply: unknown): Record<string, string> {
-  if (reply && typeof reply === "object" && !Array.isArray(reply)) {
-    return Object.fromEntries(
-      Object.entries(reply).map(([field, value]) => [field, String(value)]),
-    );
-  }
-  const flat = listOf(reply).map(String);
-  return Object.fromEntries(
-    Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]),
-  );
-}
 
 /** A batch's state hash as the store port gives it. */
 function stateOf(reply: unknown): { cancelled: boolean; finishedAt?: number } {
-  const { cancelled, "finished-at": finishedAt } = recordOf(reply);
+  const { cancelled, "finished-at": finishedAt } = Object.fromEntries(pairsOf(reply));
   return {
     cancelled: cancelled === "1",
     ...(finishedAt ? { finishedAt: Number(finishedAt) } : {}),
@@ -47,7 +34,7 @@ export function createRedisBatches(driver: RedisDriver, keys: RedisKeys["batches
       );
       const [json, results, state] = listOf(reply);
       if (typeof json !== "string") return undefined;
-      return { definition: json, results: recordOf(results), ...stateOf(state) };
+      return { definition: json, results: Object.fromEntries(pairsOf(results)), ...stateOf(state) };
     },
 
     async readBatchState(id) {

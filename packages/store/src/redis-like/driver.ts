@@ -40,3 +40,12 @@ export interface RedisDriver {
 
 /** A script's reply as the list it should be (anything else reads as empty). */
 export const listOf = (reply: unknown): unknown[] => (Array.isArray(reply) ? reply : []);
+
+/** A flat `[field, value, …]` list, as HGETALL answers inside a script, as pairs. */
+export function pairsOf(reply: unknown): [string, string][] {
+  const flat = listOf(reply).map(String);
+  return Array.from({ length: Math.floor(flat.length / 2) }, (_, index) => [
+    flat[2 * index] ?? "",
+    flat[2 * index + 1] ?? "",
+  ]);
+}

@@ -5,18 +5,9 @@ import {
   type StoredVersion,
   type VersionStore,
 } from "@shotcache/core";
-import { listOf, type RedisDriver } from "./driver";
+import { listOf, pairsOf, type RedisDriver } from "./driver";
 import type { RedisKeys } from "./layout";
 import type { StorageAccounting } from "./storage-accounting";
-
-/** A flat `[field, value, …]` list, as HGETALL answers inside a script, as pairs. */
-function pairsOf(reply: unknown): [string, string][] {
-  const flat = listOf(reply).map(String);
-  return Array.from({ length: Math.floor(flat.length / 2) }, (_, index) => [
-    flat[2 * index] ?? "",
-    flat[2 * index + 1] ?? "",
-  ]);
-}
 
 /** Boxes as stored; anything unreadable is no boxes (they only narrow a comparison). */
 function boxesFrom(json: string | undefined): Record<string, Region[]> {
